@@ -1,0 +1,119 @@
+#define _GNU_SOURCE
+#include "CSystemShim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <signal.h>
+#include <string.h>
+#include <linux/close_range.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+lazysoak_heap_info lazysoak_heap_info_read(void) {
+    lazysoak_heap_info info = {0, 0, 0, 0, 0};
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    struct mallinfo2 m = mallinfo2();
+    info.arena = m.arena;
+    info.mmapped = m.hblkhd;
+    info.in_use = m.uordblks;
+    info.free = m.fordblks;
+    info.keep_cost = m.keepcost;
+#endif
+    return info;
+}
+
+int lazysoak_malloc_trim(size_t pad) {
+    return malloc_trim(pad);
+}
+
+int lazysoak_set_parent_death_signal(int signal) {
+    return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0, 0, 0);
+}
+
+/* Only async-signal-safe calls between fork and exec: the parent may be multi-threaded. */
+static void child_fail(int report_fd) {
+    int err = errno;
+    ssize_t ignored = write(report_fd, &err, sizeof err);
+    (void)ignored;
+    _exit(127);
+}
+
+static int redirect(int fd, int target, int flags) {
+    if (fd < 0) {
+        fd = open("/dev/null", flags);
+        if (fd < 0) return -1;
+    }
+    if (fd == target) {
+        /* dup2 onto itself keeps close-on-exec; clear it explicitly. */
+        return fcntl(fd, F_SETFD, 0);
+    }
+    return dup2(fd, target) < 0 ? -1 : 0;
+}
+
+pid_t lazysoak_spawn(const char *path, char *const argv[], char *const envp[],
+                     const lazysoak_spawn_options *options) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return -1;
+    pid_t parent = getpid();
+
+    pid_t pid = fork();
+    if (pid < 0) {
+        int err = errno;
+        close(report[0]);
+        close(report[1]);
+        errno = err;
+        return -1;
+    }
+    if (pid == 0) {
+        if (options->new_process_group && setpgid(0, 0) != 0) child_fail(report[1]);
+        if (options->parent_death_signal != 0) {
+            if (prctl(PR_SET_PDEATHSIG, (unsigned long)options->parent_death_signal, 0, 0, 0) != 0)
+                child_fail(report[1]);
+            /* The parent may have died before prctl took effect. */
+            if (getppid() != parent) _exit(127);
+        }
+        /* Signals the parent ignores or blocks must not leak into the target. */
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        for (int sig = 1; sig < NSIG; sig++) {
+            if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+        }
+        if (redirect(options->stdin_fd, 0, O_RDONLY) != 0) child_fail(report[1]);
+        if (redirect(options->stdout_fd, 1, O_WRONLY) != 0) child_fail(report[1]);
+        if (redirect(options->stderr_fd, 2, O_WRONLY) != 0) child_fail(report[1]);
+        if (options->working_directory != NULL && chdir(options->working_directory) != 0)
+            child_fail(report[1]);
+        /* Descriptors above stderr stay with the harness: mark them all close-on-exec
+           (the report pipe already is, so exec success closes it and the parent reads EOF). */
+#ifdef CLOSE_RANGE_CLOEXEC
+        if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+#endif
+        {
+            for (int fd = 3; fd < 4096; fd++) {
+                int flags = fcntl(fd, F_GETFD);
+                if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+            }
+        }
+        execve(path, argv, envp);
+        child_fail(report[1]);
+    }
+
+    close(report[1]);
+    int child_errno = 0;
+    ssize_t n;
+    do {
+        n = read(report[0], &child_errno, sizeof child_errno);
+    } while (n < 0 && errno == EINTR);
+    close(report[0]);
+    if (n == (ssize_t)sizeof child_errno) {
+        /* exec failed: reap the child and report its errno. */
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        errno = child_errno;
+        return -1;
+    }
+    return pid;
+}
