@@ -1,0 +1,32 @@
+import Synchronization
+
+/// Totals since start, for `/_runtime/stats`.
+final class RuntimeCounters: Sendable {
+    enum Counter { case tenantLoads, tenantUnloads, artifactDeploys, artifactGhostings, requests }
+
+    private let tenantLoads = Atomic(0)
+    private let tenantUnloads = Atomic(0)
+    private let artifactDeploys = Atomic(0)
+    private let artifactGhostings = Atomic(0)
+    private let requests = Atomic(0)
+
+    func bump(_ counter: Counter, by amount: Int = 1) {
+        switch counter {
+        case .tenantLoads: tenantLoads.add(amount, ordering: .relaxed)
+        case .tenantUnloads: tenantUnloads.add(amount, ordering: .relaxed)
+        case .artifactDeploys: artifactDeploys.add(amount, ordering: .relaxed)
+        case .artifactGhostings: artifactGhostings.add(amount, ordering: .relaxed)
+        case .requests: requests.add(amount, ordering: .relaxed)
+        }
+    }
+
+    func value(_ counter: Counter) -> Int {
+        switch counter {
+        case .tenantLoads: tenantLoads.load(ordering: .relaxed)
+        case .tenantUnloads: tenantUnloads.load(ordering: .relaxed)
+        case .artifactDeploys: artifactDeploys.load(ordering: .relaxed)
+        case .artifactGhostings: artifactGhostings.load(ordering: .relaxed)
+        case .requests: requests.load(ordering: .relaxed)
+        }
+    }
+}

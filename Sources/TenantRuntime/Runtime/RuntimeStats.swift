@@ -1,0 +1,86 @@
+import CSystemShim
+import Foundation
+
+/// The body of `GET /_runtime/stats`: heap counters, what is loaded, totals and live instances.
+/// Keys are snake_case with units, matching the harness's sample columns.
+public struct RuntimeStats: Codable, Sendable {
+    public var heapInUseBytes: Int
+    public var heapFreeBytes: Int
+    public var heapArenaBytes: Int
+    public var heapMmappedBytes: Int
+    public var tenantsLoaded: Int
+    public var artifactsActual: Int
+    public var artifactsGhost: Int
+    public var tenantLoadsTotal: Int
+    public var tenantUnloadsTotal: Int
+    public var artifactDeploysTotal: Int
+    public var artifactGhostingsTotal: Int
+    public var requestsTotal: Int
+    /// Live objects per runtime class.
+    public var liveInstances: [String: Int]
+    public var liveInstancesTotal: Int
+    public var openDescriptors: Int?
+    public var threads: Int?
+    public var simulatedSeconds: Double
+    public var timeScale: Double
+
+    enum CodingKeys: String, CodingKey {
+        case heapInUseBytes = "heap_in_use_bytes", heapFreeBytes = "heap_free_bytes"
+        case heapArenaBytes = "heap_arena_bytes", heapMmappedBytes = "heap_mmapped_bytes"
+        case tenantsLoaded = "tenants_loaded", artifactsActual = "artifacts_actual"
+        case artifactsGhost = "artifacts_ghost", tenantLoadsTotal = "tenant_loads_total"
+        case tenantUnloadsTotal = "tenant_unloads_total", artifactDeploysTotal = "artifact_deploys_total"
+        case artifactGhostingsTotal = "artifact_ghostings_total", requestsTotal = "requests_total"
+        case liveInstances = "live_instances", liveInstancesTotal = "live_instances_total"
+        case openDescriptors = "open_descriptors", threads, simulatedSeconds = "simulated_seconds"
+        case timeScale = "time_scale"
+    }
+
+    /// The stats as compact JSON with sorted keys.
+    public func jsonBytes() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? [UInt8](encoder.encode(self))) ?? Array("{}".utf8)
+    }
+}
+
+extension TenantHost {
+    /// A consistent-enough snapshot for monitoring: each counter is read once, without stopping
+    /// requests.
+    public func stats() -> RuntimeStats {
+        let heap = lazysoak_heap_info_read()
+        let tenants = slots.withLock { slots in slots.values.compactMap { $0.tenant } }
+        let artifacts = tenants.reduce(into: (actual: 0, ghost: 0)) { sum, tenant in
+            let counts = tenant.artifactCounts
+            sum.actual += counts.actual
+            sum.ghost += counts.ghost
+        }
+        let live = liveInstances.snapshot
+        return RuntimeStats(
+            heapInUseBytes: Int(heap.in_use), heapFreeBytes: Int(heap.free),
+            heapArenaBytes: Int(heap.arena), heapMmappedBytes: Int(heap.mmapped),
+            tenantsLoaded: tenants.count, artifactsActual: artifacts.actual, artifactsGhost: artifacts.ghost,
+            tenantLoadsTotal: counters.value(.tenantLoads), tenantUnloadsTotal: counters.value(.tenantUnloads),
+            artifactDeploysTotal: counters.value(.artifactDeploys),
+            artifactGhostingsTotal: counters.value(.artifactGhostings), requestsTotal: counters.value(.requests),
+            liveInstances: Dictionary(uniqueKeysWithValues: live.map { ($0.key.rawValue, $0.value) }),
+            liveInstancesTotal: live.values.reduce(0, +),
+            openDescriptors: ProcessSelf.openDescriptorCount(), threads: ProcessSelf.threadCount(),
+            simulatedSeconds: clock.now.seconds, timeScale: clock.scale)
+    }
+}
+
+/// Facts about this process read from /proc.
+enum ProcessSelf {
+    static func openDescriptorCount() -> Int? {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")).map { $0.count }
+    }
+
+    static func threadCount() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("Threads:") {
+            return Int(line.dropFirst("Threads:".count).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }
+}

@@ -1,0 +1,163 @@
+import Glibc
+import Synchronization
+
+/// The lazy-loading multi-tenant runtime: loads a tenant on its first request, deploys a ghost
+/// artifact on its first request, and lets `sweep()` ghost idle artifacts and unload idle tenants.
+///
+/// Thread-safe. Requests run on the caller's thread; loads and deployments run on the thread of
+/// the first request that needs them while concurrent callers wait, bounded by `waitTimeout`.
+public final class TenantHost: Sendable {
+    /// The registry served.
+    public let registry: Registry
+    public let configuration: RuntimeConfiguration
+    public let clock: any RuntimeClock
+    /// Live instance counts of the runtime's classes.
+    public let liveInstances = LiveInstances()
+
+    let counters = RuntimeCounters()
+    let slots = Mutex<[RegistryName: TenantSlot]>([:])
+    let loader: TenantLoader
+
+    public init(registry: Registry, configuration: RuntimeConfiguration, clock: any RuntimeClock) {
+        self.registry = registry
+        self.configuration = configuration
+        self.clock = clock
+        let context = DeploymentContext(
+            clock: clock, deployer: Deployer(registry: registry, live: liveInstances),
+            ghosts: GhostStore(registry: registry),
+            leaks: LeakInjector(kind: configuration.injectedLeak, bytesPerLeak: configuration.leakBytes),
+            counters: counters, live: liveInstances, waitTimeout: configuration.waitTimeout)
+        loader = TenantLoader(
+            registry: registry, context: context, ghostDeployment: configuration.ghostDeployment,
+            hook: configuration.loadHook)
+    }
+
+    /// Loads every tenant `configuration.eager` names; they are never unloaded. Returns the
+    /// tenants that failed, with why, so start-up can report them.
+    @discardableResult
+    public func loadEagerTenants() throws -> [(tenant: String, error: RuntimeError)] {
+        guard !configuration.eager.isEmpty else { return [] }
+        var failures: [(String, RuntimeError)] = []
+        for name in try registry.tenantNames() where configuration.eager.contains(name) {
+            do {
+                try withTenant(name) { _, _ in }
+            } catch {
+                failures.append((name.text, error))
+            }
+        }
+        return failures
+    }
+
+    /// Serves `GET /t/<tenant>/<artifact><rest>`.
+    public func invoke(tenant tenantText: String, artifact artifactText: String, rest: String) -> Invocation {
+        counters.bump(.requests)
+        let started = ScaledClock.monotonicNow()
+        var invocation = Invocation()
+        let tenantName: RegistryName
+        do {
+            tenantName = try RegistryName(tenantText)
+            _ = try RegistryName(artifactText)
+        } catch {
+            invocation.fail(.badName(error))
+            return invocation
+        }
+        do {
+            try withTenant(tenantName) { (tenant, tenantWasLoaded) throws(RuntimeError) in
+                invocation.tenantWas = tenantWasLoaded ? .loaded : .unloaded
+                guard let artifact = tenant.artifacts[artifactText] else {
+                    throw .unknownArtifact(artifactText, tenant: tenantName)
+                }
+                let (reply, foundGhost) = try artifact.invoke(rest: rest.isEmpty ? "/" : rest)
+                invocation.artifactWas = foundGhost ? .ghost : .actual
+                invocation.status = reply.status
+                invocation.contentType = reply.contentType
+                invocation.body = reply.body
+            }
+        } catch {
+            invocation.fail(error)
+        }
+        invocation.loadMilliseconds = (ScaledClock.monotonicNow() - started).millisecondsValue
+        return invocation
+    }
+
+    /// Runs `body` with the tenant loaded and counted in flight, loading it first when needed.
+    func withTenant(
+        _ name: RegistryName, _ body: (Tenant, _ wasLoaded: Bool) throws(RuntimeError) -> Void
+    ) throws(RuntimeError) {
+        var wasLoaded = true
+        while true {
+            let (action, slot, gate) = slots.withLock { slots in
+                let slot = slots[name] ?? {
+                    let lifecycle = TenantLifecycle(now: clock.now, isEager: configuration.eager.contains(name))
+                    let slot = TenantSlot(name: name, lifecycle: lifecycle, live: liveInstances)
+                    slots[name] = slot
+                    return slot
+                }()
+                let action = slot.lifecycle.requestArrived(at: clock.now)
+                if action == .load { slot.transition = CompletionGate() }
+                return (action, slot, slot.transition)
+            }
+            switch action {
+            case .serve:
+                defer { finishRequest(on: slot) }
+                return try body(slot.tenant!, wasLoaded)
+            case .load:
+                let tenant = try load(name, in: slot, opening: gate!)
+                defer { finishRequest(on: slot) }
+                return try body(tenant, false)
+            case .wait:
+                wasLoaded = false
+                guard gate!.wait(timeout: configuration.waitTimeout) else {
+                    throw .timedOut("tenant \(name) to load", after: configuration.waitTimeout)
+                }
+            }
+        }
+    }
+
+    private func load(_ name: RegistryName, in slot: TenantSlot, opening gate: CompletionGate) throws(RuntimeError) -> Tenant {
+        defer { gate.open() }
+        do {
+            let tenant = try loader.load(name)
+            slots.withLock { _ in
+                slot.tenant = tenant
+                slot.lifecycle.loadFinished(succeeded: true, at: clock.now)
+                slot.transition = nil
+            }
+            return tenant
+        } catch {
+            // Publish nothing and drop the bookkeeping: the next request starts afresh.
+            slots.withLock { slots in
+                slot.lifecycle.loadFinished(succeeded: false, at: clock.now)
+                slot.transition = nil
+                slots[name] = nil
+            }
+            throw error
+        }
+    }
+
+    private func finishRequest(on slot: TenantSlot) {
+        slots.withLock { _ in slot.lifecycle.requestFinished(at: clock.now) }
+    }
+}
+
+/// The outcome of one request, with what it found.
+public struct Invocation: Sendable {
+    /// What the request found a tenant or artifact to be when it arrived.
+    public enum Found: String, Sendable { case loaded, unloaded, ghost, actual }
+
+    public var status = 200
+    public var contentType = "text/plain"
+    public var body: [UInt8] = []
+    /// `loaded` or `unloaded`; nil when the request never reached a tenant.
+    public var tenantWas: Found?
+    /// `ghost` or `actual`; nil when the request never reached an artifact.
+    public var artifactWas: Found?
+    /// Wall-clock milliseconds the request spent, loads and deployments included.
+    public var loadMilliseconds = 0.0
+
+    mutating func fail(_ error: RuntimeError) {
+        status = error.status
+        contentType = "text/plain"
+        body = Array("\(error.message)\n".utf8)
+    }
+}

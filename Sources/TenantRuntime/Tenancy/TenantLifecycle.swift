@@ -1,0 +1,65 @@
+/// A tenant's lifecycle as a value: unloaded → loading → loaded → unloading → unloaded.
+///
+/// Like `ArtifactLifecycle`, transitions say what to do; locking and loading stay outside.
+struct TenantLifecycle: Sendable, Equatable {
+    enum State: String, Sendable { case unloaded, loading, loaded, unloading }
+
+    /// What a request must do next.
+    enum RequestAction: Equatable { case serve, load, wait }
+
+    private(set) var state: State = .unloaded
+    private(set) var inFlight = 0
+    private(set) var lastAccess: SimulatedTime
+    /// Eager tenants are loaded at start and never unloaded.
+    let isEager: Bool
+
+    init(now: SimulatedTime, isEager: Bool = false) {
+        lastAccess = now
+        self.isEager = isEager
+    }
+
+    mutating func requestArrived(at now: SimulatedTime) -> RequestAction {
+        switch state {
+        case .loaded:
+            inFlight += 1
+            lastAccess = now
+            return .serve
+        case .unloaded:
+            state = .loading
+            return .load
+        case .loading, .unloading:
+            return .wait
+        }
+    }
+
+    /// The load ended. On success the tenant is published and the loading request is in flight;
+    /// on failure nothing is published and the next request starts a new load.
+    mutating func loadFinished(succeeded: Bool, at now: SimulatedTime, countsAsRequest: Bool = true) {
+        precondition(state == .loading, "loadFinished in state \(state)")
+        guard succeeded else {
+            state = .unloaded
+            return
+        }
+        state = .loaded
+        lastAccess = now
+        if countsAsRequest { inFlight += 1 }
+    }
+
+    mutating func requestFinished(at now: SimulatedTime) {
+        precondition(inFlight > 0, "requestFinished with nothing in flight")
+        inFlight -= 1
+        lastAccess = now
+    }
+
+    /// Starts unloading a lazy tenant idle for at least `idle` with no request in flight.
+    mutating func unloadIfIdle(now: SimulatedTime, idle: Duration) -> Bool {
+        guard state == .loaded, !isEager, inFlight == 0, now - lastAccess >= idle else { return false }
+        state = .unloading
+        return true
+    }
+
+    mutating func unloadFinished() {
+        precondition(state == .unloading, "unloadFinished in state \(state)")
+        state = .unloaded
+    }
+}
