@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A connected, non-blocking TCP socket whose reads and writes wait with poll up to a deadline.
+///
+/// Each operation tries the syscall first and polls only on EAGAIN: on a busy keep-alive
+/// connection the data is often already there, so the common case costs one syscall.
+/// A passed deadline is reported as a ``SystemError`` with `ETIMEDOUT` (see
+/// ``SystemError/isTimeout``). Not synchronised: one thread uses a socket at a time.
+public struct ConnectedSocket: Sendable {
+    /// The underlying descriptor; owned by this socket until ``close()``.
+    public let descriptor: FileDescriptor
+
+    /// Wraps a connected, non-blocking descriptor.
+    public init(descriptor: FileDescriptor) {
+        self.descriptor = descriptor
+    }
+
+    /// Connects to `address`, waiting no later than `deadline`.
+    public static func connect(
+        to address: SocketAddress,
+        deadline: ContinuousClock.Instant? = nil
+    ) throws(SystemError) -> ConnectedSocket {
+        let socketType = Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue)
+        let raw = try SystemCall.retrying("socket") { Glibc.socket(AF_INET, socketType, 0) }
+        let connected = ConnectedSocket(descriptor: FileDescriptor(rawValue: raw))
+        do throws(SystemError) {
+            try address.withSockAddr { (pointer, length) throws(SystemError) in
+                do throws(SystemError) {
+                    // `once`: after EINTR the connect continues in the background, like EINPROGRESS.
+                    try SystemCall.once("connect \(address)") { Glibc.connect(raw, pointer, length) }
+                } catch where error.errno == EINPROGRESS || error.errno == EINTR {
+                    try connected.descriptor.wait(for: Int16(POLLOUT), until: deadline)
+                    var pending: Int32 = 0
+                    var size = socklen_t(MemoryLayout<Int32>.size)
+                    try SystemCall.retrying("getsockopt SO_ERROR") {
+                        getsockopt(raw, SOL_SOCKET, SO_ERROR, &pending, &size)
+                    }
+                    if pending != 0 { throw SystemError(operation: "connect \(address)", errno: pending) }
+                }
+            }
+            try connected.descriptor.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1, name: "TCP_NODELAY")
+            return connected
+        } catch {
+            try? connected.close()
+            throw error
+        }
+    }
+
+    /// Reads what is available into `buffer`, waiting up to `deadline` for the first byte.
+    ///
+    /// Returns the number of bytes read; 0 means the peer closed its side.
+    public func receive(
+        into buffer: UnsafeMutableRawBufferPointer,
+        deadline: ContinuousClock.Instant?
+    ) throws(SystemError) -> Int {
+        while true {
+            do {
+                return try SystemCall.retrying("recv") {
+                    recv(descriptor.rawValue, buffer.baseAddress, buffer.count, 0)
+                }
+            } catch where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
+                try descriptor.wait(for: Int16(POLLIN), until: deadline)
+            }
+        }
+    }
+
+    /// Sends every byte of `bytes`, waiting up to `deadline` whenever the send buffer is full.
+    ///
+    /// `moreToCome` sets MSG_MORE so a header and a following body leave in one segment.
+    /// MSG_NOSIGNAL turns a write to a closed peer into EPIPE instead of killing the process.
+    public func send(
+        _ bytes: UnsafeRawBufferPointer,
+        deadline: ContinuousClock.Instant?,
+        moreToCome: Bool = false
+    ) throws(SystemError) {
+        let flags = Int32(MSG_NOSIGNAL) | (moreToCome ? Int32(MSG_MORE) : 0)
+        var offset = 0
+        while offset < bytes.count {
+            do {
+                offset += try SystemCall.retrying("send") {
+                    Glibc.send(descriptor.rawValue, bytes.baseAddress! + offset, bytes.count - offset, flags)
+                }
+            } catch where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
+                try descriptor.wait(for: Int16(POLLOUT), until: deadline)
+            }
+        }
+    }
+
+    /// Sends every byte of `bytes`; see ``send(_:deadline:moreToCome:)-(UnsafeRawBufferPointer,_,_)``.
+    public func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant?, moreToCome: Bool = false) throws(SystemError) {
+        let outcome = bytes.withUnsafeBytes { buffer in
+            Result { () throws(SystemError) in try send(buffer, deadline: deadline, moreToCome: moreToCome) }
+        }
+        try outcome.get()
+    }
+
+    /// Shuts down both directions without releasing the descriptor.
+    ///
+    /// Safe to call from another thread while the owner is blocked in poll: it wakes the
+    /// owner (its next read returns 0), unlike `close`, which could let the number be reused
+    /// under the owner's feet.
+    public func shutdownBothDirections() {
+        _ = Glibc.shutdown(descriptor.rawValue, Int32(SHUT_RDWR))
+    }
+
+    /// Half-closes the sending side so the peer reads end-of-stream after our last bytes.
+    public func shutdownSending() {
+        _ = Glibc.shutdown(descriptor.rawValue, Int32(SHUT_WR))
+    }
+
+    /// Closes the socket.
+    public func close() throws(SystemError) {
+        try descriptor.close()
+    }
+}
