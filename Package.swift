@@ -16,12 +16,12 @@ let package = Package(
         .target(name: "CSystemShim"),
         // HTTP/1.1 over POSIX sockets: tenantd's server and the harness's client.
         .target(name: "MiniHTTP"),
-        .target(name: "TenantRuntime", dependencies: ["MiniHTTP", "CSystemShim"]),
+        .target(name: "TenantRuntime", dependencies: ["CSystemShim"]),
         .executableTarget(name: "tenantd", dependencies: ["TenantRuntime", "MiniHTTP"]),
         .target(name: "SoakKit", dependencies: ["MiniHTTP", "CSystemShim"]),
         .executableTarget(name: "soak", dependencies: ["SoakKit"]),
         .testTarget(name: "MiniHTTPTests", dependencies: ["MiniHTTP"]),
-        .testTarget(name: "TenantRuntimeTests", dependencies: ["TenantRuntime", "MiniHTTP"]),
+        .testTarget(name: "TenantRuntimeTests", dependencies: ["TenantRuntime"]),
         .testTarget(
             name: "SoakKitTests",
             dependencies: ["SoakKit"],
