@@ -1,0 +1,67 @@
+/// Maps HTTP requests onto a `TenantHost`, independent of any socket code, so the routing, the
+/// `X-*-Was` headers and the error answers are tested without a server.
+///
+///     GET /t/<tenant>/<artifact>[/rest]   invoke an artifact
+///     GET /_runtime/stats                 JSON counters (`RuntimeStats`)
+///     GET /_runtime/health                `ok`
+public struct RuntimeFront: Sendable {
+    public let host: TenantHost
+
+    public init(host: TenantHost) {
+        self.host = host
+    }
+
+    /// Answers one request. `path` excludes the query string.
+    public func respond(method: String, path: String) -> FrontResponse {
+        guard method == "GET" || method == "HEAD" else {
+            return .text(405, "method \(method) is not allowed; use GET\n", headers: [("Allow", "GET, HEAD")])
+        }
+        if path == "/_runtime/health" { return .text(200, "ok\n") }
+        if path == "/_runtime/stats" {
+            return FrontResponse(status: 200, headers: [("Content-Type", "application/json")], body: host.stats().jsonBytes())
+        }
+        guard path.hasPrefix("/t/") else {
+            return .text(404, "no route for \(path.prefix(200)); expected /t/<tenant>/<artifact>[/path] or /_runtime/stats\n")
+        }
+        let parts = path.dropFirst(3).split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            return .text(400, "expected /t/<tenant>/<artifact>[/path], found \(path.prefix(200))\n")
+        }
+        let rest = parts.count == 3 ? "/" + parts[2] : "/"
+        let invocation = host.invoke(tenant: String(parts[0]), artifact: String(parts[1]), rest: rest)
+        var headers = [("Content-Type", invocation.contentType)]
+        if let tenantWas = invocation.tenantWas { headers.append(("X-Tenant-Was", tenantWas.rawValue)) }
+        if let artifactWas = invocation.artifactWas { headers.append(("X-Artifact-Was", artifactWas.rawValue)) }
+        headers.append(("X-Load-Millis", RuntimeFront.millis(invocation.loadMilliseconds)))
+        return FrontResponse(status: invocation.status, headers: headers, body: invocation.body)
+    }
+
+    /// Milliseconds with three decimals, without Foundation's locale-dependent formatting.
+    static func millis(_ value: Double) -> String {
+        let micros = Int((value * 1000).rounded())
+        let fraction = String(micros % 1000)
+        return "\(micros / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+    }
+}
+
+/// An answer from `RuntimeFront`, for the HTTP layer to write.
+public struct FrontResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    static func text(_ status: Int, _ text: String, headers: [(String, String)] = []) -> FrontResponse {
+        FrontResponse(status: status, headers: [("Content-Type", "text/plain")] + headers, body: Array(text.utf8))
+    }
+
+    /// The value of header `name`, compared without case.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+}

@@ -1,0 +1,162 @@
+/// `tenantd`'s command line, parsed in the library so every flag and error is tested.
+public enum TenantdCommand: Sendable {
+    /// Serve a registry over HTTP.
+    case serve(ServeOptions)
+    /// Write a registry fixture.
+    case seed(SeedOptions)
+    /// Print `TenantdCommand.usage`.
+    case help
+
+    public struct ServeOptions: Sendable {
+        public var registry: String
+        public var listen = "127.0.0.1:0"
+        /// Simulated seconds per wall second.
+        public var timeScale = 1.0
+        public var runtime = RuntimeConfiguration()
+        public var maxConnections = 256
+        /// Wall-clock time an idle keep-alive connection is kept.
+        public var connectionIdle: Duration = .seconds(30)
+    }
+
+    public struct SeedOptions: Sendable {
+        public var folder: String
+        public var seeder: RegistrySeeder
+    }
+
+    public static let usage = """
+        usage: tenantd --registry DIR [options]
+               tenantd seed --tenants N --artifacts M [--kind service|webapp] [--payload-kb P] DIR
+
+        Serves a lazy-loading multi-tenant registry over HTTP/1.1. Prints "listening on HOST:PORT" once ready.
+          GET /t/<tenant>/<artifact>[/path]   invoke an artifact (X-Tenant-Was, X-Artifact-Was, X-Load-Millis)
+          GET /_runtime/stats                 heap, loads, live instances, descriptors, threads (JSON)
+          GET /_runtime/health                liveness
+
+        options:
+          --listen HOST:PORT        address to listen on (default 127.0.0.1:0, a free port)
+          --time-scale N            run idle times and sweeps N times faster (default 1)
+          --tenant-idle D           unload tenants idle this long (default 30m)
+          --artifact-idle D         turn artifacts idle this long back into ghosts (default 10m)
+          --sweep-every D           how often to look for idle tenants and artifacts (default 60s)
+          --eager LIST              load these tenants at start, never unload: '*', names, '!name'
+          --no-ghost                deploy every artifact at tenant load (the pre-ghost design)
+          --inject-leak KIND        leak on every load: retain-cycle, global-cache, fd or thread
+          --leak-bytes N            bytes per leak for global-cache and retain-cycle (default 1024)
+          --wait-timeout D          longest wait for another request's load, wall clock (default 30s)
+          --max-connections N       concurrent connections (default 256)
+          --connection-idle D       close keep-alive connections idle this long, wall clock (default 30s)
+        Durations read as 250ms, 90s, 1m, 3m, 1h30m, 8d.
+        """
+
+    /// Parses the arguments after the program name.
+    public static func parse(_ arguments: [String]) throws(UsageError) -> TenantdCommand {
+        var reader = ArgumentReader(arguments)
+        if arguments.contains("--help") || arguments.contains("-h") { return .help }
+        if arguments.first == "seed" {
+            reader.skip()
+            return .seed(try parseSeed(&reader))
+        }
+        var options = ServeOptions(registry: "")
+        while let flag = reader.next() {
+            switch flag {
+            case "--registry": options.registry = try reader.value(for: flag)
+            case "--listen": options.listen = try reader.value(for: flag)
+            case "--time-scale":
+                options.timeScale = try reader.number(for: flag, expected: "a positive number like 1440")
+                guard options.timeScale > 0 else { throw UsageError("--time-scale: expected a positive number, found \(options.timeScale)") }
+            case "--tenant-idle": options.runtime.tenantIdle = try reader.duration(for: flag)
+            case "--artifact-idle": options.runtime.artifactIdle = try reader.duration(for: flag)
+            case "--sweep-every":
+                options.runtime.sweepEvery = try reader.duration(for: flag)
+                guard options.runtime.sweepEvery > .zero else { throw UsageError("--sweep-every: expected a duration above zero") }
+            case "--eager":
+                let list = try reader.value(for: flag)
+                do { options.runtime.eager = try EagerSelection(parsing: list) } catch {
+                    throw UsageError("--eager: \(error)")
+                }
+            case "--no-ghost": options.runtime.ghostDeployment = false
+            case "--inject-leak":
+                let text = try reader.value(for: flag)
+                guard let kind = LeakKind(rawValue: text) else {
+                    throw UsageError("--inject-leak: expected one of \(LeakKind.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\"")
+                }
+                options.runtime.injectedLeak = kind
+            case "--leak-bytes": options.runtime.leakBytes = try reader.count(for: flag)
+            case "--wait-timeout": options.runtime.waitTimeout = try reader.duration(for: flag)
+            case "--max-connections": options.maxConnections = try reader.count(for: flag)
+            case "--connection-idle": options.connectionIdle = try reader.duration(for: flag)
+            default: throw UsageError("unknown option \(flag); see tenantd --help")
+            }
+        }
+        guard !options.registry.isEmpty else { throw UsageError("--registry DIR is required; see tenantd --help") }
+        return .serve(options)
+    }
+
+    private static func parseSeed(_ reader: inout ArgumentReader) throws(UsageError) -> SeedOptions {
+        var tenants = 1, artifacts = 1, payloadKB = 64
+        var kind = ArtifactKind.service
+        var folder: String?
+        while let argument = reader.next() {
+            switch argument {
+            case "--tenants": tenants = try reader.count(for: argument)
+            case "--artifacts": artifacts = try reader.count(for: argument, allowZero: true)
+            case "--payload-kb": payloadKB = try reader.count(for: argument, allowZero: true)
+            case "--kind":
+                let text = try reader.value(for: argument)
+                guard let parsed = ArtifactKind(rawValue: text) else {
+                    throw UsageError("--kind: expected service or webapp, found \"\(text)\"")
+                }
+                kind = parsed
+            default:
+                guard !argument.hasPrefix("-") else { throw UsageError("unknown seed option \(argument); see tenantd --help") }
+                guard folder == nil else { throw UsageError("seed takes one folder, found \"\(folder!)\" and \"\(argument)\"") }
+                folder = argument
+            }
+        }
+        guard let folder else { throw UsageError("seed needs a folder to write the registry into") }
+        return SeedOptions(folder: folder, seeder: RegistrySeeder(tenants: tenants, artifactsPerTenant: artifacts, kind: kind, payloadKB: payloadKB))
+    }
+}
+
+/// A command line that cannot be run, with what is wrong and what was expected.
+public struct UsageError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Reads flags and their values in order.
+struct ArgumentReader {
+    private var arguments: ArraySlice<String>
+
+    init(_ arguments: [String]) { self.arguments = arguments[...] }
+
+    mutating func next() -> String? { arguments.popFirst() }
+    mutating func skip() { _ = arguments.popFirst() }
+
+    mutating func value(for flag: String) throws(UsageError) -> String {
+        guard let value = arguments.popFirst() else { throw UsageError("\(flag) needs a value") }
+        return value
+    }
+
+    mutating func number(for flag: String, expected: String) throws(UsageError) -> Double {
+        let text = try value(for: flag)
+        guard let number = Double(text), number.isFinite else { throw UsageError("\(flag): expected \(expected), found \"\(text)\"") }
+        return number
+    }
+
+    mutating func count(for flag: String, allowZero: Bool = false) throws(UsageError) -> Int {
+        let text = try value(for: flag)
+        guard let count = Int(text), count > 0 || (allowZero && count == 0) else {
+            throw UsageError("\(flag): expected a whole number\(allowZero ? "" : " above zero"), found \"\(text)\"")
+        }
+        return count
+    }
+
+    mutating func duration(for flag: String) throws(UsageError) -> Duration {
+        let text = try value(for: flag)
+        guard let duration = DurationText.parse(text) else {
+            throw UsageError("\(flag): expected a duration like 90s, 1m or 8d, found \"\(text)\"")
+        }
+        return duration
+    }
+}

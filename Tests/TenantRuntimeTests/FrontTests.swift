@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import TenantRuntime
+
+@Suite struct RuntimeFrontTests {
+    @Test func invokeCarriesWhatTheRequestFound() throws {
+        let fixture = try TemporaryRegistry()
+        let front = RuntimeFront(host: fixture.host(clock: ManualClock()))
+        let cold = front.respond(method: "GET", path: "/t/t1/a1.service")
+        #expect(cold.status == 200)
+        #expect(cold.header("x-tenant-was") == "unloaded")
+        #expect(cold.header("X-Artifact-Was") == "ghost")
+        #expect(Double(cold.header("X-Load-Millis") ?? "") != nil)
+        let warm = front.respond(method: "GET", path: "/t/t1/a1.service/status")
+        #expect(warm.header("X-Tenant-Was") == "loaded")
+        #expect(warm.header("X-Artifact-Was") == "actual")
+    }
+
+    @Test func statsAreJSONWithHeapAndCounts() throws {
+        let fixture = try TemporaryRegistry()
+        let front = RuntimeFront(host: fixture.host(clock: ManualClock()))
+        _ = front.respond(method: "GET", path: "/t/t2/a2.service")
+        let stats = front.respond(method: "GET", path: "/_runtime/stats")
+        #expect(stats.header("Content-Type") == "application/json")
+        let object = try JSONSerialization.jsonObject(with: Data(stats.body)) as! [String: Any]
+        #expect(object["tenants_loaded"] as? Int == 1)
+        #expect(object["artifacts_actual"] as? Int == 1)
+        #expect(object["artifacts_ghost"] as? Int == 1)
+        #expect((object["heap_in_use_bytes"] as? Int ?? 0) > 0)
+        #expect((object["live_instances"] as? [String: Int])?["Tenant"] == 1)
+        #expect((object["open_descriptors"] as? Int ?? 0) >= 3)
+        #expect((object["threads"] as? Int ?? 0) >= 1)
+    }
+
+    @Test(arguments: [
+        ("POST", "/t/t1/a1.service", 405), ("GET", "/nothing", 404), ("GET", "/t/", 400),
+        ("GET", "/t/t1", 400), ("GET", "/t//a1.service", 400), ("GET", "/t/../a1.service", 400),
+        ("GET", "/_runtime/health", 200),
+    ])
+    func badRoutesGetA4xxWithAMessage(method: String, path: String, status: Int) throws {
+        let fixture = try TemporaryRegistry()
+        let response = RuntimeFront(host: fixture.host(clock: ManualClock())).respond(method: method, path: path)
+        #expect(response.status == status)
+        #expect(!response.body.isEmpty)
+    }
+
+    @Test func millisecondsFormatting() {
+        #expect(RuntimeFront.millis(0) == "0.000")
+        #expect(RuntimeFront.millis(12.3456) == "12.346")
+        #expect(RuntimeFront.millis(1.05) == "1.050")
+    }
+}
+
+@Suite struct TenantdCommandLineTests {
+    @Test func serveFlags() throws {
+        let command = try TenantdCommand.parse([
+            "--registry", "/r", "--time-scale", "1440", "--artifact-idle", "1m", "--tenant-idle", "1h30m",
+            "--sweep-every", "250ms", "--eager", "*,!t7", "--no-ghost", "--inject-leak", "fd", "--leak-bytes", "256",
+        ])
+        guard case .serve(let options) = command else { Issue.record("expected serve"); return }
+        #expect(options.registry == "/r")
+        #expect(options.timeScale == 1440)
+        #expect(options.runtime.artifactIdle == .seconds(60))
+        #expect(options.runtime.tenantIdle == .seconds(5400))
+        #expect(options.runtime.sweepEvery == .milliseconds(250))
+        #expect(options.runtime.eager.contains(try RegistryName("t1")))
+        #expect(!options.runtime.ghostDeployment)
+        #expect(options.runtime.injectedLeak == .fd)
+        #expect(options.runtime.leakBytes == 256)
+    }
+
+    @Test func defaultsFollowTheDesign() throws {
+        guard case .serve(let options) = try TenantdCommand.parse(["--registry", "r"]) else { return }
+        #expect(options.listen == "127.0.0.1:0")
+        #expect(options.runtime.tenantIdle == .seconds(1800))
+        #expect(options.runtime.artifactIdle == .seconds(600))
+        #expect(options.runtime.sweepEvery == .seconds(60))
+        #expect(options.runtime.eager.isEmpty)
+    }
+
+    @Test func seedCommand() throws {
+        guard case .seed(let options) = try TenantdCommand.parse(
+            ["seed", "--tenants", "5", "--artifacts", "3", "--kind", "webapp", "--payload-kb", "16", "out"])
+        else { Issue.record("expected seed"); return }
+        #expect(options.folder == "out")
+        #expect(options.seeder.tenants == 5)
+        #expect(options.seeder.kind == .webapp)
+        #expect(options.seeder.path(tenant: 2, artifact: 3) == "/t/t2/a3.webapp")
+    }
+
+    @Test(arguments: [
+        (["--time-scale", "fast", "--registry", "r"], "--time-scale: expected"),
+        (["--registry", "r", "--artifact-idle", "soon"], "expected a duration like 90s"),
+        (["--registry", "r", "--inject-leak", "memory"], "expected one of retain-cycle"),
+        (["--registry", "r", "--bogus"], "unknown option --bogus"),
+        ([], "--registry DIR is required"),
+        (["--registry"], "--registry needs a value"),
+        (["--registry", "r", "--eager", "../x"], "--eager: name"),
+        (["seed", "--tenants", "0", "x"], "--tenants: expected a whole number above zero"),
+        (["seed", "--kind", "jar", "x"], "--kind: expected service or webapp"),
+        (["seed", "--tenants", "2"], "seed needs a folder"),
+    ])
+    func usageErrorsSayWhatIsWrong(arguments: [String], message: String) {
+        do {
+            _ = try TenantdCommand.parse(arguments)
+            Issue.record("expected a usage error for \(arguments)")
+        } catch {
+            #expect(error.description.contains(message), "\(error.description)")
+        }
+    }
+
+    @Test func durations() {
+        #expect(DurationText.parse("90s") == .seconds(90))
+        #expect(DurationText.parse("8d") == .seconds(8 * 86400))
+        #expect(DurationText.parse("1h30m") == .seconds(5400))
+        #expect(DurationText.parse("250ms") == .milliseconds(250))
+        #expect(DurationText.parse("1.5m") == .seconds(90))
+        for bad in ["", "m", "3", "3x", "-1s", "1m-"] { #expect(DurationText.parse(bad) == nil, "\(bad)") }
+    }
+}
