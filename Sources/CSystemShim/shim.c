@@ -32,6 +32,10 @@ int lazysoak_set_parent_death_signal(int signal) {
     return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0, 0, 0);
 }
 
+int lazysoak_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
+}
+
 /* Only async-signal-safe calls between fork and exec: the parent may be multi-threaded. */
 static void child_fail(int report_fd) {
     int err = errno;

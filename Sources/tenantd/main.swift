@@ -1,1 +1,81 @@
-print("tenantd")
+// tenantd: serves a lazy-loading multi-tenant registry over HTTP/1.1.
+// Flags, the HTTP adapter and signals live here; everything else is in TenantRuntime.
+import Glibc
+import MiniHTTP
+import TenantRuntime
+
+// Block the stop signals before any thread starts, so every thread inherits the mask and the
+// main thread alone receives them through sigwait.
+var stopSignals = sigset_t()
+sigemptyset(&stopSignals)
+sigaddset(&stopSignals, SIGTERM)
+sigaddset(&stopSignals, SIGINT)
+pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+signal(SIGPIPE, SIG_IGN)
+
+/// Writes a whole line straight to a descriptor: unbuffered, so the harness sees it at once.
+func writeLine(_ text: String, to descriptor: Int32) {
+    var line = text + "\n"
+    line.withUTF8 { bytes in _ = write(descriptor, bytes.baseAddress, bytes.count) }
+}
+
+func fail(_ message: String, status: Int32) -> Never {
+    writeLine("tenantd: \(message)", to: STDERR_FILENO)
+    exit(status)
+}
+
+let command: TenantdCommand
+do {
+    command = try TenantdCommand.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    fail("\(error)", status: 2)
+}
+
+switch command {
+case .help:
+    print(TenantdCommand.usage)
+case .seed(let options):
+    do {
+        try options.seeder.seed(into: options.folder)
+        print("seeded \(options.seeder.tenants) tenants × \(options.seeder.artifactsPerTenant) \(options.seeder.kind.rawValue)s into \(options.folder)")
+    } catch {
+        fail("cannot seed \(options.folder): \(error)", status: 1)
+    }
+case .serve(let options):
+    let registry = Registry(root: options.registry)
+    guard registry.exists else {
+        fail("\(options.registry) is not a registry (no tenants/ folder); create one with tenantd seed", status: 2)
+    }
+    let address: SocketAddress
+    do { address = try SocketAddress(parsing: options.listen) } catch { fail("--listen: \(error)", status: 2) }
+
+    let host = TenantHost(registry: registry, configuration: options.runtime, clock: ScaledClock(scale: options.timeScale))
+    do {
+        for failure in try host.loadEagerTenants() {
+            writeLine("tenantd: eager tenant \(failure.tenant) did not load: \(failure.error)", to: STDERR_FILENO)
+        }
+    } catch {
+        fail("cannot list the registry's tenants: \(error)", status: 1)
+    }
+    let front = RuntimeFront(host: host)
+    let server = HTTPServer(
+        configuration: HTTPServerConfiguration(
+            address: address, maxConnections: options.maxConnections, idleTimeout: options.connectionIdle)
+    ) { request in
+        let answer = front.respond(method: request.method, path: request.path)
+        var headers = HTTPHeaders()
+        for (name, value) in answer.headers { headers.add(name: name, value: value) }
+        return HTTPResponse(status: answer.status, headers: headers, body: request.method == "HEAD" ? [] : answer.body)
+    }
+    let bound: SocketAddress
+    do { bound = try server.start() } catch { fail("cannot listen on \(options.listen): \(error)", status: 1) }
+    let sweeper = Sweeper(host: host)
+    sweeper.start()
+    writeLine("listening on \(bound)", to: STDOUT_FILENO)
+
+    var received: Int32 = 0
+    sigwait(&stopSignals, &received)
+    sweeper.stop()
+    server.shutdown(graceWall: .seconds(5))
+    writeLine("tenantd: stopped on signal \(received)", to: STDERR_FILENO)
+}

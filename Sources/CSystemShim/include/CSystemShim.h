@@ -22,6 +22,9 @@ int lazysoak_malloc_trim(size_t pad);
 /// Asks the kernel to send `signal` to this process when the thread that created it exits.
 int lazysoak_set_parent_death_signal(int signal);
 
+/// pipe2(O_CLOEXEC), which Glibc's Swift module does not expose.
+int lazysoak_pipe_cloexec(int fds[2]);
+
 /// How `lazysoak_spawn` sets up the child.
 typedef struct {
     int stdin_fd;        /* -1: /dev/null */

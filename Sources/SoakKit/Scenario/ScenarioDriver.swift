@@ -1,0 +1,188 @@
+/// Receives what the driver produces, as it happens.
+public protocol RunSink: AnyObject {
+    func record(sample: SampleRow)
+    func record(request: RequestRecord)
+    func progress(_ progress: DriverProgress)
+}
+
+/// One request as recorded in `events.jsonl`.
+public struct RequestRecord: Sendable, Equatable {
+    public var cycle: Int
+    public var simSeconds: Double
+    public var wallSeconds: Double
+    public var path: String
+    public var outcome: RequestOutcome
+    /// Why the request broke the scenario's integrity; nil when it did not.
+    public var violation: String?
+}
+
+/// Where the run stands, after each cycle.
+public struct DriverProgress: Sendable {
+    public var cycle: Int
+    public var cycles: Int
+    public var simSeconds: Double
+    public var totalSimSeconds: Double
+    public var wallSeconds: Double
+    public var integrity: Integrity
+    public var lastSample: SampleRow?
+
+    /// Remaining wall time at the current pace.
+    public var etaSeconds: Double {
+        guard simSeconds > 0 else { return 0 }
+        return max(0, (totalSimSeconds - simSeconds) * wallSeconds / simSeconds)
+    }
+}
+
+/// Cycles that happened as designed, out of cycles run.
+public struct Integrity: Sendable, Equatable, Codable {
+    public var validCycles = 0
+    public var cycles = 0
+    /// The first violation seen, to tell the user what went wrong.
+    public var firstViolation: String?
+
+    public init() {}
+
+    /// True when every cycle was valid (and there was at least one).
+    public var isComplete: Bool { cycles > 0 && validCycles == cycles }
+    public var percent: Double { cycles == 0 ? 100 : 100 * Double(validCycles) / Double(cycles) }
+}
+
+/// Why the driver stopped before the scenario's end.
+public enum DriverStop: Sendable, Equatable {
+    /// SIGINT, SIGTERM or `soak stop`.
+    case interrupted
+    /// The target exited or was killed.
+    case targetExited
+}
+
+/// Replays a scenario on the scaled clock: one cycle per `interval / scale` of wall time, with a
+/// trough sample just before each cycle's requests and periodic samples in between.
+///
+/// Single-threaded on purpose: samples and requests never overlap, so a trough sample always
+/// sees the runtime in the same phase, and the order of events is the same at any acceleration.
+public final class ScenarioDriver {
+    public let plan: ScenarioPlan
+    public let sampling: Profile.Sampling
+    /// Simulated seconds per wall second.
+    public let scale: Double
+    private let clock: any SchedulerClock
+    private let sender: (any RequestSending)?
+    private let sampler: any SampleTaking
+    private let sink: any RunSink
+    private let shouldStop: () -> DriverStop?
+
+    public init(
+        plan: ScenarioPlan, sampling: Profile.Sampling, scale: Double, clock: any SchedulerClock,
+        sender: (any RequestSending)?, sampler: any SampleTaking, sink: any RunSink,
+        shouldStop: @escaping () -> DriverStop?
+    ) {
+        self.plan = plan
+        self.sampling = sampling
+        self.scale = scale
+        self.clock = clock
+        self.sender = sender
+        self.sampler = sampler
+        self.sink = sink
+        self.shouldStop = shouldStop
+    }
+
+    /// The outcome of a replay.
+    public struct Result: Sendable {
+        public var cyclesCompleted = 0
+        public var integrity = Integrity()
+        public var requests = 0
+        public var failedRequests = 0
+        /// Nil when the scenario ran to its end.
+        public var stoppedBy: DriverStop?
+    }
+
+    /// Runs the whole scenario, or until `shouldStop` says otherwise.
+    public func run() -> Result {
+        let cycles = plan.scenario.cycles
+        let interval = plan.scenario.interval / scale
+        let periodic = max(sampling.every / scale, sampling.minimumWallPeriod)
+        let totalSim = plan.scenario.duration.secondsValue
+        let start = clock.now
+        var nextPeriodic = start
+        var result = Result()
+        var lastSample: SampleRow?
+
+        func take(_ kind: SampleKind, cycle: Int) {
+            var row = sampler.takeSample()
+            let wall = (clock.now - start).secondsValue
+            row.kind = kind
+            row[.wallSeconds] = wall
+            row[.simSeconds] = wall * scale
+            row[.cycle] = Double(cycle)
+            sink.record(sample: row)
+            lastSample = row
+        }
+
+        // Periodic samples due before `deadline`; false when the run must stop.
+        func samplePeriodically(until deadline: Duration, cycle: Int) -> Bool {
+            while nextPeriodic < deadline {
+                clock.sleep(until: nextPeriodic)
+                if let stop = shouldStop() {
+                    result.stoppedBy = stop
+                    return false
+                }
+                take(.periodic, cycle: cycle)
+                nextPeriodic += periodic
+                // A slow sample must not make the sampler try to catch up in a burst.
+                if nextPeriodic < clock.now { nextPeriodic = clock.now + periodic }
+            }
+            return true
+        }
+
+        for cycle in 0..<cycles {
+            let cycleStart = start + interval * cycle
+            guard samplePeriodically(until: cycleStart, cycle: max(0, cycle - 1)) else { break }
+            clock.sleep(until: cycleStart)
+            if let stop = shouldStop() {
+                result.stoppedBy = stop
+                break
+            }
+            if cycle > 0, sampling.troughs { take(.trough, cycle: cycle) }
+            runRequests(cycle: cycle, start: start, into: &result)
+            result.cyclesCompleted = cycle + 1
+            let wall = (clock.now - start).secondsValue
+            sink.progress(DriverProgress(
+                cycle: cycle + 1, cycles: cycles, simSeconds: min(wall * scale, totalSim), totalSimSeconds: totalSim,
+                wallSeconds: wall, integrity: result.integrity, lastSample: lastSample))
+        }
+        if result.stoppedBy == nil {
+            // The last cycle's idle period belongs to the run too: sample it, then a final trough.
+            let end = start + plan.scenario.duration / scale
+            if samplePeriodically(until: end, cycle: max(0, cycles - 1)) {
+                clock.sleep(until: end)
+                if sampling.troughs, shouldStop() == nil { take(.trough, cycle: cycles) }
+            }
+        }
+        return result
+    }
+
+    private func runRequests(cycle: Int, start: Duration, into result: inout Result) {
+        guard let sender else { return }
+        var violation: String?
+        let paths = plan.paths(forCycle: cycle)
+        for path in paths {
+            let sent = clock.now
+            let outcome = sender.send(path: path)
+            let wall = (sent - start).secondsValue
+            let problem = plan.integrityViolation(of: outcome, inCycle: cycle)
+            if violation == nil, let problem { violation = "cycle \(cycle), \(path): \(problem)" }
+            result.requests += 1
+            if !outcome.succeeded { result.failedRequests += 1 }
+            sink.record(request: RequestRecord(
+                cycle: cycle, simSeconds: wall * scale, wallSeconds: wall, path: path, outcome: outcome,
+                violation: problem))
+        }
+        guard !paths.isEmpty else { return }
+        result.integrity.cycles += 1
+        if let violation {
+            if result.integrity.firstViolation == nil { result.integrity.firstViolation = violation }
+        } else {
+            result.integrity.validCycles += 1
+        }
+    }
+}

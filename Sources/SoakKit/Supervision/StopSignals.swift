@@ -1,0 +1,30 @@
+import Glibc
+import Synchronization
+
+/// Set by SIGINT or SIGTERM; the run loop polls it and ends the run cleanly.
+private let stopRequested = Atomic<Int32>(0)
+
+/// Turns SIGINT and SIGTERM into a polled flag, so a run stops the target, finalises
+/// `run.json` as interrupted and exits, instead of dying with its target orphaned.
+public enum StopSignals {
+    /// Installs the handlers (idempotent).
+    public static func install() {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { signal in
+            // Only an atomic store here: it is async-signal-safe.
+            stopRequested.store(signal, ordering: .relaxed)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
+        sigaction(SIGTERM, &action, nil)
+        // A closed stdout (a CI log pipe) must not kill the harness mid-run.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// The signal that asked to stop, or nil.
+    public static var received: Int32? {
+        let value = stopRequested.load(ordering: .relaxed)
+        return value == 0 ? nil : value
+    }
+}
