@@ -40,7 +40,7 @@ public struct RunManifest: Codable, Sendable {
     /// Writes the manifest atomically (temporary file and rename).
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
     }

@@ -1,0 +1,62 @@
+import Glibc
+
+/// `soak`'s entry point: dispatches subcommands and turns every error into a message and an
+/// exit code, never a stack trace.
+public enum SoakCommandLine {
+    static let usage = """
+        usage: soak <command> [options]
+
+        commands:
+          run PROFILE [--accelerate N] [--duration D] [--out DIR]   replay a profile against its target, judge it
+          profiles                                                  list the shipped profiles
+          report DIR [--threshold METRIC=PER_CYCLE[:FLOOR] ...]     re-run the analysis on a run folder
+          analyze FILE.csv --y COLUMN [--x COLUMN] [--warmup N]     analyse one series of any CSV
+
+        Run `soak <command> --help` for a command's options.
+        exit codes: 0 pass, 1 leak or regression, 2 bad usage or input, 3 crashed, not ready, invalid or interrupted
+        """
+
+    /// Runs the command line and returns the process exit status.
+    public static func main(_ arguments: [String]) -> Int32 {
+        guard let name = arguments.first, name != "--help", name != "-h", name != "help" else {
+            Output.out(usage)
+            return arguments.isEmpty ? ExitCode.usage.rawValue : ExitCode.pass.rawValue
+        }
+        let rest = Array(arguments.dropFirst())
+        do {
+            let code: ExitCode
+            switch name {
+            case "run": code = try RunCommand.run(rest, commandLine: arguments)
+            case "profiles": code = try ProfilesCommand.run(rest)
+            default:
+                throw CommandError("unknown command \"\(name)\"\n\(usage)")
+            }
+            return code.rawValue
+        } catch let error as CommandError {
+            Output.err("soak: \(error.description)")
+            return error.exitCode.rawValue
+        } catch {
+            Output.err("soak: \(error)")
+            return ExitCode.usage.rawValue
+        }
+    }
+}
+
+/// Writes whole lines to stdout and stderr without stdio buffers (safe under Swift 6).
+enum Output {
+    static func out(_ text: String) { write(text, to: STDOUT_FILENO) }
+    static func err(_ text: String) { write(text, to: STDERR_FILENO) }
+
+    private static func write(_ text: String, to descriptor: Int32) {
+        var line = text.hasSuffix("\n") ? text : text + "\n"
+        line.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { return }
+                offset += written
+            }
+        }
+    }
+}
