@@ -1,0 +1,211 @@
+import Synchronization
+
+/// A blocking HTTP/1.1 client holding one keep-alive connection to one server.
+///
+///     let client = HTTPClient(address: try SocketAddress(parsing: "127.0.0.1:8080"))
+///     let response = try client.get("/_runtime/stats")
+///
+/// Every request has a wall-clock timeout covering connect, send and receive; on timeout
+/// the connection is dropped (its late response must not be read as the next one's) and
+/// ``HTTPClientError/timedOut`` is thrown. If a reused connection turns out to have been
+/// closed by the server before any response byte arrived, the request is sent once more on
+/// a fresh connection; this also retries non-idempotent methods, which suits the harness.
+///
+/// Thread-safe: a Mutex serialises requests, so concurrent callers wait for each other.
+/// For parallel load use one client per thread.
+public final class HTTPClient: Sendable {
+    /// Timeout and size caps.
+    public struct Configuration: Sendable, Equatable {
+        /// Wall time allowed for one request, from connect to the last body byte.
+        public var timeout: Duration
+        /// The largest response body accepted.
+        public var maxResponseBytes: Int
+        /// The largest response head accepted.
+        public var maxHeaderBytes: Int
+
+        /// Defaults: 10 s per request, 64 MiB body, 64 KiB head.
+        public init(timeout: Duration = .seconds(10), maxResponseBytes: Int = 64 << 20, maxHeaderBytes: Int = 64 << 10) {
+            self.timeout = timeout
+            self.maxResponseBytes = maxResponseBytes
+            self.maxHeaderBytes = maxHeaderBytes
+        }
+    }
+
+    /// The open connection and the buffers reused across its requests.
+    private struct Connection: Sendable {
+        var socket: ConnectedSocket
+        var parser: HTTPResponseParser
+        var output: [UInt8] = []
+    }
+
+    /// Whether a failed exchange may be retried on a fresh connection.
+    private struct ExchangeFailure: Error {
+        var error: HTTPClientError
+        var connectionWasStale: Bool
+    }
+
+    private struct State: Sendable {
+        var connection: Connection?
+        var connectionsOpened = 0
+    }
+
+    /// The server this client talks to.
+    public let address: SocketAddress
+    /// The timeout and caps in force.
+    public let configuration: Configuration
+    private let hostHeader: String
+    private let state = Mutex(State())
+
+    /// A client for the server at `address`; connects lazily on the first request.
+    public init(address: SocketAddress, configuration: Configuration = Configuration()) {
+        self.address = address
+        self.configuration = configuration
+        self.hostHeader = address.description
+    }
+
+    /// A client for `host` ("127.0.0.1" or "localhost") and `port`.
+    public convenience init(host: String, port: UInt16, configuration: Configuration = Configuration()) throws {
+        self.init(address: try SocketAddress(host: host, port: port), configuration: configuration)
+    }
+
+    deinit {
+        state.withLock { state in
+            if let connection = state.connection { try? connection.socket.close() }
+        }
+    }
+
+    /// How many TCP connections this client has opened (1 while keep-alive holds).
+    public var connectionsOpened: Int { state.withLock { $0.connectionsOpened } }
+
+    /// Sends `GET path` and returns the response, whatever its status.
+    public func get(_ path: String, headers: HTTPHeaders = HTTPHeaders()) throws(HTTPClientError) -> HTTPResponse {
+        try send(HTTPRequest(method: "GET", target: path, headers: headers))
+    }
+
+    /// Sends `request` and returns the response, whatever its status.
+    public func send(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
+        let deadline = ContinuousClock.now + configuration.timeout
+        return try state.withLock { (state) throws(HTTPClientError) -> HTTPResponse in
+            try send(request, deadline: deadline, state: &state)
+        }
+    }
+
+    /// Closes the connection; the next request opens a new one.
+    public func close() {
+        state.withLock { state in
+            if let connection = state.connection { try? connection.socket.close() }
+            state.connection = nil
+        }
+    }
+
+    /// One request on a fresh connection to an "http://host:port/path" URL.
+    public static func get(
+        url: String,
+        timeout: Duration = .seconds(10),
+        headers: HTTPHeaders = HTTPHeaders()
+    ) throws(HTTPClientError) -> HTTPResponse {
+        let (address, target) = try parse(url: url)
+        let client = HTTPClient(address: address, configuration: Configuration(timeout: timeout))
+        defer { client.close() }
+        var request = HTTPRequest(method: "GET", target: target, headers: headers)
+        request.headers.replaceOrAdd(name: "Connection", value: "close")
+        return try client.send(request)
+    }
+
+    /// Splits "http://127.0.0.1:8080/a?b" into its address and "/a?b" (port 80 by default).
+    static func parse(url: String) throws(HTTPClientError) -> (SocketAddress, String) {
+        guard url.hasPrefix("http://") else { throw .invalidURL("\"\(url)\": expected http://HOST:PORT/PATH") }
+        let rest = url.dropFirst("http://".count)
+        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        let authority = String(rest[..<slash])
+        let target = slash == rest.endIndex ? "/" : String(rest[slash...])
+        let text = authority.contains(":") ? authority : authority + ":80"
+        do {
+            return (try SocketAddress(parsing: text), target)
+        } catch {
+            throw .invalidURL("\"\(url)\": \(error.reason)")
+        }
+    }
+
+    // MARK: - Exchange
+
+    private func send(
+        _ request: HTTPRequest,
+        deadline: ContinuousClock.Instant,
+        state: inout State
+    ) throws(HTTPClientError) -> HTTPResponse {
+        var retried = false
+        while true {
+            let reused = state.connection != nil
+            if !reused {
+                state.connection = try connect(deadline: deadline)
+                state.connectionsOpened += 1
+            }
+            do {
+                let response = try exchange(request, on: &state.connection!, deadline: deadline)
+                if !state.connection!.parser.canReuseConnection { drop(&state) }
+                return response
+            } catch {
+                drop(&state)
+                if reused && !retried && error.connectionWasStale {
+                    retried = true
+                    continue
+                }
+                throw error.error
+            }
+        }
+    }
+
+    private func connect(deadline: ContinuousClock.Instant) throws(HTTPClientError) -> Connection {
+        do {
+            let socket = try ConnectedSocket.connect(to: address, deadline: deadline)
+            let parser = HTTPResponseParser(maxHeaderBytes: configuration.maxHeaderBytes,
+                                            maxResponseBytes: configuration.maxResponseBytes)
+            return Connection(socket: socket, parser: parser)
+        } catch {
+            throw error.isTimeout ? .timedOut : .system(error)
+        }
+    }
+
+    private func drop(_ state: inout State) {
+        if let connection = state.connection { try? connection.socket.close() }
+        state.connection = nil
+    }
+
+    private func exchange(
+        _ request: HTTPRequest,
+        on connection: inout Connection,
+        deadline: ContinuousClock.Instant
+    ) throws(ExchangeFailure) -> HTTPResponse {
+        do {
+            connection.output.removeAll(keepingCapacity: true)
+            MessageWriter.writeHead(of: request, host: hostHeader, into: &connection.output)
+            connection.output.append(contentsOf: request.body)
+            try connection.socket.send(connection.output, deadline: deadline)
+        } catch {
+            // A write to a connection the server already closed fails with EPIPE or a reset.
+            throw ExchangeFailure(error: error.isTimeout ? .timedOut : .system(error),
+                                  connectionWasStale: error.isConnectionLost)
+        }
+        let isHEAD = request.method == "HEAD"
+        var endOfStream = false
+        while true {
+            do {
+                if let response = try connection.parser.next(forHEAD: isHEAD, endOfStream: endOfStream) {
+                    return response
+                }
+            } catch {
+                let stale = error == .connectionClosed && !connection.parser.hasStarted
+                throw ExchangeFailure(error: error, connectionWasStale: stale)
+            }
+            do {
+                let wanted = 16 * 1024
+                endOfStream = try connection.parser.buffer.receive(
+                    from: connection.socket, atLeast: wanted, deadline: deadline) == 0
+            } catch {
+                let stale = error.isConnectionLost && !connection.parser.hasStarted
+                throw ExchangeFailure(error: error.isTimeout ? .timedOut : .system(error), connectionWasStale: stale)
+            }
+        }
+    }
+}

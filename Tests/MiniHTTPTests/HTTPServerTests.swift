@@ -1,0 +1,148 @@
+import Glibc
+import Synchronization
+import Testing
+@testable import MiniHTTP
+
+@Suite(.timeLimit(.minutes(1)))
+struct HTTPServerTests {
+    @Test func roundTripOnPortZero() throws {
+        try withServer(handler: { request in
+            var headers: HTTPHeaders = ["X-Method": request.method]
+            headers.add(name: "X-Query", value: request.query ?? "-")
+            return HTTPResponse(text: "\(request.path):\(request.bodyText)", headers: headers)
+        }) { _, address in
+            #expect(address.port != 0)
+            #expect(address.host == "127.0.0.1")
+            let client = HTTPClient(address: address)
+            let got = try client.get("/t/acme/svc?x=1")
+            #expect(got.status == 200 && got.reason == "OK")
+            #expect(got.bodyText == "/t/acme/svc:")
+            #expect(got.headers["x-query"] == "x=1")
+            #expect(got.headers["Content-Type"] == "text/plain; charset=utf-8")
+            let posted = try client.send(HTTPRequest(method: "POST", target: "/p", body: Array("data".utf8)))
+            #expect(posted.bodyText == "/p:data")
+            #expect(posted.headers["X-Method"] == "POST")
+            let head = try client.send(HTTPRequest(method: "HEAD", target: "/h"))
+            #expect(head.body.isEmpty && head.headers["Content-Length"] == "3")
+            #expect(try client.get("/after-head").bodyText == "/after-head:")
+        }
+    }
+
+    @Test func keepAliveReusesOneConnection() throws {
+        try withServer { server, address in
+            let client = HTTPClient(address: address)
+            for index in 0..<200 {
+                let text = try client.get("/\(index)").bodyText
+                #expect(text == "ok /\(index)")
+            }
+            #expect(client.connectionsOpened == 1)
+            #expect(server.statistics.acceptedConnections == 1)
+            #expect(eventually { server.statistics.requestsHandled == 200 })
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        try withServer { _, address in
+            let raw = try RawConnection(address)
+            try raw.send("GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\nConnection: close\r\n\r\n")
+            let text = try raw.readToEnd()
+            let first = try #require(text.firstRange(of: "ok /a"))
+            let second = try #require(text.firstRange(of: "ok /b"))
+            #expect(first.upperBound < second.lowerBound)
+            #expect(text.contains("Connection: close"))
+        }
+    }
+
+    @Test func http10ClosesUnlessKeepAliveRequested() throws {
+        try withServer { _, address in
+            let raw = try RawConnection(address)
+            try raw.send("GET /old HTTP/1.0\r\n\r\n")
+            let text = try raw.readToEnd()
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(text.hasSuffix("ok /old"))
+        }
+    }
+
+    @Test(arguments: [
+        ("NONSENSE\r\n\r\n", "HTTP/1.1 400 "),
+        ("GET / HTTP/2.0\r\n\r\n", "HTTP/1.1 505 "),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "HTTP/1.1 501 "),
+        ("GET / HTTP/1.1\r\nX: \(String(repeating: "x", count: 20_000))\r\n\r\n", "HTTP/1.1 431 "),
+        ("POST / HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n", "HTTP/1.1 413 "),
+        ("\u{0}\u{1}\u{2}\u{FF}\r\n\r\n", "HTTP/1.1 400 "),
+    ])
+    func malformedInputGetsAnErrorAndTheServerCarriesOn(input: String, expected: String) throws {
+        try withServer { server, address in
+            let raw = try RawConnection(address)
+            try raw.send(input)
+            let text = try raw.readToEnd()
+            #expect(text.hasPrefix(expected), "got \(text.prefix(80))")
+            #expect(text.contains("Connection: close"))
+            #expect(server.statistics.malformedRequests == 1)
+            #expect(try HTTPClient(address: address).get("/next").bodyText == "ok /next")
+        }
+    }
+
+    @Test func overTheConnectionLimitGets503() throws {
+        try withServer(HTTPServerConfiguration(maxConnections: 1)) { server, address in
+            let first = HTTPClient(address: address)
+            #expect(try first.get("/one").status == 200)
+            let refused = try HTTPClient(address: address).get("/two")
+            #expect(refused.status == 503)
+            #expect(refused.bodyText.contains("too many connections (limit 1)"))
+            #expect(server.statistics.rejectedConnections == 1)
+            #expect(try first.get("/again").status == 200)
+        }
+    }
+
+    @Test func idleConnectionIsClosedAfterTheTimeout() throws {
+        let configuration = HTTPServerConfiguration(idleTimeout: .milliseconds(200))
+        try withServer(configuration) { server, address in
+            let raw = try RawConnection(address)
+            let start = ContinuousClock.now
+            #expect(try raw.readToEnd(timeout: .seconds(3)) == "")
+            let waited = ContinuousClock.now - start
+            #expect(waited >= .milliseconds(150) && waited < .seconds(2))
+            #expect(eventually { server.statistics.openConnections == 0 })
+            #expect(server.statistics.idleTimeouts == 1)
+        }
+    }
+
+    @Test func shutdownLetsAnInFlightRequestFinish() throws {
+        let entered = Atomic<Bool>(false)
+        let server = HTTPServer { request in
+            if request.path == "/slow" {
+                entered.store(true, ordering: .releasing)
+                usleep(300_000)
+            }
+            return HTTPResponse(text: "done \(request.path)")
+        }
+        let address = try server.start()
+        let idle = HTTPClient(address: address)
+        #expect(try idle.get("/warm").status == 200)
+        let slow = try BackgroundCall { () -> Result<HTTPResponse, HTTPClientError> in
+            Result { () throws(HTTPClientError) in try HTTPClient(address: address).get("/slow") }
+        }
+        #expect(eventually { entered.load(ordering: .acquiring) })
+        let start = ContinuousClock.now
+        server.shutdown(graceWall: .seconds(5))
+        let took = ContinuousClock.now - start
+        let response = try #require(slow.wait()).get()
+        #expect(response.bodyText == "done /slow")
+        #expect(response.headers["Connection"] == "close")
+        #expect(took < .seconds(3))
+        #expect(server.statistics.openConnections == 0)
+        #expect(throws: HTTPClientError.self) { try HTTPClient(address: address).get("/late") }
+    }
+
+    @Test func shutdownOfAnIdleServerIsPrompt() throws {
+        let server = HTTPServer { _ in HTTPResponse(text: "ok") }
+        let address = try server.start()
+        let client = HTTPClient(address: address)
+        #expect(try client.get("/").status == 200)
+        let start = ContinuousClock.now
+        server.shutdown(graceWall: .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(1))
+        server.shutdown()  // a second call is harmless
+    }
+}
