@@ -1,7 +1,8 @@
 /// A Theil–Sen line with Sen's confidence interval for its slope, computed exactly as
 /// `scipy.stats.theilslopes(y, x, confidence, method="separate")`.
 ///
-/// JSON keys: `slope`, `intercept`, `low_slope`, `high_slope`, `confidence`, `pairs`.
+/// JSON keys: `slope`, `intercept`, `low_slope`, `high_slope`, `confidence`, `pairs`. Optional values are
+/// left out when absent.
 public struct TheilSenFit: Codable, Sendable, Equatable {
     /// Median of the pairwise slopes, in y-units per x-unit.
     public var slope: Double
