@@ -24,7 +24,7 @@ public final class HTTPRequestSender: RequestSending {
                 tenantWas: response.headers["X-Tenant-Was"], artifactWas: response.headers["X-Artifact-Was"])
         } catch {
             return RequestOutcome(
-                status: nil, failure: error.description, latencyMilliseconds: (clock.now - started).secondsValue * 1000)
+                status: nil, failure: "\(error)", latencyMilliseconds: (clock.now - started).secondsValue * 1000)
         }
     }
 

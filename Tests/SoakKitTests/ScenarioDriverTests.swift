@@ -1,0 +1,153 @@
+import Testing
+@testable import SoakKit
+
+/// Answers like a tenantd whose artifact is a ghost again at every cycle, except where told.
+final class FakeSender: RequestSending {
+    var sent: [String] = []
+    var foundActualOnRequest: Set<Int> = []
+    var failOnRequest: Set<Int> = []
+    let clock: ManualSchedulerClock
+
+    init(clock: ManualSchedulerClock) { self.clock = clock }
+
+    func send(path: String) -> RequestOutcome {
+        defer { sent.append(path) }
+        clock.advance(by: .milliseconds(1))
+        if failOnRequest.contains(sent.count) {
+            return RequestOutcome(status: nil, failure: "request timed out", latencyMilliseconds: 5000)
+        }
+        let wasActual = foundActualOnRequest.contains(sent.count)
+        return RequestOutcome(
+            status: 200, latencyMilliseconds: 1, tenantWas: sent.isEmpty ? "unloaded" : "loaded",
+            artifactWas: sent.isEmpty || !wasActual ? "ghost" : "actual")
+    }
+}
+
+final class FakeSampler: SampleTaking {
+    var taken = 0
+    func takeSample() -> SampleRow {
+        taken += 1
+        var row = SampleRow()
+        row[.rssBytes] = 1_000_000
+        return row
+    }
+}
+
+final class CollectingSink: RunSink {
+    var samples: [SampleRow] = []
+    var requests: [RequestRecord] = []
+    var progress: [DriverProgress] = []
+    func record(sample: SampleRow) { samples.append(sample) }
+    func record(request: RequestRecord) { requests.append(request) }
+    func progress(_ progress: DriverProgress) { self.progress.append(progress) }
+}
+
+@Suite struct ScenarioDriverTests {
+    func scenario(_ kind: Profile.ScenarioKind = .serviceGhost, duration: Duration = .seconds(3600)) -> Profile.Scenario {
+        Profile.Scenario(kind: kind, requests: ["/t/t1/a1.service"], interval: .seconds(180), duration: duration)
+    }
+
+    func drive(
+        _ scenario: Profile.Scenario, scale: Double = 7200, configure: (FakeSender) -> Void = { _ in },
+        stop: @escaping () -> DriverStop? = { nil }
+    ) -> (ScenarioDriver.Result, CollectingSink, ManualSchedulerClock) {
+        let clock = ManualSchedulerClock()
+        let sender = FakeSender(clock: clock)
+        configure(sender)
+        let sink = CollectingSink()
+        var sampling = Profile.Sampling()
+        sampling.every = .seconds(60)
+        sampling.minimumWallPeriod = .milliseconds(1)
+        let driver = ScenarioDriver(
+            plan: ScenarioPlan(scenario: scenario), sampling: sampling, scale: scale, clock: clock,
+            sender: sender, sampler: FakeSampler(), sink: sink, shouldStop: stop)
+        return (driver.run(), sink, clock)
+    }
+
+    @Test func replaysEveryCycleOnTheScaledClockWithoutSleeping() {
+        let (result, sink, clock) = drive(scenario())
+        #expect(result.cyclesCompleted == 20)
+        #expect(result.stoppedBy == nil)
+        #expect(result.integrity == { var i = Integrity(); i.cycles = 20; i.validCycles = 20; return i }())
+        // One trough per cycle after the first, plus a final one at the end of the last idle period.
+        #expect(sink.samples.filter { $0.kind == .trough }.count == 20)
+        // Periodic samples every simulated minute: 60 over the hour.
+        let periodic = sink.samples.filter { $0.kind == .periodic }.count
+        #expect((58...61).contains(periodic), "\(periodic)")
+        // The whole simulated hour took half a second of (manual) wall time.
+        #expect(abs(clock.now.secondsValue - 0.5) < 0.01)
+        let trough = sink.samples.first { $0.kind == .trough }!
+        #expect(trough[.cycle] == 1)
+        #expect(abs(trough[.simSeconds]! - 180) < 1)
+        #expect(sink.progress.last?.cycle == 20)
+    }
+
+    @Test func troughComesJustBeforeTheCyclesRequest() {
+        let (_, sink, _) = drive(scenario(duration: .seconds(540)))
+        let troughTimes = sink.samples.filter { $0.kind == .trough }.map { $0[.simSeconds]! }
+        let requestTimes = sink.requests.map(\.simSeconds)
+        #expect(requestTimes.count == 3)
+        for (trough, request) in zip(troughTimes, requestTimes.dropFirst()) {
+            #expect(trough <= request)
+            #expect(request - trough < 10, "same phase: right before the request")
+        }
+    }
+
+    @Test func aCycleThatFindsTheArtifactStillDeployedBreaksIntegrity() {
+        let (result, sink, _) = drive(scenario()) { $0.foundActualOnRequest = [5, 9] }
+        #expect(result.integrity.cycles == 20)
+        #expect(result.integrity.validCycles == 18)
+        #expect(result.integrity.firstViolation?.contains("cycle 5") == true)
+        #expect(result.integrity.firstViolation?.contains("expected the artifact to be a ghost") == true)
+        #expect(sink.requests[5].violation != nil)
+        #expect(!result.integrity.isComplete)
+    }
+
+    @Test func aTimedOutRequestIsAFailureAndTheRunGoesOn() {
+        let (result, sink, _) = drive(scenario()) { $0.failOnRequest = [3] }
+        #expect(result.cyclesCompleted == 20)
+        #expect(result.failedRequests == 1)
+        #expect(result.integrity.validCycles == 19)
+        #expect(sink.requests[3].outcome.failure == "request timed out")
+    }
+
+    @Test func tenantScenarioNeedsTheTenantUnloaded() {
+        // The fake reports the tenant `loaded` after the first request: every later cycle is invalid.
+        let (result, _, _) = drive(scenario(.tenantUnload))
+        #expect(result.integrity.validCycles == 1)
+        #expect(result.integrity.firstViolation?.contains("expected the tenant to be unloaded") == true)
+    }
+
+    @Test func stopsWhenAskedAndSaysWhy() {
+        var calls = 0
+        let (result, _, _) = drive(scenario()) { _ in } stop: {
+            calls += 1
+            return calls > 40 ? .targetExited : nil
+        }
+        #expect(result.stoppedBy == .targetExited)
+        #expect(result.cyclesCompleted < 20)
+    }
+}
+
+@Suite struct ScenarioPlanTests {
+    @Test func manyTenantsPicksASeededSubsetThatChangesByEpoch() {
+        var scenario = Profile.Scenario(kind: .manyTenants, requests: [], interval: .seconds(180), duration: .seconds(86400))
+        scenario.churn = Profile.Churn(tenants: 300, artifactsPerTenant: 5, activeTenants: 20, changeEvery: .seconds(3600), seed: 42)
+        let plan = ScenarioPlan(scenario: scenario)
+        let tenants = { (cycle: Int) in Set(plan.paths(forCycle: cycle).map { $0.split(separator: "/")[1] }) }
+        #expect(plan.paths(forCycle: 0).count == 20)
+        #expect(tenants(0) == tenants(19), "same hour, same subset")
+        #expect(tenants(0) != tenants(20), "next hour, new subset")
+        #expect(plan.paths(forCycle: 7) == ScenarioPlan(scenario: scenario).paths(forCycle: 7), "deterministic")
+        #expect(plan.paths(forCycle: 3).allSatisfy { $0.hasPrefix("/t/t") && $0.hasSuffix(".service") })
+    }
+
+    @Test func firstCycleMayFindAnything() {
+        let plan = ScenarioPlan(scenario: Profile.Scenario(kind: .serviceGhost, requests: ["/x"], interval: .seconds(1), duration: .seconds(2)))
+        let actual = RequestOutcome(status: 200, latencyMilliseconds: 1, artifactWas: "actual")
+        #expect(plan.integrityViolation(of: actual, inCycle: 0) == nil)
+        #expect(plan.integrityViolation(of: actual, inCycle: 1) != nil)
+        let failed = RequestOutcome(status: 503, latencyMilliseconds: 1, artifactWas: "ghost")
+        #expect(plan.integrityViolation(of: failed, inCycle: 0) == "status 503")
+    }
+}
