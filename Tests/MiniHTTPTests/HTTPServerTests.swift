@@ -10,7 +10,7 @@ struct HTTPServerTests {
             var headers: HTTPHeaders = ["X-Method": request.method]
             headers.add(name: "X-Query", value: request.query ?? "-")
             return HTTPResponse(text: "\(request.path):\(request.bodyText)", headers: headers)
-        }) { _, address in
+        }) { (_, address) throws in
             #expect(address.port != 0)
             #expect(address.host == "127.0.0.1")
             let client = HTTPClient(address: address)
@@ -29,7 +29,7 @@ struct HTTPServerTests {
     }
 
     @Test func keepAliveReusesOneConnection() throws {
-        try withServer { server, address in
+        try withServer { (server, address) throws in
             let client = HTTPClient(address: address)
             for index in 0..<200 {
                 let text = try client.get("/\(index)").bodyText
@@ -42,7 +42,7 @@ struct HTTPServerTests {
     }
 
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
-        try withServer { _, address in
+        try withServer { (_, address) throws in
             let raw = try RawConnection(address)
             try raw.send("GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\nConnection: close\r\n\r\n")
             let text = try raw.readToEnd()
@@ -54,7 +54,7 @@ struct HTTPServerTests {
     }
 
     @Test func http10ClosesUnlessKeepAliveRequested() throws {
-        try withServer { _, address in
+        try withServer { (_, address) throws in
             let raw = try RawConnection(address)
             try raw.send("GET /old HTTP/1.0\r\n\r\n")
             let text = try raw.readToEnd()
@@ -72,7 +72,7 @@ struct HTTPServerTests {
         ("\u{0}\u{1}\u{2}\u{FF}\r\n\r\n", "HTTP/1.1 400 "),
     ])
     func malformedInputGetsAnErrorAndTheServerCarriesOn(input: String, expected: String) throws {
-        try withServer { server, address in
+        try withServer { (server, address) throws in
             let raw = try RawConnection(address)
             try raw.send(input)
             let text = try raw.readToEnd()
@@ -84,7 +84,7 @@ struct HTTPServerTests {
     }
 
     @Test func overTheConnectionLimitGets503() throws {
-        try withServer(HTTPServerConfiguration(maxConnections: 1)) { server, address in
+        try withServer(HTTPServerConfiguration(maxConnections: 1)) { (server, address) throws in
             let first = HTTPClient(address: address)
             #expect(try first.get("/one").status == 200)
             let refused = try HTTPClient(address: address).get("/two")
@@ -97,7 +97,7 @@ struct HTTPServerTests {
 
     @Test func idleConnectionIsClosedAfterTheTimeout() throws {
         let configuration = HTTPServerConfiguration(idleTimeout: .milliseconds(200))
-        try withServer(configuration) { server, address in
+        try withServer(configuration) { (server, address) throws in
             let raw = try RawConnection(address)
             let start = ContinuousClock.now
             #expect(try raw.readToEnd(timeout: .seconds(3)) == "")
@@ -121,7 +121,9 @@ struct HTTPServerTests {
         let idle = HTTPClient(address: address)
         #expect(try idle.get("/warm").status == 200)
         let slow = try BackgroundCall { () -> Result<HTTPResponse, HTTPClientError> in
-            Result { () throws(HTTPClientError) in try HTTPClient(address: address).get("/slow") }
+            Result { () throws(HTTPClientError) in
+                do { return try HTTPClient(address: address).get("/slow") } catch { throw error as! HTTPClientError }
+            }
         }
         #expect(eventually { entered.load(ordering: .acquiring) })
         let start = ContinuousClock.now

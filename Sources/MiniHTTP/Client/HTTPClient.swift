@@ -78,12 +78,15 @@ public final class HTTPClient: Sendable {
     public var connectionsOpened: Int { state.withLock { $0.connectionsOpened } }
 
     /// Sends `GET path` and returns the response, whatever its status.
-    public func get(_ path: String, headers: HTTPHeaders = HTTPHeaders()) throws(HTTPClientError) -> HTTPResponse {
+    ///
+    /// Throws ``HTTPClientError``. The public surface uses untyped `throws` so callers mix it
+    /// with other throwing code freely; match with `catch let error as HTTPClientError`.
+    public func get(_ path: String, headers: HTTPHeaders = HTTPHeaders()) throws -> HTTPResponse {
         try send(HTTPRequest(method: "GET", target: path, headers: headers))
     }
 
-    /// Sends `request` and returns the response, whatever its status.
-    public func send(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {
+    /// Sends `request` and returns the response, whatever its status; throws ``HTTPClientError``.
+    public func send(_ request: HTTPRequest) throws -> HTTPResponse {
         let deadline = ContinuousClock.now + configuration.timeout
         return try state.withLock { (state) throws(HTTPClientError) -> HTTPResponse in
             try send(request, deadline: deadline, state: &state)
@@ -98,12 +101,12 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    /// One request on a fresh connection to an "http://host:port/path" URL.
+    /// One request on a fresh connection to an "http://host:port/path" URL; throws ``HTTPClientError``.
     public static func get(
         url: String,
         timeout: Duration = .seconds(10),
         headers: HTTPHeaders = HTTPHeaders()
-    ) throws(HTTPClientError) -> HTTPResponse {
+    ) throws -> HTTPResponse {
         let (address, target) = try parse(url: url)
         let client = HTTPClient(address: address, configuration: Configuration(timeout: timeout))
         defer { client.close() }
@@ -199,9 +202,10 @@ public final class HTTPClient: Sendable {
                 throw ExchangeFailure(error: error, connectionWasStale: stale)
             }
             do {
-                let wanted = 16 * 1024
+                // Until the first byte the server is still working: poll before recv.
                 endOfStream = try connection.parser.buffer.receive(
-                    from: connection.socket, atLeast: wanted, deadline: deadline) == 0
+                    from: connection.socket, atLeast: 16 * 1024, deadline: deadline,
+                    pollFirst: !connection.parser.hasStarted) == 0
             } catch {
                 let stale = error.isConnectionLost && !connection.parser.hasStarted
                 throw ExchangeFailure(error: error.isTimeout ? .timedOut : .system(error), connectionWasStale: stale)

@@ -37,14 +37,16 @@ struct InputBuffer: Sendable {
     mutating func receive(
         from socket: ConnectedSocket,
         atLeast minimumRoom: Int,
-        deadline: ContinuousClock.Instant?
+        deadline: ContinuousClock.Instant?,
+        pollFirst: Bool = false
     ) throws(SystemError) -> Int {
         reserveWritable(max(minimumRoom, 2048))
         let start = writerIndex
         // Array's closures rethrow untyped errors; carry the typed one out in a Result.
         let outcome = storage.withUnsafeMutableBytes { raw in
             Result { () throws(SystemError) -> Int in
-                try socket.receive(into: UnsafeMutableRawBufferPointer(rebasing: raw[start...]), deadline: deadline)
+                let room = UnsafeMutableRawBufferPointer(rebasing: raw[start...])
+                return try socket.receive(into: room, deadline: deadline, pollFirst: pollFirst)
             }
         }
         let received = try outcome.get()

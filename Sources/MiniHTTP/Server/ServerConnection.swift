@@ -59,7 +59,9 @@ struct ServerConnection: ~Copyable {
                 guard server.table.withLock({ $0.enterIdle(id, handled: handled) }) else { return }
             }
             do {
-                let received = try parser.buffer.receive(from: socket, atLeast: parser.bytesWanted, deadline: deadline)
+                // Between requests the next one is rarely there yet: poll before recv.
+                let received = try parser.buffer.receive(
+                    from: socket, atLeast: parser.bytesWanted, deadline: deadline, pollFirst: wasIdle)
                 if received == 0 { return }
             } catch where error.isTimeout {
                 server.table.withLock { $0.statistics.idleTimeouts += 1 }

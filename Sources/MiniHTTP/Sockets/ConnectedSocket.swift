@@ -4,8 +4,8 @@ import Glibc
 
 /// A connected, non-blocking TCP socket whose reads and writes wait with poll up to a deadline.
 ///
-/// Each operation tries the syscall first and polls only on EAGAIN: on a busy keep-alive
-/// connection the data is often already there, so the common case costs one syscall.
+/// Writes try the syscall first and poll only on EAGAIN (the send buffer is rarely full);
+/// reads let the caller choose, since whether data is already waiting depends on the protocol.
 /// A passed deadline is reported as a ``SystemError`` with `ETIMEDOUT` (see
 /// ``SystemError/isTimeout``). Not synchronised: one thread uses a socket at a time.
 public struct ConnectedSocket: Sendable {
@@ -50,11 +50,15 @@ public struct ConnectedSocket: Sendable {
 
     /// Reads what is available into `buffer`, waiting up to `deadline` for the first byte.
     ///
-    /// Returns the number of bytes read; 0 means the peer closed its side.
+    /// Returns the number of bytes read; 0 means the peer closed its side. `pollFirst` suits
+    /// request/response traffic, where the reply is rarely there yet and trying recv first
+    /// would cost an extra failed syscall; pass false when data is likely already waiting.
     public func receive(
         into buffer: UnsafeMutableRawBufferPointer,
-        deadline: ContinuousClock.Instant?
+        deadline: ContinuousClock.Instant?,
+        pollFirst: Bool = false
     ) throws(SystemError) -> Int {
+        if pollFirst { try descriptor.wait(for: Int16(POLLIN), until: deadline) }
         while true {
             do {
                 return try SystemCall.retrying("recv") {
