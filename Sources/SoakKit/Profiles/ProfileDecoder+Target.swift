@@ -16,8 +16,9 @@ extension ProfileDecoder {
     func decodeProfile(_ root: ProfileJSON, name: String) -> Profile? {
         let rootField = ProfileField(value: root, path: "")
         guard case .object = root.kind else {
-            report("", "expected a JSON object with fields \(Self.topLevelKeys.joined(separator: ", ")), "
-                + "found \(root.foundText)", at: root.offset)
+            // The whole file is wrong; a position would add nothing.
+            reportWholeFile("expected a JSON object with fields \(Self.topLevelKeys.joined(separator: ", ")), "
+                + "found \(root.foundText)")
             return nil
         }
         guard let top = object(rootField, allowed: Self.topLevelKeys) else { return nil }
@@ -100,7 +101,8 @@ extension ProfileDecoder {
         guard let fields = object(field, allowed: Self.commandKeys) else { return nil }
         let argv = required(fields, "argv", expected: "a list like [\"./prog\", \"--port\", \"{port}\"]")
             .flatMap { strings($0) }
-        let ready = required(fields, "ready", expected: "an object with one of \(Self.readinessKeys.joined(separator: ", "))")
+        let readyExpected = "an object with one of \(Self.readinessKeys.joined(separator: ", "))"
+        let ready = required(fields, "ready", expected: readyExpected)
             .flatMap(decodeReadiness)
         let workingDirectory = fields["workingDirectory"].flatMap { string($0) }
         let environment = fields["environment"].flatMap(stringMap)
@@ -133,9 +135,12 @@ extension ProfileDecoder {
             return nil
         }
         switch key {
-        case "stdoutLine": return string(value, expected: "the text of a stdout line like \"listening on\"").map { .stdoutLine($0) }
-        case "portFile": return string(value, expected: "a file path like \"port.txt\"").map { .portFile($0) }
-        case "httpURL": return string(value, expected: "a URL like \"http://127.0.0.1:{port}/health\"").map { .httpURL($0) }
+        case "stdoutLine":
+            return string(value, expected: "the text of a stdout line like \"listening on\"").map { .stdoutLine($0) }
+        case "portFile":
+            return string(value, expected: "a file path like \"port.txt\"").map { .portFile($0) }
+        case "httpURL":
+            return string(value, expected: "a URL like \"http://127.0.0.1:{port}/health\"").map { .httpURL($0) }
         default: return duration(value, example: "2s").map { .delay($0) }
         }
     }

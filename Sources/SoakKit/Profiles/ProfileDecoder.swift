@@ -56,6 +56,11 @@ final class ProfileDecoder {
             file: file, path: path, message: message, line: position?.line, column: position?.column))
     }
 
+    /// Records a problem with the whole file, without a position.
+    func reportWholeFile(_ message: String) {
+        issues.append(ProfileError.Issue(file: file, path: "", message: message))
+    }
+
     /// Records `expected ..., found <value>` for a field.
     func mismatch(_ field: ProfileField, expected: String) {
         report(field.path, "expected \(expected), found \(field.value.foundText)", at: field.value.offset)
@@ -206,6 +211,10 @@ final class ProfileDecoder {
     /// The allowed name nearest to a misspelt one, when it is near enough to be a likely typo.
     static func closest(to key: String, among allowed: [String]) -> String? {
         let lowered = key.lowercased()
+        // A shortened name (`heap` for `heap_in_use`) is as likely a slip as a typo.
+        if lowered.count >= 3, let prefixed = allowed.first(where: { $0.lowercased().hasPrefix(lowered) }) {
+            return prefixed
+        }
         let scored = allowed.map { ($0, editDistance(lowered, $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
         return best.1 <= max(2, key.count / 3) ? best.0 : nil

@@ -79,7 +79,8 @@ struct ProfileJSONParser {
             let key = try parseString()
             skipWhitespace()
             guard peek(UInt8(ascii: ":")) else {
-                throw SyntaxError(offset: index, message: "expected \":\" after the field name, found \(describeHere())")
+                throw SyntaxError(
+                    offset: index, message: "expected \":\" after the field name, found \(describeHere())")
             }
             index += 1
             skipWhitespace()
@@ -91,7 +92,9 @@ struct ProfileJSONParser {
                 index += 1
                 return ProfileJSON(kind: .object(members), offset: start)
             } else {
-                throw SyntaxError(offset: index, message: "expected \",\" or \"}\" after a field, found \(describeHere())")
+                let hint = peek(UInt8(ascii: "\"")) ? " (a missing comma?)" : ""
+                throw SyntaxError(
+                    offset: index, message: "expected \",\" or \"}\" after a field, found \(describeHere())" + hint)
             }
         }
     }
@@ -118,7 +121,8 @@ struct ProfileJSONParser {
                 index += 1
                 return ProfileJSON(kind: .array(items), offset: start)
             } else {
-                throw SyntaxError(offset: index, message: "expected \",\" or \"]\" in a list, found \(describeHere())")
+                throw SyntaxError(offset: index, message: "expected \",\" or \"]\" in a list, found \(describeHere())"
+                    + (peek(UInt8(ascii: "\"")) ? " (a missing comma?)" : ""))
             }
         }
     }
@@ -190,7 +194,8 @@ struct ProfileJSONParser {
             }
             return scalar
         default:
-            throw SyntaxError(offset: start, message: "an unknown escape \\\(Character(Unicode.Scalar(letter))) in a string")
+            let shown = Character(Unicode.Scalar(letter))
+            throw SyntaxError(offset: start, message: "an unknown escape \\\(shown) in a string")
         }
     }
 
@@ -294,6 +299,17 @@ struct ProfileJSONParser {
     private func describeHere() -> String {
         guard index < bytes.count else { return "the end of the file" }
         var end = index
+        if bytes[index] == UInt8(ascii: "\"") {
+            // A string token reads best as written, quotes included: `found "target"`.
+            end += 1
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\n"),
+                end - index < 40
+            {
+                end += 1
+            }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") { end += 1 }
+            return String(decoding: bytes[index..<end], as: UTF8.self)
+        }
         while end < bytes.count, Self.isWordByte(bytes[end]), end - index < 40 { end += 1 }
         if end == index {
             // One character, possibly several UTF-8 bytes.

@@ -59,7 +59,8 @@ extension ProfileValidator {
     /// hold: an artifact that is not idle long enough before the next request is never a ghost,
     /// and every cycle would fail integrity after the run had been paid for.
     mutating func checkIntegrityIsReachable() {
-        guard case .tenantd(let tenantd) = profile.target else { return }
+        // Without a positive interval the comparison means nothing; that problem is reported already.
+        guard case .tenantd(let tenantd) = profile.target, profile.scenario.interval > .zero else { return }
         let scenario = profile.scenario
         let sweep = DurationText.format(tenantd.sweepEvery)
         let interval = DurationText.format(scenario.interval)

@@ -44,7 +44,8 @@ struct ProfileValidator {
         } else if description.contains(where: \.isNewline) {
             report("description", "expected one line, found a line break")
         }
-        require(profile.accelerate > 0, "accelerate", expected: "a number above 0", found: Self.number(profile.accelerate))
+        require(profile.accelerate > 0, "accelerate", expected: "a number above 0",
+            found: Self.number(profile.accelerate))
         if profile.accelerate > 0, profile.limits.maxAccelerate > 0 {
             require(profile.accelerate <= profile.limits.maxAccelerate, "accelerate",
                 expected: "at most limits.maxAccelerate (\(Self.number(profile.limits.maxAccelerate)))",

@@ -17,10 +17,10 @@ enum RequestPath {
         guard segments.count >= 2 else {
             return "expected a path like /t/<tenant>/<artifact>, found \(ProfileJSON.quoted(request))"
         }
-        for (role, name) in zip(["tenant", "artifact"], segments) {
+        for (role, name) in zip(["a tenant", "an artifact"], segments) {
             if allowPlaceholders, placeholders.contains(String(name)) { continue }
             if !isValidName(name) {
-                return "expected a \(role) name of 1 to 64 characters from A-Z a-z 0-9 . _ - and not \"..\", "
+                return "expected \(role) name of 1 to 64 characters from A-Z a-z 0-9 . _ - and not \"..\", "
                     + "found \(ProfileJSON.quoted(String(name))) in \(ProfileJSON.quoted(request))"
             }
         }

@@ -21,6 +21,8 @@ struct DecimalLiteral {
         var fraction: [Int] = []
         if index < scalars.count, scalars[index] == "." {
             index += 1
+            // `1.` is a typo more often than a number; insist on a digit after the point.
+            guard index < scalars.count, scalars[index].asciiDigit != nil else { return nil }
             while index < scalars.count, let digit = scalars[index].asciiDigit {
                 if fraction.count < 18 { fraction.append(digit) }
                 sawDigit = true
