@@ -18,6 +18,13 @@ public enum StopSignals {
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
+        // A parent (a CI runner, a test harness) may have left these blocked in the mask we
+        // inherited; blocked, they would stay pending and the run could never be stopped.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGINT)
+        sigaddset(&mask, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         // A closed stdout (a CI log pipe) must not kill the harness mid-run.
         signal(SIGPIPE, SIG_IGN)
     }

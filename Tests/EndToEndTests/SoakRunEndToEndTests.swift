@@ -1,0 +1,114 @@
+import Foundation
+import Glibc
+import SoakKit
+import Testing
+
+/// Runs the built `soak` against the built `tenantd` with short accelerated scenarios.
+@Suite(.serialized) struct SoakRunEndToEndTests {
+    /// The run folder under `parent` once it exists; nil before.
+    func existingRunFolder(in parent: String) -> String? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent))?.filter { !$0.hasPrefix(".") } ?? []
+        return entries.count == 1 ? parent + "/" + entries[0] : nil
+    }
+
+    func runFolder(in parent: String) throws -> String {
+        let entries = try FileManager.default.contentsOfDirectory(atPath: parent).filter { !$0.hasPrefix(".") }
+        try #require(entries.count == 1, "one run folder, found \(entries)")
+        return parent + "/" + entries[0]
+    }
+
+    @Test func quickRunOfThreeSimulatedHoursLeavesACompleteRunFolder() throws {
+        let out = BuiltBinaries.temporaryFolder("run")
+        let result = try BuiltBinaries.run(BuiltBinaries.soak, ["run", "quick", "--duration", "3h", "--out", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        let folder = try runFolder(in: out)
+        for file in ["run.json", "samples.csv", "events.jsonl", "target.stderr.log", "profile.json"] {
+            #expect(FileManager.default.fileExists(atPath: "\(folder)/\(file)"), "\(file)")
+        }
+        let manifest = try RunManifest.read(from: folder + "/run.json")
+        #expect(manifest.status == .completed)
+        #expect(manifest.plannedCycles == 60)
+        #expect(manifest.cyclesCompleted == 60)
+        #expect(manifest.integrity.validCycles == 60)
+        #expect(manifest.integrity.cycles == 60)
+        #expect(manifest.teardown == .sigterm)
+        #expect(manifest.targetExit == .exited(status: 0))
+
+        let lines = try String(contentsOfFile: folder + "/samples.csv", encoding: .utf8).split(separator: "\n")
+        #expect(lines[0] == Substring(SampleColumn.header))
+        #expect(lines.filter { $0.contains(",trough,") }.count == 60)
+        let requests = try String(contentsOfFile: folder + "/events.jsonl", encoding: .utf8)
+            .split(separator: "\n").filter { $0.contains("\"type\":\"request\"") }
+        #expect(requests.count == 60)
+        #expect(requests.dropFirst().allSatisfy { $0.contains("\"artifact_was\":\"ghost\"") })
+        #expect(result.stderr.contains("integrity: 60/60"))
+    }
+
+    @Test func killingTheTargetMidRunGivesExit3AndKeepsEverySample() throws {
+        let out = BuiltBinaries.temporaryFolder("crash")
+        let result = try BuiltBinaries.run(
+            BuiltBinaries.soak, ["run", "service-lazy-loading", "--accelerate", "2000", "--duration", "1d", "--out", out]
+        ) { _ in
+            // Wait for the run to record its target's pid, let it sample a while, then SIGKILL it.
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                if let folder = self.existingRunFolder(in: out),
+                   let manifest = try? RunManifest.read(from: folder + "/run.json"), let pid = manifest.targetPID,
+                   let samples = try? String(contentsOfFile: folder + "/samples.csv", encoding: .utf8),
+                   samples.split(separator: "\n").count > 20 {
+                    kill(pid, SIGKILL)
+                    return
+                }
+                usleep(20_000)
+            }
+        }
+        #expect(result.status == 3, "\(result.stderr)")
+        let folder = try runFolder(in: out)
+        let manifest = try RunManifest.read(from: folder + "/run.json")
+        #expect(manifest.status == .crashed)
+        #expect(manifest.targetExit == .signaled(signal: SIGKILL))
+        #expect(manifest.statusReason?.contains("killed by signal 9") == true)
+        let samples = try String(contentsOfFile: folder + "/samples.csv", encoding: .utf8).split(separator: "\n")
+        #expect(samples.count > 20)
+        #expect(result.stderr.contains("crashed"))
+    }
+
+    @Test func sigintFinalisesTheRunAsInterrupted() throws {
+        let out = BuiltBinaries.temporaryFolder("interrupt")
+        let result = try BuiltBinaries.run(BuiltBinaries.soak, ["run", "quick", "--accelerate", "1000", "--duration", "6h", "--out", out]) { process in
+            usleep(1_500_000)
+            kill(process.processIdentifier, SIGINT)
+        }
+        #expect(result.status == 3)
+        let manifest = try RunManifest.read(from: try runFolder(in: out) + "/run.json")
+        #expect(manifest.status == .interrupted)
+        #expect(manifest.statusReason?.contains("SIGINT") == true)
+        #expect(manifest.teardown == .sigterm)
+    }
+
+    @Test func badUsageAndBadProfilesExitWith2() throws {
+        let unknown = try BuiltBinaries.run(BuiltBinaries.soak, ["run", "no-such-profile"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("quick"), "lists the available profiles: \(unknown.stderr)")
+
+        let folder = BuiltBinaries.temporaryFolder("badprofile")
+        try Data(#"{"description": "x", "target": {"tenantd": {}}, "scenario": {"kind": "plain", "requests": ["/t/t1/a1.service"], "interval": "three", "duration": "1h"}}"#.utf8)
+            .write(to: URL(fileURLWithPath: folder + "/bad.json"))
+        let bad = try BuiltBinaries.run(BuiltBinaries.soak, ["run", folder + "/bad.json"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("scenario.interval"), "\(bad.stderr)")
+
+        let flag = try BuiltBinaries.run(BuiltBinaries.soak, ["run", "quick", "--accelerate", "fast"])
+        #expect(flag.status == 2)
+        #expect(flag.stderr.contains("--accelerate: expected"))
+        #expect(try BuiltBinaries.run(BuiltBinaries.soak, ["frobnicate"]).status == 2)
+    }
+
+    @Test func profilesListsTheShippedOnes() throws {
+        let result = try BuiltBinaries.run(BuiltBinaries.soak, ["profiles"])
+        #expect(result.status == 0)
+        for name in ["quick", "service-lazy-loading", "tenant-lazy-loading", "many-tenants"] {
+            #expect(result.stdout.contains(name))
+        }
+    }
+}
