@@ -1,12 +1,19 @@
 import Glibc
+import Synchronization
 import Testing
 @testable import MiniHTTP
 
 @Suite(.timeLimit(.minutes(1)))
 struct HTTPClientTests {
     @Test func timeoutThrowsTimedOutAndTheNextRequestReconnects() throws {
+        // The slow handler waits for the test to release it (at most 2 s), so shutdown
+        // does not sit out a fixed sleep.
+        let release = Atomic<Bool>(false)
+        defer { release.store(true, ordering: .releasing) }
         try withServer(handler: { request in
-            if request.path == "/sleep" { usleep(1_000_000) }
+            if request.path == "/sleep" {
+                eventually(timeout: .seconds(2)) { release.load(ordering: .acquiring) }
+            }
             return HTTPResponse(text: "ok")
         }) { (_, address) throws in
             let client = HTTPClient(address: address, configuration: .init(timeout: .milliseconds(200)))
@@ -17,6 +24,7 @@ struct HTTPClientTests {
             #expect(waited >= .milliseconds(190) && waited < .milliseconds(900))
             #expect(try client.get("/fast").bodyText == "ok")
             #expect(client.connectionsOpened == 2)
+            release.store(true, ordering: .releasing)
         }
     }
 
@@ -33,7 +41,8 @@ struct HTTPClientTests {
     }
 
     @Test func followsConnectionCloseFromTheServer() throws {
-        try withServer(handler: { _ in HTTPResponse(text: "bye", headers: ["Connection": "close"]) }) { (server, address) throws in
+        let closing: HTTPServer.Handler = { _ in HTTPResponse(text: "bye", headers: ["Connection": "close"]) }
+        try withServer(handler: closing) { (server, address) throws in
             let client = HTTPClient(address: address)
             #expect(try client.get("/a").headers["Connection"] == "close")
             #expect(try client.get("/b").bodyText == "bye")

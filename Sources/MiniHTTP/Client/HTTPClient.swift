@@ -24,7 +24,11 @@ public final class HTTPClient: Sendable {
         public var maxHeaderBytes: Int
 
         /// Defaults: 10 s per request, 64 MiB body, 64 KiB head.
-        public init(timeout: Duration = .seconds(10), maxResponseBytes: Int = 64 << 20, maxHeaderBytes: Int = 64 << 10) {
+        public init(
+            timeout: Duration = .seconds(10),
+            maxResponseBytes: Int = 64 << 20,
+            maxHeaderBytes: Int = 64 << 10
+        ) {
             self.timeout = timeout
             self.maxResponseBytes = maxResponseBytes
             self.maxHeaderBytes = maxHeaderBytes

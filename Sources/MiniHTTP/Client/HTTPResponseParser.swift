@@ -105,7 +105,9 @@ struct HTTPResponseParser: Sendable {
                     throw .badRequest("malformed status line \(HeadScanner.preview(bytes, line))")
                 }
                 let version = try HTTPRequestParser.parseVersion(parts[0])
-                let reason = parts.count == 3 ? String(decoding: UnsafeBufferPointer(rebasing: parts[2]), as: UTF8.self) : ""
+                let reason = parts.count == 3
+                    ? String(decoding: UnsafeBufferPointer(rebasing: parts[2]), as: UTF8.self)
+                    : ""
                 head = Head(status: status, reason: reason, version: version, headers: HTTPHeaders())
                 return
             }

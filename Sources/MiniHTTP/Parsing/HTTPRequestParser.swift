@@ -120,7 +120,10 @@ public struct HTTPRequestParser: Sendable {
         HTTPParseError(status: 431, message: "request line and headers exceed \(limits.maxHeaderBytes) bytes")
     }
 
-    private static func parseHead(_ head: UnsafeBufferPointer<UInt8>, limits: Limits) throws(HTTPParseError) -> PendingHead {
+    private static func parseHead(
+        _ head: UnsafeBufferPointer<UInt8>,
+        limits: Limits
+    ) throws(HTTPParseError) -> PendingHead {
         var requestLine: (method: String, target: String, version: HTTPVersion)?
         var headers = HTTPHeaders()
         try HeadScanner.forEachLine(in: head) { (line) throws(HTTPParseError) in
@@ -142,7 +145,8 @@ public struct HTTPRequestParser: Sendable {
     ) throws(HTTPParseError) -> (method: String, target: String, version: HTTPVersion) {
         let parts = head[line].split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw .badRequest("malformed request line \(HeadScanner.preview(head, line)); expected METHOD TARGET HTTP/1.1")
+            let shown = HeadScanner.preview(head, line)
+            throw .badRequest("malformed request line \(shown); expected METHOD TARGET HTTP/1.1")
         }
         guard parts[0].allSatisfy(HeadScanner.isTokenCharacter) else {
             throw .badRequest("invalid method in request line \(HeadScanner.preview(head, line))")
@@ -187,7 +191,8 @@ public struct HTTPRequestParser: Sendable {
         }
         guard let length = HeadScanner.parseContentLength(first) else {
             if !first.isEmpty, first.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
-                throw HTTPParseError(status: 413, message: "body of \(first) bytes exceeds \(limits.maxBodyBytes) bytes")
+                throw HTTPParseError(status: 413,
+                                     message: "body of \(first) bytes exceeds \(limits.maxBodyBytes) bytes")
             }
             throw .badRequest("invalid Content-Length \"\(first.prefix(30))\"")
         }

@@ -93,7 +93,11 @@ public struct ConnectedSocket: Sendable {
     }
 
     /// Sends every byte of `bytes`; see ``send(_:deadline:moreToCome:)-(UnsafeRawBufferPointer,_,_)``.
-    public func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant?, moreToCome: Bool = false) throws(SystemError) {
+    public func send(
+        _ bytes: [UInt8],
+        deadline: ContinuousClock.Instant?,
+        moreToCome: Bool = false
+    ) throws(SystemError) {
         let outcome = bytes.withUnsafeBytes { buffer in
             Result { () throws(SystemError) in try send(buffer, deadline: deadline, moreToCome: moreToCome) }
         }

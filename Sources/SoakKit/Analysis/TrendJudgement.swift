@@ -41,7 +41,13 @@ struct TrendJudgement {
         fit = TheilSenFit.fit(x: x, y: y, confidence: confidence)
         let original = MannKendallTest.original(y, alpha: alpha)
         self.original = original
-        hamedRao = MannKendallTest.hamedRao(y, alpha: alpha, lagAlpha: lagAlpha).map { corrected in
+        // Troughs of consecutive cycles sit at x = index + constant: the same pairwise slopes as
+        // Sen's slope over the index, so the fit's median serves Hamed–Rao's detrending as is.
+        let unitSteps = x.indices.allSatisfy { x[$0] - x[0] == Double($0) }
+        let senSlope = unitSteps ? fit?.slope : nil
+        hamedRao = MannKendallTest.hamedRao(
+            y, alpha: alpha, lagAlpha: lagAlpha, original: original, senSlope: senSlope
+        ).map { corrected in
             // The correction exists to stop autocorrelation faking a trend, so it may only make
             // the test stricter. A factor below 1 comes from negatively correlated residuals (a
             // sawtooth's) or from chance lags among the n−1 tested, and would make a flat series

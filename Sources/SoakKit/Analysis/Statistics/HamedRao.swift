@@ -14,14 +14,23 @@ extension MannKendallTest {
     /// factor comes out non-positive (strong negative autocorrelation) the variance would be
     /// meaningless; both keep factor 1, the original test's variance.
     public static func hamedRao(_ values: [Double], alpha: Double, lagAlpha: Double = 0.05) -> MannKendallTest? {
+        hamedRao(values, alpha: alpha, lagAlpha: lagAlpha, original: nil, senSlope: nil)
+    }
+
+    /// `hamedRao` reusing work the caller already did: the original test on the same values (for
+    /// its score and variance) and Sen's slope over the index (equal to a Theil–Sen slope on
+    /// x = index + constant). Each is an O(n²) pass saved.
+    static func hamedRao(_ values: [Double], alpha: Double, lagAlpha: Double, original: MannKendallTest?,
+                         senSlope: Double?) -> MannKendallTest? {
         guard values.count >= 3 else { return nil }
         let n = values.count
-        let s = Double(score(values))
-        let variance = Double(n * (n - 1) * (2 * n + 5) - TieGroups.varianceTerm(values)) / 18
+        let s = original?.s ?? Double(score(values))
+        let variance = original?.varianceS
+            ?? Double(n * (n - 1) * (2 * n + 5) - TieGroups.varianceTerm(values)) / 18
 
         // pymannkendall detrends with x − (i+1)·slope, i from 0; the offset does not change ranks
         // but is kept so that ties among residuals fall exactly where numpy's do.
-        let slope = senSlopeOverIndex(values)
+        let slope = senSlope ?? senSlopeOverIndex(values)
         let residuals = values.indices.map { values[$0] - Double($0 + 1) * slope }
         let ranks = TieGroups.averageRanks(residuals)
         let factor = varianceFactor(ranks: ranks, lagAlpha: lagAlpha)

@@ -15,6 +15,50 @@ enum CSVNumber {
         case invalid
     }
 
+    /// The common case in one pass: a plain integer or short decimal at `start`, directly followed
+    /// by `,`, `\n` or `\r\n`. Returns the value (NaN for an empty field) and sets `delimiter` to
+    /// the `,` or `\n` ending the field; nil when the field needs `parse` (spaces, quotes, exponents,
+    /// long mantissas, text), and then `delimiter` is meaningless.
+    @inline(__always)
+    static func parseSimple(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, delimiter: inout Int) -> Double? {
+        var index = start
+        let negative = bytes[index] == minus
+        if negative { index += 1 }
+        var mantissa: UInt64 = 0
+        let digitsStart = index
+        while bytes[index] &- zero < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- zero)
+            index += 1
+        }
+        var digits = index - digitsStart
+        var scale = 0
+        if bytes[index] == dot {
+            index += 1
+            let fractionStart = index
+            while bytes[index] &- zero < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- zero)
+                index += 1
+            }
+            scale = index - fractionStart
+            digits += scale
+            if scale == 0 { return nil }
+        }
+        let end = bytes[index]
+        if end == comma || end == newline {
+            delimiter = index
+        } else if end == carriageReturn, bytes[index + 1] == newline {
+            delimiter = index + 1
+        } else {
+            return nil
+        }
+        if digits == 0 { return negative ? nil : .nan }
+        // 15 digits always fit below 2^53, so the conversion is exact and the division rounds once.
+        guard digits <= 15, scale <= 22 else { return nil }
+        var value = Double(mantissa)
+        if scale > 0 { value /= powersOfTen[scale] }
+        return negative ? -value : value
+    }
+
     /// Parses `bytes[start..<end]`, ignoring surrounding spaces and double quotes.
     @inline(__always)
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Value {
@@ -101,4 +145,7 @@ enum CSVNumber {
     private static let dot = UInt8(ascii: ".")
     private static let zero = UInt8(ascii: "0")
     private static let letterE = UInt8(ascii: "e")
+    private static let comma = UInt8(ascii: ",")
+    private static let newline = UInt8(ascii: "\n")
+    private static let carriageReturn = UInt8(ascii: "\r")
 }

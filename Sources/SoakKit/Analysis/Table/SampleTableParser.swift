@@ -31,88 +31,113 @@ enum SampleTableParser {
             name == SampleColumn.kind.rawValue ? .kind : (known.contains(name) ? .strictNumber : .lenientNumber)
         }
 
-        // Counting lines first sizes every column once instead of growing it 20 times.
-        var lineCount = 0
-        for index in (headerEnd + 1 < count ? headerEnd + 1 : count)..<count where bytes[index] == newline {
-            lineCount += 1
-        }
-        var columns = [[Double]](repeating: [], count: names.count)
-        for index in names.indices where roles[index] != .kind { columns[index].reserveCapacity(lineCount) }
-        var kinds: [UInt8] = []
-        if roles.contains(.kind) { kinds.reserveCapacity(lineCount) }
+        // Only complete lines are read: whatever follows the last newline was cut off mid-write.
+        // Every line read therefore ends in a newline, which the field scanners stop at.
+        var limit = count
+        while limit > headerEnd + 1, bytes[limit - 1] != newline { limit -= 1 }
+        let dropped = limit < count && headerEnd < count
+        let start = min(headerEnd + 1, limit)
+        // Plain buffers written by row index: appending to 24 nested arrays per row costs more
+        // than the parsing itself. Sized from the first lines' length rather than by counting
+        // newlines, which was a whole extra pass over the file; grown if the guess falls short.
+        var columns = ColumnBuffers(columns: names.count, capacity: estimatedRows(bytes, from: start, to: limit))
+        defer { columns.deallocate() }
         var textColumns: [String: (line: Int, text: String)] = [:]
         var isText = [Bool](repeating: false, count: names.count)
 
         var rows = 0
-        var dropped = false
         var line = 1
-        var position = headerEnd + 1
-        while position < count {
+        var position = start
+        while position < limit {
             line += 1
-            var lineEnd = position
-            while lineEnd < count, bytes[lineEnd] != newline { lineEnd += 1 }
-            guard lineEnd < count else {
-                dropped = true  // no newline: the writer was cut off mid-line
-                break
-            }
-            let next = lineEnd + 1
-            if lineEnd > position, bytes[lineEnd - 1] == carriageReturn { lineEnd -= 1 }
-            if lineEnd == position {
-                position = next
+            if bytes[position] == newline || (bytes[position] == carriageReturn && bytes[position + 1] == newline) {
+                position += bytes[position] == newline ? 1 : 2
                 continue
             }
-
+            if rows == columns.capacity { columns.grow() }
             var field = 0
-            var start = position
+            var fieldStart = position
             while true {
-                var stop = start
-                while stop < lineEnd, bytes[stop] != comma { stop += 1 }
                 guard field < names.count else {
-                    throw fieldCountError(source, line: line, found: fieldCount(bytes, position, lineEnd), names.count)
+                    throw fieldCountError(source, line: line, found: fieldCount(bytes, position), names.count)
                 }
-                switch roles[field] {
-                case .kind:
-                    guard let code = kindCode(bytes, start, stop) else {
-                        throw SampleTableError(
-                            message: "\(source): line \(line), column kind: expected periodic or trough, found "
-                                + "\"\(text(bytes, start, stop))\"", line: line, column: names[field])
+                var delimiter = fieldStart
+                if roles[field] != .kind, !isText[field],
+                   let value = CSVNumber.parseSimple(bytes, fieldStart, delimiter: &delimiter) {
+                    columns.values[field][rows] = value
+                } else {
+                    delimiter = nextDelimiter(bytes, from: fieldStart)
+                    var fieldEnd = delimiter
+                    if bytes[delimiter] == newline, fieldEnd > fieldStart, bytes[fieldEnd - 1] == carriageReturn {
+                        fieldEnd -= 1
                     }
-                    kinds.append(code)
-                case .strictNumber, .lenientNumber:
-                    if isText[field] { break }
-                    switch CSVNumber.parse(bytes, start, stop) {
-                    case .number(let value): columns[field].append(value)
-                    case .missing: columns[field].append(.nan)
-                    case .invalid:
-                        if case .lenientNumber = roles[field] {
-                            isText[field] = true
-                            textColumns[names[field]] = (line, text(bytes, start, stop))
-                            columns[field] = []
-                        } else {
+                    switch roles[field] {
+                    case .kind:
+                        guard let code = kindCode(bytes, fieldStart, fieldEnd) else {
                             throw SampleTableError(
-                                message: "\(source): line \(line), column \(names[field]): expected a number, found "
-                                    + "\"\(text(bytes, start, stop))\"", line: line, column: names[field])
+                                message: "\(source): line \(line), column kind: expected periodic or trough, found "
+                                    + "\"\(text(bytes, fieldStart, fieldEnd))\"", line: line, column: names[field])
+                        }
+                        columns.kinds[rows] = code
+                    case .strictNumber, .lenientNumber:
+                        if isText[field] { break }
+                        switch CSVNumber.parse(bytes, fieldStart, fieldEnd) {
+                        case .number(let value): columns.values[field][rows] = value
+                        case .missing: columns.values[field][rows] = .nan
+                        case .invalid:
+                            guard roles[field] == .lenientNumber else {
+                                throw SampleTableError(
+                                    message: "\(source): line \(line), column \(names[field]): expected a number, "
+                                        + "found \"\(text(bytes, fieldStart, fieldEnd))\"", line: line, column: names[field])
+                            }
+                            isText[field] = true
+                            textColumns[names[field]] = (line, text(bytes, fieldStart, fieldEnd))
                         }
                     }
                 }
                 field += 1
-                if stop >= lineEnd { break }
-                start = stop + 1
+                if bytes[delimiter] == newline {
+                    position = delimiter + 1
+                    break
+                }
+                fieldStart = delimiter + 1
             }
             guard field == names.count else {
                 throw fieldCountError(source, line: line, found: field, names.count)
             }
             rows += 1
-            position = next
         }
 
         var numeric: [String: [Double]] = [:]
         for index in names.indices where roles[index] != .kind && !isText[index] {
-            numeric[names[index]] = columns[index]
+            numeric[names[index]] = Array(UnsafeBufferPointer(start: columns.values[index], count: rows))
         }
         return SampleTable(
             columnNames: names, rowCount: rows, droppedPartialLastLine: dropped, source: source,
-            numeric: numeric, textColumns: textColumns, kindCodes: roles.contains(.kind) ? kinds : nil)
+            numeric: numeric, textColumns: textColumns,
+            kindCodes: roles.contains(.kind) ? Array(UnsafeBufferPointer(start: columns.kinds, count: rows)) : nil)
+    }
+
+    /// Rows the bytes probably hold, from the mean length of the first lines (a guess: the
+    /// buffers grow when it is short).
+    private static func estimatedRows(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to limit: Int) -> Int {
+        var index = start
+        var lines = 0
+        while index < limit, lines < 64 {
+            if bytes[index] == newline { lines += 1 }
+            index += 1
+        }
+        guard lines > 0 else { return 16 }
+        let meanLength = Double(index - start) / Double(lines)
+        return Int(Double(limit - start) / meanLength * 1.05) + 16
+    }
+
+    /// The `,` or `\n` that ends the field starting at `start` (every line read ends in `\n`).
+    @inline(__always)
+    private static func nextDelimiter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        while bytes[index] != comma, bytes[index] != newline { index += 1 }
+        return index
     }
 
     private static func fieldCountError(_ source: String, line: Int, found: Int, _ expected: Int) -> SampleTableError {
@@ -121,8 +146,15 @@ enum SampleTableParser {
             line: line)
     }
 
-    private static func fieldCount(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
-        (start..<end).reduce(1) { $0 + (bytes[$1] == comma ? 1 : 0) }
+    /// Fields on the line starting at `start`.
+    private static func fieldCount(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
+        var fields = 1
+        var index = start
+        while bytes[index] != newline {
+            if bytes[index] == comma { fields += 1 }
+            index += 1
+        }
+        return fields
     }
 
     private static func headerNames(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [String] {
@@ -167,5 +199,39 @@ extension String {
         while let first = slice.first, set.contains(first) { slice.removeFirst() }
         while let last = slice.last, set.contains(last) { slice.removeLast() }
         return String(slice)
+    }
+}
+
+/// Per-column value buffers and the kind codes, indexed by row, grown together.
+private struct ColumnBuffers {
+    private(set) var values: [UnsafeMutablePointer<Double>]
+    private(set) var kinds: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+
+    init(columns: Int, capacity: Int) {
+        self.capacity = max(capacity, 16)
+        values = (0..<columns).map { _ in UnsafeMutablePointer<Double>.allocate(capacity: max(capacity, 16)) }
+        kinds = UnsafeMutablePointer<UInt8>.allocate(capacity: max(capacity, 16))
+    }
+
+    /// Half as much room again, keeping every row written so far.
+    mutating func grow() {
+        let larger = capacity + capacity / 2
+        values = values.map { old in
+            let new = UnsafeMutablePointer<Double>.allocate(capacity: larger)
+            new.update(from: old, count: capacity)
+            old.deallocate()
+            return new
+        }
+        let newKinds = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        newKinds.update(from: kinds, count: capacity)
+        kinds.deallocate()
+        kinds = newKinds
+        capacity = larger
+    }
+
+    func deallocate() {
+        values.forEach { $0.deallocate() }
+        kinds.deallocate()
     }
 }
