@@ -41,7 +41,20 @@ import Testing
             .split(separator: "\n").filter { $0.contains("\"type\":\"request\"") }
         #expect(requests.count == 60)
         #expect(requests.dropFirst().allSatisfy { $0.contains("\"artifact_was\":\"ghost\"") })
-        #expect(result.stderr.contains("integrity: 60/60"))
+        #expect(result.stdout.contains("integrity: 60/60"), "\(result.stdout)")
+        #expect(result.stdout.contains("verdict: PASS"), "\(result.stdout)")
+        let summary = try RunSummary.read(from: folder + "/summary.json")
+        #expect(summary.verdict == .pass)
+        #expect(summary.integrity.validCycles == 60)
+        #expect(summary.analysis.metrics.map(\.metric).contains(.heapInUse))
+
+        // Re-judging the same folder gives the same verdict; a zero threshold on a metric that
+        // never moves still passes, because the trend test finds no trend.
+        let report = try BuiltBinaries.run(BuiltBinaries.soak, ["report", folder, "--threshold", "fds=0:0"])
+        #expect(report.status == 0, "\(report.stdout)\(report.stderr)")
+        let badThreshold = try BuiltBinaries.run(BuiltBinaries.soak, ["report", folder, "--threshold", "heap=1"])
+        #expect(badThreshold.status == 2)
+        #expect(badThreshold.stderr.contains("unknown metric \"heap\""), "\(badThreshold.stderr)")
     }
 
     @Test func killingTheTargetMidRunGivesExit3AndKeepsEverySample() throws {
@@ -70,7 +83,13 @@ import Testing
         #expect(manifest.statusReason?.contains("killed by signal 9") == true)
         let samples = try String(contentsOfFile: folder + "/samples.csv", encoding: .utf8).split(separator: "\n")
         #expect(samples.count > 20)
-        #expect(result.stderr.contains("crashed"))
+        #expect(result.stdout.contains("verdict: CRASHED"), "\(result.stdout)")
+        #expect(try RunSummary.read(from: folder + "/summary.json").verdict == .crashed)
+
+        // The folder of a crashed run still reports, with the same verdict and exit code.
+        let report = try BuiltBinaries.run(BuiltBinaries.soak, ["report", folder])
+        #expect(report.status == 3)
+        #expect(report.stdout.contains("killed by signal 9"), "\(report.stdout)")
     }
 
     @Test func sigintFinalisesTheRunAsInterrupted() throws {
@@ -84,6 +103,7 @@ import Testing
         #expect(manifest.status == .interrupted)
         #expect(manifest.statusReason?.contains("SIGINT") == true)
         #expect(manifest.teardown == .sigterm)
+        #expect(result.stdout.contains("verdict: INTERRUPTED"), "\(result.stdout)")
     }
 
     @Test func badUsageAndBadProfilesExitWith2() throws {

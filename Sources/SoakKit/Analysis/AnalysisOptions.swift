@@ -45,7 +45,12 @@ public struct AnalysisOptions: Sendable, Equatable {
     }
 
     /// Options from a profile: its interval, warm-up, thresholds (shipped defaults where it lists
-    /// none) and memory limit. `alpha` is the harness's choice, not the profile's.
+    /// none), alpha and memory limit.
+    public init(profile: Profile) {
+        self.init(profile: profile, alpha: profile.alpha)
+    }
+
+    /// Options from a profile with another significance level.
     public init(profile: Profile, alpha: Double) {
         var thresholds: [Metric: Threshold] = [:]
         for metric in Metric.allCases { thresholds[metric] = profile.threshold(for: metric) }

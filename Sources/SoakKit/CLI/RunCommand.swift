@@ -52,7 +52,7 @@ enum RunCommand {
         } catch {
             throw CommandError("run: \(error)")
         }
-        let manifest = runner.run()
-        return RunVerdictPrinter.conclude(manifest: manifest, folder: runner.folder)
+        _ = runner.run()
+        return try RunVerdictPrinter.conclude(folder: runner.folder)
     }
 }

@@ -1,23 +1,39 @@
-/// Ends `soak run`: says how the run went and picks the exit code.
+/// Ends `soak run` and `soak report`: judges the folder, writes the reports, prints the verdict
+/// table and picks the exit code.
 enum RunVerdictPrinter {
-    static func conclude(manifest: RunManifest, folder: RunFolder) -> ExitCode {
-        let integrity = manifest.integrity
-        Output.err("run folder: \(folder.path)")
-        Output.err("integrity: \(integrity.validCycles)/\(integrity.cycles) cycles as designed")
-        switch manifest.status {
-        case .notReady, .crashed:
-            Output.err("\(manifest.status.rawValue): \(manifest.statusReason ?? "")")
-            return .failed
-        case .interrupted:
-            Output.err("interrupted: \(manifest.statusReason ?? ""); the run folder holds everything recorded so far")
-            return .failed
-        case .running, .completed:
-            break
+    static func conclude(
+        folder: RunFolder, thresholds: [Metric: Threshold] = [:]
+    ) throws(CommandError) -> ExitCode {
+        let judgement: RunJudge.Judgement
+        do {
+            judgement = try RunJudge.judge(folder, thresholds: thresholds)
+        } catch {
+            throw CommandError(error.description)
         }
-        guard integrity.isComplete || integrity.cycles == 0 else {
-            Output.err("invalid: \(integrity.firstViolation ?? "integrity under 100%"). Lower --accelerate (now \(SampleRow.format(manifest.accelerate))) so every idle period really happens.")
-            return .failed
+        let summary = judgement.summary
+        var written: [String] = []
+        do {
+            written = try RunReports.write(judgement, to: folder)
+        } catch {
+            Output.err("warning: \(error)")
         }
-        return .pass
+        let integrity = summary.integrity
+        var lines = ["run folder: \(folder.path)"]
+        if integrity.cycles > 0 {
+            lines.append("integrity: \(integrity.validCycles)/\(integrity.cycles) cycles as designed")
+        }
+        if !summary.analysis.metrics.isEmpty {
+            lines.append(VerdictTable.render(summary))
+        }
+        if summary.analysis.droppedPartialLastLine {
+            lines.append("note: the last line of samples.csv was cut off mid-write and was left out")
+        }
+        if !written.isEmpty {
+            lines.append("wrote " + written.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+                .joined(separator: ", "))
+        }
+        lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)")
+        Output.out(lines.joined(separator: "\n"))
+        return summary.verdict.exitCode
     }
 }

@@ -10,7 +10,7 @@ public enum SoakCommandLine {
           run PROFILE [--accelerate N] [--duration D] [--out DIR]   replay a profile against its target, judge it
           profiles                                                  list the shipped profiles
           report DIR [--threshold METRIC=PER_CYCLE[:FLOOR] ...]     re-run the analysis on a run folder
-          analyze FILE.csv --y COLUMN [--x COLUMN] [--warmup N]     analyse one series of any CSV
+          analyze FILE.csv --y COLUMN [--x COLUMN] [--warmup N]     analyse one series of any CSV as JSON
 
         Run `soak <command> --help` for a command's options.
         exit codes: 0 pass, 1 leak or regression, 2 bad usage or input, 3 crashed, not ready, invalid or interrupted
@@ -28,6 +28,8 @@ public enum SoakCommandLine {
             switch name {
             case "run": code = try RunCommand.run(rest, commandLine: arguments)
             case "profiles": code = try ProfilesCommand.run(rest)
+            case "report": code = try ReportCommand.run(rest)
+            case "analyze": code = try AnalyzeCommand.run(rest)
             default:
                 throw CommandError("unknown command \"\(name)\"\n\(usage)")
             }

@@ -17,6 +17,9 @@ public struct Profile: Sendable, Equatable {
     public var limits: Limits
     /// The clock scale used when `soak run` is given no `--accelerate`.
     public var accelerate: Double
+    /// Significance level of the trend test: a metric leaks only when Mann–Kendall (Hamed–Rao)
+    /// rejects "no trend" at this level.
+    public var alpha: Double = 0.01
 
     public init(
         name: String, description: String, target: Target, scenario: Scenario,

@@ -1,6 +1,7 @@
 extension ProfileDecoder {
     static let topLevelKeys = [
-        "description", "accelerate", "target", "scenario", "sampling", "thresholds", "tolerances", "limits",
+        "description", "accelerate", "target", "scenario", "sampling", "thresholds", "alpha", "tolerances",
+        "limits",
     ]
     static let tenantdKeys = [
         "tenants", "artifactsPerTenant", "kind", "payloadKB", "tenantIdle", "artifactIdle", "sweepEvery",
@@ -33,6 +34,14 @@ extension ProfileDecoder {
         let thresholds = top["thresholds"].flatMap { decodeThresholds($0, interval: scenario?.interval) }
         let tolerances = top["tolerances"].flatMap(decodeTolerances)
         let limits = top["limits"].flatMap(decodeLimits)
+        let alpha = top["alpha"].flatMap { field -> Double? in
+            guard let value = number(field, expected: "a significance level like 0.01") else { return nil }
+            guard value > 0, value < 0.5 else {
+                mismatch(field, expected: "a significance level between 0 and 0.5, like 0.01")
+                return nil
+            }
+            return value
+        }
 
         guard issues.isEmpty, let description, let target, let scenario else { return nil }
         var profile = Profile(name: name, description: description, target: target, scenario: scenario)
@@ -41,6 +50,7 @@ extension ProfileDecoder {
         if let thresholds { profile.thresholds = thresholds }
         if let tolerances { profile.tolerances = tolerances }
         if let limits { profile.limits = limits }
+        if let alpha { profile.alpha = alpha }
         return profile
     }
 

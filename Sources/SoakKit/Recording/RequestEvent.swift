@@ -21,6 +21,13 @@ public struct RequestEvent: Sendable, Equatable {
     /// skipped, so a killed run's log still reads.
     public static func read(from path: String) -> [RequestEvent] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        return parse(data)
+    }
+
+    /// Reads the request events of `events.jsonl` text.
+    static func parse(lines text: String) -> [RequestEvent] { parse(Data(text.utf8)) }
+
+    private static func parse(_ data: Data) -> [RequestEvent] {
         var events: [RequestEvent] = []
         for line in data.split(separator: UInt8(ascii: "\n")) {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],

@@ -37,6 +37,26 @@ public struct RunManifest: Codable, Sendable {
     public var requests = 0
     public var failedRequests = 0
 
+    enum CodingKeys: String, CodingKey {
+        case schema, profile, kernel, accelerate, status, teardown, integrity, requests
+        case profileDescription = "profile_description"
+        case commandLine = "command_line"
+        case soakVersion = "soak_version"
+        case harnessPID = "harness_pid"
+        case scenarioKind = "scenario_kind"
+        case intervalSeconds = "interval_s"
+        case durationSeconds = "duration_s"
+        case plannedCycles = "planned_cycles"
+        case targetCommand = "target_command"
+        case targetPID = "target_pid"
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case statusReason = "status_reason"
+        case targetExit = "target_exit"
+        case cyclesCompleted = "cycles_completed"
+        case failedRequests = "failed_requests"
+    }
+
     /// Writes the manifest atomically (temporary file and rename).
     public func write(to path: String) throws {
         let encoder = JSONEncoder()

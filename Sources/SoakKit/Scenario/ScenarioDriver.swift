@@ -45,6 +45,12 @@ public struct Integrity: Sendable, Equatable, Codable {
     /// True when every cycle was valid (and there was at least one).
     public var isComplete: Bool { cycles > 0 && validCycles == cycles }
     public var percent: Double { cycles == 0 ? 100 : 100 * Double(validCycles) / Double(cycles) }
+
+    enum CodingKeys: String, CodingKey {
+        case cycles
+        case validCycles = "valid_cycles"
+        case firstViolation = "first_violation"
+    }
 }
 
 /// Why the driver stopped before the scenario's end.

@@ -31,6 +31,22 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var soakVersion: String
     public var kernel: String
 
+    enum CodingKeys: String, CodingKey {
+        case schema, profile, verdict, status, accelerate, teardown, integrity, requests, analysis, kernel
+        case profileDescription = "profile_description"
+        case runFolder = "run_folder"
+        case verdictReason = "verdict_reason"
+        case scenarioKind = "scenario_kind"
+        case intervalSeconds = "interval_s"
+        case durationSeconds = "duration_s"
+        case plannedCycles = "planned_cycles"
+        case cyclesCompleted = "cycles_completed"
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case targetExit = "target_exit"
+        case soakVersion = "soak_version"
+    }
+
     /// The analysis of one metric, if it was judged.
     public func metric(_ metric: Metric) -> MetricAnalysis? {
         analysis.metrics.first { $0.metric == metric }
@@ -71,6 +87,8 @@ public struct RequestSummary: Codable, Sendable, Equatable {
     public var warm = LatencySummary()
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey { case total, failed, cold, warm }
 }
 
 /// Latency percentiles in milliseconds over successful requests.
@@ -82,6 +100,14 @@ public struct LatencySummary: Codable, Sendable, Equatable {
     public var maxMilliseconds: Double?
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case count
+        case p50Milliseconds = "p50_ms"
+        case p90Milliseconds = "p90_ms"
+        case p99Milliseconds = "p99_ms"
+        case maxMilliseconds = "max_ms"
+    }
 
     /// Summarises `latencies` (milliseconds, any order).
     public init(latencies: [Double]) {

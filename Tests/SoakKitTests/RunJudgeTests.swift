@@ -1,0 +1,143 @@
+import Foundation
+import Glibc
+@testable import SoakKit
+import Testing
+
+/// The run verdict from folders in every state a run can leave them in.
+@Suite struct RunJudgeTests {
+    /// A run folder holding `run.json`, the synthetic samples and one request event per cycle.
+    func folder(
+        status: RunManifest.Status, harnessPID: Int32 = getpid(), run: AnalysisSyntheticRun = AnalysisSyntheticRun(),
+        badCycle: Int? = nil, integrityInManifest: Bool = true, samples: String? = nil
+    ) throws -> RunFolder {
+        let path = NSTemporaryDirectory() + "lazysoak-judge-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let folder = RunFolder(path: path)
+        var manifest = RunManifest(
+            profile: "synthetic", profileDescription: "test", commandLine: [], soakVersion: "test", kernel: "test",
+            harnessPID: harnessPID, accelerate: 7200, scenarioKind: "service-ghost",
+            intervalSeconds: run.intervalSeconds, durationSeconds: Double(run.cycles) * run.intervalSeconds,
+            plannedCycles: run.cycles, startedAt: Date())
+        manifest.status = status
+        manifest.statusReason = status == .crashed ? "the target was killed by signal 9 (SIGKILL)" : nil
+        var events = ""
+        for cycle in 0..<run.cycles {
+            let ok = cycle != badCycle
+            events += #"{"type":"request","cycle":\#(cycle),"sim_seconds":\#(Double(cycle) * run.intervalSeconds),"#
+                + #""path":"/t/t1/a1.service","status":200,"latency_ms":\#(cycle == 0 ? 15.0 : 0.5),"#
+                + #""tenant_was":"loaded","artifact_was":"\#(cycle == 0 || ok ? "ghost" : "actual")","ok":\#(ok)}"#
+                + "\n"
+        }
+        if integrityInManifest {
+            manifest.cyclesCompleted = run.cycles
+            manifest.integrity = Integrity(events: RequestEvent.parse(lines: events))
+        }
+        try manifest.write(to: folder.manifest)
+        try Data((samples ?? run.csv()).utf8).write(to: URL(fileURLWithPath: folder.samples))
+        try Data(events.utf8).write(to: URL(fileURLWithPath: folder.events))
+        return folder
+    }
+
+    @Test func cleanCompletedRunPasses() throws {
+        let judgement = try RunJudge.judge(folder(status: .completed))
+        #expect(judgement.summary.verdict == .pass, "\(judgement.summary.verdictReason)")
+        // Every request of the service scenario finds a ghost, so every one is cold.
+        #expect(judgement.summary.requests.cold.count == 200)
+        #expect(judgement.summary.requests.warm.count == 0)
+        #expect(judgement.summary.requests.cold.maxMilliseconds == 15)
+    }
+
+    @Test func growingHeapIsALeakNamingTheMetric() throws {
+        var run = AnalysisSyntheticRun()
+        run.heap = { 10 * 1_048_576 + Double($0) * 4096 }
+        let summary = try RunJudge.judge(folder(status: .completed, run: run)).summary
+        #expect(summary.verdict == .leak)
+        #expect(summary.verdict.exitCode == .leak)
+        #expect(summary.verdictReason.contains("heap_in_use leaks"), "\(summary.verdictReason)")
+    }
+
+    @Test func thresholdOverridesChangeTheVerdict() throws {
+        var run = AnalysisSyntheticRun()
+        run.heap = { 10 * 1_048_576 + Double($0) * 4096 }
+        let lenient = [Metric.heapInUse: Threshold(perCycle: 1_048_576, floor: 0)]
+        let summary = try RunJudge.judge(folder(status: .completed, run: run), thresholds: lenient).summary
+        #expect(summary.verdict == .pass, "\(summary.verdictReason)")
+    }
+
+    @Test func integrityUnder100PercentIsInvalidEvenWithoutALeak() throws {
+        let summary = try RunJudge.judge(folder(status: .completed, badCycle: 57)).summary
+        #expect(summary.verdict == .invalid)
+        #expect(summary.verdictReason.contains("199/200"), "\(summary.verdictReason)")
+        #expect(summary.verdictReason.contains("--accelerate"))
+    }
+
+    @Test func crashedRunIsCrashedWhateverItsNumbers() throws {
+        let summary = try RunJudge.judge(folder(status: .crashed)).summary
+        #expect(summary.verdict == .crashed)
+        #expect(summary.verdictReason.contains("signal 9"))
+    }
+
+    @Test func killedHarnessIsReportedFromTheEventLog() throws {
+        // A pid that cannot be alive: the harness died with run.json still saying running.
+        let folder = try folder(status: .running, harnessPID: 0, badCycle: nil, integrityInManifest: false)
+        let summary = try RunJudge.judge(folder).summary
+        #expect(summary.verdict == .interrupted)
+        #expect(summary.verdictReason.contains("killed"), "\(summary.verdictReason)")
+        #expect(summary.integrity.cycles == 200)
+        #expect(summary.integrity.validCycles == 200)
+    }
+
+    @Test func runningRunGetsAnInterimVerdict() throws {
+        // This test process stands in for the harness; it is not named soak, so it must not count.
+        let stranger = try RunJudge.judge(folder(status: .running, integrityInManifest: false)).summary
+        #expect(stranger.verdict == .interrupted)
+        #expect(RunJudge.decide(
+            try RunManifest.read(from: folder(status: .running).manifest), stranger, harnessAlive: true
+        ).1.hasPrefix("interim"))
+    }
+
+    @Test func truncatedLastLineIsSkippedAndSaid() throws {
+        let text = AnalysisSyntheticRun().csv() + "199,periodic,1048"
+        let summary = try RunJudge.judge(folder(status: .completed, samples: text)).summary
+        #expect(summary.analysis.droppedPartialLastLine)
+        #expect(summary.verdict == .pass)
+    }
+
+    @Test func tooShortARunIsInconclusiveNeverPass() throws {
+        var run = AnalysisSyntheticRun()
+        run.cycles = 6
+        run.periodicPerCycle = 1
+        let summary = try RunJudge.judge(folder(status: .completed, run: run)).summary
+        #expect(summary.verdict == .inconclusive, "\(summary.verdictReason)")
+        #expect(summary.verdict.exitCode == .failed)
+    }
+
+    @Test func notARunFolderSaysSo() throws {
+        let path = NSTemporaryDirectory() + "lazysoak-judge-empty-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        #expect(throws: RunJudgeError.self) { try RunJudge.judge(RunFolder(path: path)) }
+        do {
+            _ = try RunJudge.judge(RunFolder(path: path))
+        } catch {
+            #expect(error.description.contains("not a run folder"))
+        }
+    }
+
+    @Test func summaryRoundTripsAndRefusesOtherSchemas() throws {
+        let folder = try folder(status: .completed)
+        let summary = try RunJudge.judge(folder).summary
+        try summary.write(to: folder.summaryJSON)
+        #expect(try RunSummary.read(from: folder.summaryJSON) == summary)
+        var text = try String(contentsOfFile: folder.summaryJSON, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"schema\" : 1", with: "\"schema\" : 99")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: folder.summaryJSON))
+        #expect(throws: SummaryFileError.self) { try RunSummary.read(from: folder.summaryJSON) }
+        try Data("{\"schema\": 1}".utf8).write(to: URL(fileURLWithPath: folder.summaryJSON))
+        do {
+            _ = try RunSummary.read(from: folder.summaryJSON)
+            Issue.record("a summary without fields was accepted")
+        } catch {
+            #expect(error.description.contains("missing field"), "\(error)")
+        }
+    }
+}
