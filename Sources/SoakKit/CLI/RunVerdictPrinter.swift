@@ -34,6 +34,29 @@ enum RunVerdictPrinter {
         }
         lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)")
         Output.out(lines.joined(separator: "\n"))
+        if GitHubActions.isActive { annotate(summary, folder: folder) }
         return summary.verdict.exitCode
+    }
+
+    /// One `::error` per leaking metric (or one for a run that could not be judged), a warning
+    /// when the harness itself grows, and the Markdown summary on the job page.
+    static func annotate(_ summary: RunSummary, folder: RunFolder) {
+        let title = "soak \(summary.profile)"
+        switch summary.verdict {
+        case .pass:
+            break
+        case .leak:
+            for metric in summary.analysis.leaks where metric.metric != .harnessRSS {
+                GitHubActions.error("\(metric.metric.rawValue) leaks: \(metric.reason)", title: "\(title): leak")
+            }
+        case .invalid, .crashed, .interrupted, .inconclusive:
+            GitHubActions.error(summary.verdictReason, title: "\(title): \(summary.verdict.rawValue)")
+        }
+        if let harness = summary.metric(.harnessRSS), harness.verdict == .leak {
+            GitHubActions.warning("the harness's own RSS grows: \(harness.reason)", title: "\(title): harness")
+        }
+        if let markdown = try? String(contentsOfFile: folder.summaryMarkdown, encoding: .utf8) {
+            GitHubActions.appendStepSummary(markdown)
+        }
     }
 }
