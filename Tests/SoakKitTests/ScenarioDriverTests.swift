@@ -151,3 +151,53 @@ final class CollectingSink: RunSink {
         #expect(plan.integrityViolation(of: failed, inCycle: 0) == "status 503")
     }
 }
+
+/// Takes one sample that stalls the harness, as a descheduled process would.
+final class StallingSampler: SampleTaking {
+    let clock: ManualSchedulerClock
+    let stallOnSample: Int
+    let stall: Duration
+    var taken = 0
+
+    init(clock: ManualSchedulerClock, stallOnSample: Int, stall: Duration) {
+        self.clock = clock
+        self.stallOnSample = stallOnSample
+        self.stall = stall
+    }
+
+    func takeSample() -> SampleRow {
+        taken += 1
+        if taken == stallOnSample { clock.advance(by: stall) }
+        var row = SampleRow()
+        row[.rssBytes] = 1_000_000
+        return row
+    }
+}
+
+@Suite struct ScenarioDriverLatenessTests {
+    @Test func aLateCyclePushesTheNextBackSoNoIdlePeriodIsShortened() {
+        let clock = ManualSchedulerClock()
+        let sink = CollectingSink()
+        var sampling = Profile.Sampling()
+        sampling.every = .seconds(60)
+        sampling.minimumWallPeriod = .milliseconds(1)
+        // At 7200x a cycle of 3m is 25 ms of wall time; one sample stalls for 20 ms.
+        let driver = ScenarioDriver(
+            plan: ScenarioPlan(scenario: Profile.Scenario(
+                kind: .serviceGhost, requests: ["/t/t1/a1.service"], interval: .seconds(180),
+                duration: .seconds(3600))),
+            sampling: sampling, scale: 7200, clock: clock, sender: FakeSender(clock: clock),
+            sampler: StallingSampler(clock: clock, stallOnSample: 30, stall: .milliseconds(20)), sink: sink,
+            shouldStop: { nil })
+        let result = driver.run()
+        #expect(result.cyclesCompleted == 20)
+        #expect(result.lateCycles == 1)
+        // Beyond the 5% allowance (1.25 ms of a 25 ms cycle).
+        #expect(result.maxLateness > .microseconds(1250))
+        let times = sink.requests.map(\.simSeconds)
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+        // Every gap between requests is at least 95% of the 180 s interval, the late one included.
+        #expect(gaps.allSatisfy { $0 >= 171 }, "\(gaps)")
+        #expect(gaps.contains { $0 > 190 }, "the stalled cycle itself came late: \(gaps)")
+    }
+}

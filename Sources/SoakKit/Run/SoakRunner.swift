@@ -75,6 +75,13 @@ public final class SoakRunner {
         manifest.integrity = result.integrity
         manifest.requests = result.requests
         manifest.failedRequests = result.failedRequests
+        if result.lateCycles > 0 {
+            let message = "\(result.lateCycles) cycle(s) started late (at most "
+                + "\(DecimalText.format(result.maxLateness.secondsValue * 1000, decimals: 1)) ms of wall time); "
+                + "the cycles after them were pushed back so every idle period lasted a full interval"
+            recorder.record(event: "late-cycles", message: message)
+            log("note: " + message)
+        }
 
         let crashedExit = result.stoppedBy == .targetExited ? target.exit : nil
         let teardown = target.terminate(grace: options.profile.limits.teardownGraceWall)

@@ -100,6 +100,11 @@ public final class ScenarioDriver {
         public var failedRequests = 0
         /// Nil when the scenario ran to its end.
         public var stoppedBy: DriverStop?
+        /// Cycles whose requests went out later than their slot (the harness was descheduled or a
+        /// request ran long); the cycles after them were pushed back by as much.
+        public var lateCycles = 0
+        /// The longest such delay, in wall time.
+        public var maxLateness: Duration = .zero
     }
 
     /// Runs the whole scenario, or until `shouldStop` says otherwise.
@@ -140,8 +145,16 @@ public final class ScenarioDriver {
             return true
         }
 
+        // When a cycle starts late, every later slot moves back by as much. On a fixed grid the
+        // next idle period would be shortened instead, and the runtime would rightly still hold
+        // the artifact: an integrity failure caused by the harness, not by the target. Shifting
+        // keeps every gap between cycles at least one interval; the delay is counted, not hidden.
+        // Delays under 5% of an interval (a trough sample's own time, scheduler jitter) are left
+        // alone, so no gap is ever shorter than 95% of the interval.
+        var shift = Duration.zero
+        let lateAllowance = interval / 20
         for cycle in 0..<cycles {
-            let cycleStart = start + interval * cycle
+            let cycleStart = start + interval * cycle + shift
             guard samplePeriodically(until: cycleStart, cycle: max(0, cycle - 1)) else { break }
             clock.sleep(until: cycleStart)
             if let stop = shouldStop() {
@@ -149,6 +162,12 @@ public final class ScenarioDriver {
                 break
             }
             if cycle > 0, sampling.troughs { take(.trough, cycle: cycle) }
+            let lateness = clock.now - cycleStart
+            if lateness > lateAllowance {
+                shift += lateness
+                result.lateCycles += 1
+                result.maxLateness = max(result.maxLateness, lateness)
+            }
             runRequests(cycle: cycle, start: start, into: &result)
             result.cyclesCompleted = cycle + 1
             let wall = (clock.now - start).secondsValue
@@ -158,7 +177,7 @@ public final class ScenarioDriver {
         }
         if result.stoppedBy == nil {
             // The last cycle's idle period belongs to the run too: sample it, then a final trough.
-            let end = start + plan.scenario.duration / scale
+            let end = start + plan.scenario.duration / scale + shift
             if samplePeriodically(until: end, cycle: max(0, cycles - 1)) {
                 clock.sleep(until: end)
                 if sampling.troughs, shouldStop() == nil { take(.trough, cycle: cycles) }
