@@ -200,4 +200,44 @@ final class StallingSampler: SampleTaking {
         #expect(gaps.allSatisfy { $0 >= 171 }, "\(gaps)")
         #expect(gaps.contains { $0 > 190 }, "the stalled cycle itself came late: \(gaps)")
     }
+
+    @Test func aStalledRequestPushesTheNextCycleBackFromItsEnd() {
+        let clock = ManualSchedulerClock()
+        let sink = CollectingSink()
+        let sender = StallingSender(clock: clock, stallOnRequest: 7, stall: .milliseconds(25))
+        let driver = ScenarioDriver(
+            plan: ScenarioPlan(scenario: Profile.Scenario(
+                kind: .serviceGhost, requests: ["/t/t1/a1.service"], interval: .seconds(180),
+                duration: .seconds(3600))),
+            sampling: Profile.Sampling(), scale: 7200, clock: clock, sender: sender, sampler: FakeSampler(),
+            sink: sink, shouldStop: { nil })
+        let result = driver.run()
+        #expect(result.lateCycles == 1)
+        // The request of cycle 7 took a whole interval of simulated time; the next one still
+        // comes at least 95% of an interval after it ended.
+        let stalled = sink.requests[7].simSeconds + 180
+        #expect(sink.requests[8].simSeconds - stalled >= 170.9, "\(sink.requests.map(\.simSeconds))")
+    }
+}
+
+/// A sender whose one request takes a long time.
+final class StallingSender: RequestSending {
+    let clock: ManualSchedulerClock
+    let stallOnRequest: Int
+    let stall: Duration
+    var sent = 0
+
+    init(clock: ManualSchedulerClock, stallOnRequest: Int, stall: Duration) {
+        self.clock = clock
+        self.stallOnRequest = stallOnRequest
+        self.stall = stall
+    }
+
+    func send(path: String) -> RequestOutcome {
+        defer { sent += 1 }
+        clock.advance(by: sent == stallOnRequest ? stall : .microseconds(100))
+        return RequestOutcome(
+            status: 200, latencyMilliseconds: 0.1, tenantWas: sent == 0 ? "unloaded" : "loaded",
+            artifactWas: "ghost")
+    }
 }

@@ -9,6 +9,11 @@ import Glibc
 public final class SoakRunner {
     public let options: SoakRunOptions
     public let folder: RunFolder
+    /// Sees the run as it goes: `status.json` and what `--metrics-listen` serves.
+    public let monitor: RunMonitor
+    /// Held until this process ends: no other harness can write the folder, and `soak stop` and
+    /// `soak report` can tell a live run from a finished or killed one.
+    private let lock: RunLock
     private let display: ProgressDisplay?
     private let log: (String) -> Void
 
@@ -17,7 +22,10 @@ public final class SoakRunner {
         self.options = options
         self.display = display
         self.log = log
-        folder = try RunFolder.create(under: options.outputParent, profile: options.profile.name)
+        folder = try options.runFolder.map(RunFolder.init(path:))
+            ?? RunFolder.create(under: options.outputParent, profile: options.profile.name)
+        lock = try RunLock.acquire(folder)
+        monitor = RunMonitor(folder: folder, options: options)
     }
 
     /// Runs to the end and returns the final manifest.
@@ -38,6 +46,7 @@ public final class SoakRunner {
             return finish(&manifest, .crashed, "cannot write to the run folder: \(error)")
         }
         save(manifest)
+        monitor.start(manifest)
 
         let plan: TargetLaunchPlan
         let target: TargetProcess
@@ -76,7 +85,7 @@ public final class SoakRunner {
         manifest.requests = result.requests
         manifest.failedRequests = result.failedRequests
         if result.lateCycles > 0 {
-            let message = "\(result.lateCycles) cycle(s) started late (at most "
+            let message = "\(result.lateCycles) cycle(s) ended late (by at most "
                 + "\(DecimalText.format(result.maxLateness.secondsValue * 1000, decimals: 1)) ms of wall time); "
                 + "the cycles after them were pushed back so every idle period lasted a full interval"
             recorder.record(event: "late-cycles", message: message)
@@ -122,7 +131,7 @@ public final class SoakRunner {
         let driver = ScenarioDriver(
             plan: ScenarioPlan(scenario: scenario), sampling: options.profile.sampling, scale: accelerate,
             clock: MonotonicClock(), sender: scenario.kind == .sampleOnly ? nil : sender, sampler: sampler,
-            sink: recorder,
+            sink: monitor.observing(recorder),
             shouldStop: {
                 if StopSignals.received != nil { return .interrupted }
                 if target.exit != nil { return .targetExited }
@@ -156,6 +165,7 @@ public final class SoakRunner {
         manifest.statusReason = reason
         manifest.endedAt = Date()
         save(manifest)
+        monitor.finish(manifest)
         return manifest
     }
 

@@ -100,8 +100,8 @@ public final class ScenarioDriver {
         public var failedRequests = 0
         /// Nil when the scenario ran to its end.
         public var stoppedBy: DriverStop?
-        /// Cycles whose requests went out later than their slot (the harness was descheduled or a
-        /// request ran long); the cycles after them were pushed back by as much.
+        /// Cycles that ended too late for the next slot (the harness was descheduled or a request
+        /// stalled); the cycles after them were pushed back by as much.
         public var lateCycles = 0
         /// The longest such delay, in wall time.
         public var maxLateness: Duration = .zero
@@ -145,12 +145,13 @@ public final class ScenarioDriver {
             return true
         }
 
-        // When a cycle starts late, every later slot moves back by as much. On a fixed grid the
-        // next idle period would be shortened instead, and the runtime would rightly still hold
-        // the artifact: an integrity failure caused by the harness, not by the target. Shifting
-        // keeps every gap between cycles at least one interval; the delay is counted, not hidden.
-        // Delays under 5% of an interval (a trough sample's own time, scheduler jitter) are left
-        // alone, so no gap is ever shorter than 95% of the interval.
+        // The runtime counts idle time from a request's end, so the next cycle may not come
+        // sooner than one interval after this cycle's requests finished. On a fixed grid, a cycle
+        // that started late or a request that stalled would shorten the next idle period, and the
+        // runtime would rightly still hold the artifact: an integrity failure caused by the
+        // harness, not by the target. Every later slot moves back instead; delays under 5% of an
+        // interval (a request's own time, scheduler jitter) are left alone. The delays are
+        // counted and logged, not hidden.
         var shift = Duration.zero
         let lateAllowance = interval / 20
         for cycle in 0..<cycles {
@@ -162,13 +163,14 @@ public final class ScenarioDriver {
                 break
             }
             if cycle > 0, sampling.troughs { take(.trough, cycle: cycle) }
-            let lateness = clock.now - cycleStart
-            if lateness > lateAllowance {
-                shift += lateness
-                result.lateCycles += 1
-                result.maxLateness = max(result.maxLateness, lateness)
-            }
             runRequests(cycle: cycle, start: start, into: &result)
+            let earliestNext = clock.now + interval - lateAllowance
+            let nextSlot = cycleStart + interval
+            if earliestNext > nextSlot {
+                shift += earliestNext - nextSlot
+                result.lateCycles += 1
+                result.maxLateness = max(result.maxLateness, earliestNext - nextSlot)
+            }
             result.cyclesCompleted = cycle + 1
             let wall = (clock.now - start).secondsValue
             sink.progress(DriverProgress(
