@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SoakKit
 
@@ -131,7 +132,9 @@ final class CollectingSink: RunSink {
 
 @Suite struct ScenarioPlanTests {
     @Test func manyTenantsPicksASeededSubsetThatChangesByEpoch() {
-        var scenario = Profile.Scenario(kind: .manyTenants, requests: [], interval: .seconds(180), duration: .seconds(86400))
+        var scenario = Profile.Scenario(
+            kind: .manyTenants, requests: ["/t/{tenant}/{artifact}"], interval: .seconds(180),
+            duration: .seconds(86400))
         scenario.churn = Profile.Churn(tenants: 300, artifactsPerTenant: 5, activeTenants: 20, changeEvery: .seconds(3600), seed: 42)
         let plan = ScenarioPlan(scenario: scenario)
         let tenants = { (cycle: Int) in Set(plan.paths(forCycle: cycle).map { $0.split(separator: "/")[1] }) }
@@ -140,6 +143,15 @@ final class CollectingSink: RunSink {
         #expect(tenants(0) != tenants(20), "next hour, new subset")
         #expect(plan.paths(forCycle: 7) == ScenarioPlan(scenario: scenario).paths(forCycle: 7), "deterministic")
         #expect(plan.paths(forCycle: 3).allSatisfy { $0.hasPrefix("/t/t") && $0.hasSuffix(".service") })
+
+        // The template and the seeded kind decide the path, not a built-in shape.
+        scenario.requests = ["/t/{tenant}/{artifact}/index.html"]
+        let webapps = ScenarioPlan(scenario: scenario, artifactKind: "webapp").paths(forCycle: 3)
+        #expect(webapps.count == 20)
+        #expect(webapps.allSatisfy { $0.hasPrefix("/t/t") && $0.hasSuffix(".webapp/index.html") }, "\(webapps)")
+        #expect(zip(webapps, plan.paths(forCycle: 3)).allSatisfy {
+            $0.0 == $0.1.replacingOccurrences(of: ".service", with: ".webapp/index.html")
+        }, "same tenants and artifacts, only the template differs")
     }
 
     @Test func firstCycleMayFindAnything() {

@@ -3,9 +3,12 @@
 /// Kept free of clocks and sockets so every profile's schedule is checked in unit tests.
 public struct ScenarioPlan: Sendable {
     public let scenario: Profile.Scenario
+    /// The kind of the seeded artifacts (`service`, `webapp`), which `{artifact}` ends with.
+    public let artifactKind: String
 
-    public init(scenario: Profile.Scenario) {
+    public init(scenario: Profile.Scenario, artifactKind: String = "service") {
         self.scenario = scenario
+        self.artifactKind = artifactKind
     }
 
     /// The paths requested in `cycle`, in order.
@@ -22,9 +25,12 @@ public struct ScenarioPlan: Sendable {
             tenants.swapAt(index, pick)
         }
         var cycleRandom = SplitMix64(seed: churn.seed ^ UInt64(cycle) &* 0xBF58_476D_1CE4_E5B9)
-        return tenants[..<active].sorted().map { tenant in
+        return tenants[..<active].sorted().flatMap { tenant in
             let artifact = 1 + Int(cycleRandom.next() % UInt64(max(1, churn.artifactsPerTenant)))
-            return "/t/t\(tenant)/a\(artifact).service"
+            return scenario.requests.map { template in
+                template.replacingPlaceholder("{tenant}", with: "t\(tenant)")
+                    .replacingPlaceholder("{artifact}", with: "a\(artifact).\(artifactKind)")
+            }
         }
     }
 
@@ -46,5 +52,19 @@ public struct ScenarioPlan: Sendable {
         default:
             return nil
         }
+    }
+}
+
+extension String {
+    /// Every occurrence of `placeholder` replaced (without Foundation, which this file avoids).
+    fileprivate func replacingPlaceholder(_ placeholder: String, with value: String) -> String {
+        var result = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: placeholder) {
+            result += rest[..<range.lowerBound]
+            result += value
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
     }
 }
