@@ -22,10 +22,8 @@ public enum GitHubActions {
     /// Appends `markdown` to the job summary; does nothing outside Actions or without the file.
     public static func appendStepSummary(_ markdown: String) {
         guard isActive, let path = environment("GITHUB_STEP_SUMMARY"), !path.isEmpty,
-              let handle = FileHandle(forWritingAtPath: path) else { return }
-        defer { try? handle.close() }
-        _ = try? handle.seekToEnd()
-        try? handle.write(contentsOf: Data((markdown.hasSuffix("\n") ? markdown : markdown + "\n").utf8))
+              let file = try? LineFile(path: path) else { return }
+        _ = file.append(markdown.hasSuffix("\n") ? markdown : markdown + "\n")
     }
 
     /// The text of an annotation line, escaped as the runner expects.

@@ -28,22 +28,38 @@ public struct RequestEvent: Sendable, Equatable {
     static func parse(lines text: String) -> [RequestEvent] { parse(Data(text.utf8)) }
 
     private static func parse(_ data: Data) -> [RequestEvent] {
+        let decoder = JSONDecoder()
         var events: [RequestEvent] = []
         for line in data.split(separator: UInt8(ascii: "\n")) {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                  object["type"] as? String == "request"
-            else { continue }
+            guard let line = try? decoder.decode(Line.self, from: Data(line)), line.type == "request" else { continue }
             events.append(RequestEvent(
-                cycle: object["cycle"] as? Int ?? 0,
-                simSeconds: (object["sim_seconds"] as? NSNumber)?.doubleValue ?? 0,
-                path: object["path"] as? String ?? "",
-                status: object["status"] as? Int,
-                latencyMilliseconds: (object["latency_ms"] as? NSNumber)?.doubleValue ?? 0,
-                tenantWas: object["tenant_was"] as? String,
-                artifactWas: object["artifact_was"] as? String,
-                ok: object["ok"] as? Bool ?? true))
+                cycle: line.cycle ?? 0, simSeconds: line.simSeconds ?? 0, path: line.path ?? "",
+                status: line.status, latencyMilliseconds: line.latencyMilliseconds ?? 0, tenantWas: line.tenantWas,
+                artifactWas: line.artifactWas, ok: line.ok ?? true))
         }
         return events
+    }
+
+    /// One line of `events.jsonl` as written by `RunRecorder`; every field optional, so lines of
+    /// other types (and older logs) decode too.
+    private struct Line: Decodable {
+        var type: String?
+        var cycle: Int?
+        var simSeconds: Double?
+        var path: String?
+        var status: Int?
+        var latencyMilliseconds: Double?
+        var tenantWas: String?
+        var artifactWas: String?
+        var ok: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case type, cycle, path, status, ok
+            case simSeconds = "sim_seconds"
+            case latencyMilliseconds = "latency_ms"
+            case tenantWas = "tenant_was"
+            case artifactWas = "artifact_was"
+        }
     }
 }
 

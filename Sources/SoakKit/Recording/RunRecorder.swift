@@ -46,7 +46,7 @@ public final class RunRecorder: RunSink {
         line.add("type", type)
         line.add("wall_seconds", wallSeconds)
         line.add("message", message)
-        line.add("time", ISO8601DateFormatter().string(from: Date()))
+        line.add("time", Date().formatted(.iso8601))
         note(events.append(line.line))
     }
 

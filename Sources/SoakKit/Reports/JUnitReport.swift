@@ -123,7 +123,7 @@ enum JUnitReport {
 
     private static func timestamp(_ date: Date) -> String {
         // JUnit's schema wants ISO 8601 without a zone designator.
-        var text = ISO8601DateFormatter().string(from: date)
+        var text = date.formatted(.iso8601)
         if text.hasSuffix("Z") { text.removeLast() }
         return text
     }
