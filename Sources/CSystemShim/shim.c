@@ -121,3 +121,85 @@ pid_t lazysoak_spawn(const char *path, char *const argv[], char *const envp[],
     }
     return pid;
 }
+
+/* Messages on the report pipe of lazysoak_spawn_detached: the program's pid, or an errno. */
+enum { DETACHED_PID = 1, DETACHED_ERRNO = 2 };
+
+static void detached_report(int fd, int kind, int value) {
+    int message[2] = {kind, value};
+    ssize_t ignored = write(fd, message, sizeof message);
+    (void)ignored;
+}
+
+static void detached_fail(int report_fd) {
+    detached_report(report_fd, DETACHED_ERRNO, errno);
+    _exit(127);
+}
+
+pid_t lazysoak_spawn_detached(const char *path, char *const argv[], char *const envp[], int log_fd) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return -1;
+    pid_t middle = fork();
+    if (middle < 0) {
+        int err = errno;
+        close(report[0]);
+        close(report[1]);
+        errno = err;
+        return -1;
+    }
+    if (middle == 0) {
+        /* Only async-signal-safe calls from here to exec: the caller may be multi-threaded. */
+        if (setsid() < 0) detached_fail(report[1]);
+        pid_t pid = fork();
+        if (pid < 0) detached_fail(report[1]);
+        if (pid > 0) {
+            detached_report(report[1], DETACHED_PID, (int)pid);
+            _exit(0);
+        }
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        for (int sig = 1; sig < NSIG; sig++) {
+            if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+        }
+        /* An ignored disposition survives exec: a hang-up can never end the run. */
+        signal(SIGHUP, SIG_IGN);
+        if (redirect(-1, 0, O_RDONLY) != 0) detached_fail(report[1]);
+        if (redirect(log_fd, 1, O_WRONLY) != 0) detached_fail(report[1]);
+        if (redirect(log_fd, 2, O_WRONLY) != 0) detached_fail(report[1]);
+#ifdef CLOSE_RANGE_CLOEXEC
+        if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+#endif
+        {
+            for (int fd = 3; fd < 4096; fd++) {
+                int flags = fcntl(fd, F_GETFD);
+                if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+            }
+        }
+        execve(path, argv, envp);
+        detached_fail(report[1]);
+    }
+
+    close(report[1]);
+    pid_t program = -1;
+    int failure = 0;
+    int message[2];
+    ssize_t n;
+    /* The pipe reaches end of file once the middle process has exited and the program has
+       exec'd (the write end is close-on-exec); an errno before that is the failure. */
+    for (;;) {
+        n = read(report[0], message, sizeof message);
+        if (n < 0 && errno == EINTR) continue;
+        if (n != (ssize_t)sizeof message) break;
+        if (message[0] == DETACHED_PID) program = (pid_t)message[1];
+        if (message[0] == DETACHED_ERRNO && failure == 0) failure = message[1];
+    }
+    close(report[0]);
+    int status;
+    while (waitpid(middle, &status, 0) < 0 && errno == EINTR) {}
+    if (failure != 0 || program <= 0) {
+        errno = failure != 0 ? failure : ECHILD;
+        return -1;
+    }
+    return program;
+}

@@ -41,4 +41,11 @@ typedef struct {
 pid_t lazysoak_spawn(const char *path, char *const argv[], char *const envp[],
                      const lazysoak_spawn_options *options);
 
+/// Starts a program detached from the caller, for `soak run --detach`: in a session of its own
+/// (setsid, so no terminal or job control reaches it) and not the caller's child (double fork:
+/// the intermediate process exits at once and init adopts the program), with stdin from
+/// /dev/null, stdout and stderr on `log_fd`, SIGHUP ignored and every other signal at its default.
+/// Returns the program's pid once it has exec'd, or -1 with errno set (an exec failure included).
+pid_t lazysoak_spawn_detached(const char *path, char *const argv[], char *const envp[], int log_fd);
+
 #endif

@@ -30,6 +30,13 @@ enum ReportCommand {
         let thresholds = try ThresholdOverrides.parse(thresholdTexts) { metric in
             profile?.threshold(for: metric) ?? Threshold.defaults[metric] ?? Threshold(perCycle: 0, floor: 0)
         }
-        return try RunVerdictPrinter.conclude(folder: folder, thresholds: thresholds)
+        // A live harness owns the folder's files and writes summary.json and the reports when it
+        // ends: writing them now could race its finalisation and leave an interim verdict behind.
+        let live = RunLock.isHeld(folder)
+        if live {
+            Output.err("note: the run in \(folder.path) is still going; this verdict is interim and not saved "
+                + "(its harness writes summary.json and the reports when it ends)")
+        }
+        return try RunVerdictPrinter.conclude(folder: folder, thresholds: thresholds, saving: !live)
     }
 }

@@ -1,6 +1,9 @@
+import MiniHTTP
+
 /// `soak run PROFILE`: replays the profile and judges the run.
 enum RunCommand {
-    static let usage = "soak run PROFILE [--accelerate N] [--duration D] [--out DIR]"
+    static let usage = "soak run PROFILE [--accelerate N] [--duration D] [--out DIR] [--detach] "
+        + "[--metrics-listen HOST:PORT]"
     static let help = """
         usage: \(usage)
 
@@ -10,7 +13,16 @@ enum RunCommand {
           --accelerate N   simulated seconds per wall second (default: the profile's)
           --duration D     simulated length, overriding the profile's (e.g. 6h, 2d)
           --out DIR        where run folders go (default reports)
-        exit codes: 0 pass, 1 leak, 2 bad usage or profile, 3 crashed, not ready, invalid or interrupted
+          --detach         run in the background, in a session of its own that outlives the terminal:
+                           prints the run folder and the harness pid and returns once the run owns its
+                           folder; its output goes to DIR/soak.log. Follow it with soak status DIR,
+                           end it (and write its reports) with soak stop DIR
+          --metrics-listen HOST:PORT
+                           serve GET /metrics in the Prometheus text format while the run goes, e.g.
+                           127.0.0.1:9464; port 0 picks a free port (printed, and kept in status.json)
+        While it runs, the folder's status.json says where the run stands (rewritten every few seconds).
+        exit codes: 0 pass, 1 leak, 2 bad usage or profile, 3 crashed, not ready, invalid or interrupted;
+                    with --detach: 0 once the run has started, 2 bad usage, 3 the run could not start
         """
 
     static func run(_ arguments: [String], commandLine: [String]) throws(CommandError) -> ExitCode {
@@ -22,6 +34,11 @@ enum RunCommand {
         let accelerate = try arguments.number("--accelerate", expected: "a positive number like 7200")
         let duration = try arguments.duration("--duration")
         let out = try arguments.value("--out") ?? "reports"
+        let detach = arguments.flag("--detach")
+        // Hidden: the folder a --detach parent made and printed for this run (see DetachedLaunch).
+        let runFolder = try arguments.value("--run-folder")
+        var metricsAddress: SocketAddress?
+        if let text = try arguments.value("--metrics-listen") { metricsAddress = try MetricsEndpoint.parse(text) }
         let profileArgument = try arguments.positionals(count: 1...1, usage: usage)[0]
 
         let catalog = ProfileCatalog.locate()
@@ -45,6 +62,11 @@ enum RunCommand {
         options.duration = duration
         options.outputParent = out
         options.commandLine = commandLine
+        options.runFolder = runFolder
+        if let metricsAddress { try MetricsEndpoint.checkAvailable(metricsAddress) }
+        if detach {
+            return try startDetached(runArguments: Array(commandLine.dropFirst()), options: options)
+        }
         StopSignals.install()
         let runner: SoakRunner
         do {
@@ -52,7 +74,11 @@ enum RunCommand {
         } catch {
             throw CommandError("run: \(error)")
         }
+        let endpoint = try metricsAddress.map { (address) throws(CommandError) in
+            try serveMetrics(at: address, monitor: runner.monitor)
+        }
         _ = runner.run()
+        endpoint?.shutdown()
         return try RunVerdictPrinter.conclude(folder: runner.folder)
     }
 }

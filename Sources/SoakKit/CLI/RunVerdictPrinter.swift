@@ -1,8 +1,10 @@
 /// Ends `soak run` and `soak report`: judges the folder, writes the reports, prints the verdict
 /// table and picks the exit code.
 enum RunVerdictPrinter {
+    /// With `saving` false the verdict is printed but no file is written (the run is still going,
+    /// and its harness writes them when it ends).
     static func conclude(
-        folder: RunFolder, thresholds: [Metric: Threshold] = [:]
+        folder: RunFolder, thresholds: [Metric: Threshold] = [:], saving: Bool = true
     ) throws(CommandError) -> ExitCode {
         let judgement: RunJudge.Judgement
         do {
@@ -13,7 +15,7 @@ enum RunVerdictPrinter {
         let summary = judgement.summary
         var written: [String] = []
         do {
-            written = try RunReports.write(judgement, to: folder)
+            if saving { written = try RunReports.write(judgement, to: folder) }
         } catch {
             Output.err("warning: \(error)")
         }

@@ -8,6 +8,9 @@ public enum SoakCommandLine {
 
         commands:
           run PROFILE [--accelerate N] [--duration D] [--out DIR]   replay a profile against its target, judge it
+              [--detach] [--metrics-listen HOST:PORT]               in the background; serving Prometheus /metrics
+          status DIR                                                where a run stands: progress, verdict so far
+          stop DIR [--timeout D]                                    end a running run cleanly and print its verdict
           profiles                                                  list the shipped profiles
           report DIR [--threshold METRIC=PER_CYCLE[:FLOOR] ...]     re-run the analysis on a run folder
           analyze FILE.csv --y COLUMN [--x COLUMN] [--warmup N]     analyse one series of any CSV as JSON
@@ -29,6 +32,8 @@ public enum SoakCommandLine {
             case "run": code = try RunCommand.run(rest, commandLine: arguments)
             case "profiles": code = try ProfilesCommand.run(rest)
             case "report": code = try ReportCommand.run(rest)
+            case "status": code = try StatusCommand.run(rest)
+            case "stop": code = try StopCommand.run(rest)
             case "analyze": code = try AnalyzeCommand.run(rest)
             default:
                 throw CommandError("unknown command \"\(name)\"\n\(usage)")

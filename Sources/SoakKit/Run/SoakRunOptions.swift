@@ -12,6 +12,9 @@ public struct SoakRunOptions: Sendable {
     public var duration: Duration?
     /// Parent folder for the run folder (default `reports`).
     public var outputParent = "reports"
+    /// An existing, empty run folder to use instead of a new one under `outputParent`: the one a
+    /// `soak run --detach` parent made and printed before starting this run.
+    public var runFolder: String?
     /// The arguments `soak` got, for `run.json`.
     public var commandLine: [String] = []
     /// Path of the `tenantd` binary for tenantd targets.
