@@ -125,11 +125,14 @@ public final class SoakRunner {
             if plan.statsPath != nil { statsClient = try? HTTPRequestSender(baseURL: baseURL, timeout: .seconds(2)) }
         }
         let statsPath = plan.statsPath ?? "/_runtime/stats"
+        var artifactKind = "service"
+        if case .tenantd(let tenantd) = options.profile.target { artifactKind = tenantd.kind }
         let sampler = TargetSampler(rootPID: target.pid, fetchStats: statsClient.map { client in
             { client.fetchBody(path: statsPath).flatMap(RuntimeStatsReading.decode) }
         })
         let driver = ScenarioDriver(
-            plan: ScenarioPlan(scenario: scenario), sampling: options.profile.sampling, scale: accelerate,
+            plan: ScenarioPlan(scenario: scenario, artifactKind: artifactKind), sampling: options.profile.sampling,
+            scale: accelerate,
             clock: MonotonicClock(), sender: scenario.kind == .sampleOnly ? nil : sender, sampler: sampler,
             sink: monitor.observing(recorder),
             shouldStop: {
