@@ -31,7 +31,7 @@ final class BackgroundCall<Value: Sendable>: Sendable {
     private let result = Mutex<Value?>(nil)
 
     init(_ body: @escaping @Sendable () -> Value) throws {
-        try ServerThread.start(name: "test-call") {
+        try PlainThread.start(name: "test-call") {
             let value = body()
             self.result.withLock { $0 = value }
         }

@@ -59,7 +59,7 @@ public final class HTTPServer: Sendable {
         boundAddress.withLock { $0 = listener.localAddress }
         table.withLock { $0.phase = .running }
         do {
-            let thread = try ServerThread.start(name: "http-accept", joinable: true) {
+            let thread = try PlainThread.start(name: "http-accept", joinable: true) {
                 self.acceptLoop(listener, wake: pipe.reader)
             }
             table.withLock { $0.acceptThread = thread }
@@ -92,7 +92,7 @@ public final class HTTPServer: Sendable {
             var byte: UInt8 = 1
             _ = write(pipe.writer.rawValue, &byte, 1)
         }
-        if let acceptThread { ServerThread.join(acceptThread) }
+        if let acceptThread { PlainThread.join(acceptThread) }
         if let pipe = wakePipe.withLock({ pipe in defer { pipe = nil }; return pipe }) {
             try? pipe.reader.close()
             try? pipe.writer.close()
@@ -147,7 +147,7 @@ public final class HTTPServer: Sendable {
         switch table.withLock({ $0.admit(socket, limit: limit) }) {
         case .serve(let id):
             do {
-                try ServerThread.start(name: "http-conn") {
+                try PlainThread.start(name: "http-conn") {
                     let connection = ServerConnection(server: self, id: id, socket: socket)
                     connection.run()
                 }

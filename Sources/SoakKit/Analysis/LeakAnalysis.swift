@@ -1,5 +1,6 @@
+import Dispatch
+import FoundationEssentials
 import Synchronization
-import Foundation
 
 /// The leak analysis of a whole run: one `MetricAnalysis` per metric that has any value.
 ///

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The statistics and the three-part leak rule applied to one series, shared by the run analysis
 /// and `soak analyze`.

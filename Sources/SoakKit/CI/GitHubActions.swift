@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What `soak` adds when it runs as a GitHub Actions step (`GITHUB_ACTIONS=true`): workflow
 /// commands that annotate the run, and Markdown appended to the job summary.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `soak analyze FILE.csv --y COLUMN`: the leak analysis on one series of any CSV, as JSON.
 enum AnalyzeCommand {

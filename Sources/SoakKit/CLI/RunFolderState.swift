@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where a run folder's run stands, from `run.json`, `status.json`, `summary.json`, the folder's
 /// lock and the harness process: what `soak status` and `soak stop` act on.

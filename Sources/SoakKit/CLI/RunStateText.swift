@@ -1,4 +1,5 @@
-import Foundation
+import Glibc
+import FoundationEssentials
 
 /// The text `soak status` and `soak stop` print for each state of a run folder.
 enum RunStateText {
@@ -52,7 +53,7 @@ enum RunStateText {
             recorded = "the start of the run"
         }
         let written = (try? FileManager.default.attributesOfItem(atPath: folder.samples))?[.modificationDate] as? Date
-        if let written { recorded += ", samples.csv last written \(ISO8601DateFormatter().string(from: written))" }
+        if let written { recorded += ", samples.csv last written \(written.formatted(.iso8601))" }
         return [
             "state: killed",
             "run folder: \(folder.path)",
@@ -78,13 +79,8 @@ enum RunStateText {
     /// The cycle and simulated time of the last complete line of `samples.csv`, reading only the
     /// header and the file's tail (a long run's file is large).
     static func lastSample(_ folder: RunFolder) -> (cycle: Double, simSeconds: Double)? {
-        guard let handle = FileHandle(forReadingAtPath: folder.samples) else { return nil }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 4096),
-              let header = String(decoding: head, as: UTF8.self).split(separator: "\n").first,
-              let size = try? handle.seekToEnd() else { return nil }
-        try? handle.seek(toOffset: size > 8192 ? size - 8192 : 0)
-        guard let tail = try? handle.readToEnd() else { return nil }
+        guard let (head, tail) = headAndTail(of: folder.samples, bytes: 8192),
+              let header = String(decoding: head, as: UTF8.self).split(separator: "\n").first else { return nil }
         let columns = header.split(separator: ",", omittingEmptySubsequences: false)
         guard let cycleIndex = columns.firstIndex(of: "cycle"),
               let simIndex = columns.firstIndex(of: Substring(SampleColumn.simSeconds.rawValue)) else { return nil }
@@ -125,5 +121,24 @@ enum RunStateText {
 
     private static func duration(_ seconds: Double) -> String {
         DurationText.format(.seconds(max(0, seconds).rounded()), maxUnits: 2)
+    }
+
+    /// The first and the last `bytes` of a file (overlapping when it is short), read with pread so
+    /// a large file is never read whole.
+    private static func headAndTail(of path: String, bytes: Int) -> (head: [UInt8], tail: [UInt8])? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        func read(at offset: Int, count: Int) -> [UInt8]? {
+            var buffer = [UInt8](repeating: 0, count: count)
+            let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(offset)) }
+            return got < 0 ? nil : Array(buffer[..<got])
+        }
+        let size = Int(status.st_size)
+        guard let head = read(at: 0, count: min(4096, size)),
+              let tail = read(at: max(0, size - bytes), count: min(bytes, size)) else { return nil }
+        return (head, tail)
     }
 }

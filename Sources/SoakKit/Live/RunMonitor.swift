@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import Glibc
+import MiniHTTP
 import Synchronization
 
 /// Watches a run as it goes: sees every sample, request and cycle (as a `RunSink` beside the
@@ -49,15 +50,14 @@ public final class RunMonitor: RunSink, Sendable {
         }
         publish(judging: false)
         publisherRunning.store(true, ordering: .sequentiallyConsistent)
-        let thread = Thread { [self] in
+        let started = (try? PlainThread.start(name: "soak-status") { [self] in
             // See InterimSeries.fullOfTroughs: the arena reaches its final size before the run.
             _ = InterimJudge.judge(
                 .fullOfTroughs(), options: analysis, manifest: manifest, integrity: Integrity())
             publishLoop()
             publisherRunning.store(false, ordering: .sequentiallyConsistent)
-        }
-        thread.name = "soak-status"
-        thread.start()
+        }) != nil
+        if !started { publisherRunning.store(false, ordering: .sequentiallyConsistent) }
     }
 
     /// The run has ended as `manifest` says: stops the writer and writes the final `status.json`.

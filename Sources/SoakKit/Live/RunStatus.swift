@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `status.json`: where a run stands, rewritten atomically by the harness every few seconds of
 /// wall time (or few percent of progress) while it runs, and once more when it ends. `soak status`

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The shipped profiles (`Profiles/*.json`) and how a command-line argument names one.
 ///
@@ -164,7 +164,7 @@ public struct ProfileCatalog: Sendable, Equatable {
     }
 
     private static func isDirectory(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        var isDirectory = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reads profile files into `Profile` values, refusing anything that would make a run meaningless
 /// before the run starts.
@@ -11,11 +11,11 @@ public enum ProfileLoader {
     /// as `displayPath` (default: `path` as given).
     public static func load(file path: String, displayPath: String? = nil) throws(ProfileError) -> Profile {
         let shown = displayPath ?? path
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ProfileError(file: shown, message: "no such file")
         }
-        guard !isDirectory.boolValue else {
+        guard !isDirectory else {
             throw ProfileError(file: shown, message: "is a directory; expected a profile .json file")
         }
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A request line of `events.jsonl`, read back for latency figures and charts.
 public struct RequestEvent: Sendable, Equatable {

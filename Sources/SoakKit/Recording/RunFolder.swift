@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// A run's folder, `reports/<profile>-<UTC time>/`, and the names of the files in it.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `run.json`: what ran, how, and how it ended. Written when the run starts (status `running`)
 /// and rewritten atomically when it ends, so a killed harness leaves a readable manifest.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Streams a run into its folder: each sample to `samples.csv` and each request or lifecycle
 /// event to `events.jsonl`, one `write(2)` per line, as they happen.

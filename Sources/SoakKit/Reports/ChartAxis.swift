@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What a chart axis measures, which decides its range, where its ticks fall and how they read:
 /// simulated time on round durations (`6h`, `1d12h`), bytes on round amounts of one binary unit

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `junit.xml`: the verdict as test cases, for CI systems that show JUnit results.
 ///

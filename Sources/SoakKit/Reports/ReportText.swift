@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The words and numbers every report shows the same way: the verdict word, amounts in their
 /// unit, slopes with their interval, and the run's facts. Markdown, HTML and JUnit all read them

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Writes everything a judged run leaves in its folder: `summary.json`, then `report.html`,
 /// `junit.xml` and `summary.md` made from it.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// Runs one soak: prepares the run folder, starts and supervises the target, replays the

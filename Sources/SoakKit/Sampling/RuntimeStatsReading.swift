@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The part of a target's `/_runtime/stats` JSON the harness records. Every field is optional:
 /// a generic target may offer some of them, or none.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Turns a run folder into a `RunSummary`: reads what the run recorded (whatever state it was left
 /// in), analyses every metric and decides the run's verdict.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `summary.json`: the judged run. Everything a report, a diff, a baseline or a CI step needs,
 /// without re-reading the samples. The README documents every field.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reading and writing `summary.json` (and baselines, which are summaries too).
 extension RunSummary {

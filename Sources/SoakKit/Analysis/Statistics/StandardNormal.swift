@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The standard normal distribution, to the precision the trend tests need (better than 1e-12
 /// relative over the range they use).

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Decimal numbers parsed straight from CSV bytes, without building a String per field.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A CSV of samples held column by column: `samples.csv` as the harness writes it, or any numeric
 /// CSV with a header line (for `soak analyze`).

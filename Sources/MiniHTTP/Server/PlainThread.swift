@@ -2,18 +2,20 @@
 import Glibc
 #endif
 
-/// Starts POSIX threads for the server: a joinable one for the accept loop, detached ones
-/// for connections.
+/// Starts POSIX threads: the server's accept loop and connections, and the harness's own
+/// background work (the status publisher, benchmark load).
 ///
 /// Plain pthreads rather than Swift tasks because every connection blocks in poll and in
 /// the handler; parking those on the cooperative pool (one thread per core) would let a
 /// few slow handlers starve everything else in the process, including the harness's tasks.
-enum ServerThread {
+/// Plain pthreads rather than Foundation's `Thread`, so that a program using this module need not
+/// link Foundation's ICU-backed layer (about 35 MB of a static binary).
+public enum PlainThread {
     /// Runs `body` on a new thread named `name` (visible in /proc and in debuggers).
     ///
     /// Returns the thread so a joinable one can be waited for with ``join(_:)``.
     @discardableResult
-    static func start(
+    public static func start(
         name: String,
         joinable: Bool = false,
         _ body: @escaping @Sendable () -> Void
@@ -32,7 +34,7 @@ enum ServerThread {
             try SystemCall.returningErrno("pthread_create \(name)") {
                 pthread_create(&thread, &attributes, { raw in
                     let payload = Unmanaged<Payload>.fromOpaque(raw!).takeRetainedValue()
-                    ServerThread.nameCurrentThread(payload.name)
+                    PlainThread.nameCurrentThread(payload.name)
                     payload.body()
                     return nil
                 }, payload)
@@ -45,7 +47,7 @@ enum ServerThread {
     }
 
     /// Waits for a joinable thread to finish.
-    static func join(_ thread: pthread_t) {
+    public static func join(_ thread: pthread_t) {
         _ = pthread_join(thread, nil)
     }
 
