@@ -52,7 +52,9 @@ enum RunStateText {
         } else {
             recorded = "the start of the run"
         }
-        let written = (try? FileManager.default.attributesOfItem(atPath: folder.samples))?[.modificationDate] as? Date
+        var status = stat()
+        let written = stat(folder.samples, &status) == 0
+            ? Date(timeIntervalSince1970: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9) : nil
         if let written { recorded += ", samples.csv last written \(written.formatted(.iso8601))" }
         return [
             "state: killed",

@@ -153,7 +153,7 @@ public struct ProfileCatalog: Sendable, Equatable {
     private static func absolute(_ path: String, from directory: String) -> String {
         var absolute = path.hasPrefix("/") ? path : (directory.hasSuffix("/") ? directory : directory + "/") + path
         // Tidy `./` and trailing slashes so displayed paths read cleanly; `..` is kept as written.
-        while let range = absolute.range(of: "/./") { absolute.replaceSubrange(range, with: "/") }
+        while let range = absolute.firstRange(of: "/./") { absolute.replaceSubrange(range, with: "/") }
         while absolute.count > 1, absolute.hasSuffix("/") { absolute.removeLast() }
         return absolute
     }

@@ -60,7 +60,7 @@ enum MarkdownSummary {
 
     /// Text for a table cell: a `|` would end the cell and a line break the row.
     private static func cell(_ text: String) -> String {
-        inline(text).replacingOccurrences(of: "|", with: "\\|")
+        inline(text).replacing("|", with: "\\|")
     }
 
     /// Text that comes from a run (reasons, descriptions) on one line, with the characters that

@@ -26,7 +26,7 @@ public enum RunReports {
                 // Atomic: a CI step reading the file never sees half of it.
                 try Data(report.render().utf8).write(to: URL(fileURLWithPath: report.path), options: .atomic)
             } catch {
-                throw RunReportsError(path: report.path, reason: error.localizedDescription)
+                throw RunReportsError(path: report.path, reason: "\(error)")
             }
             written.append(report.path)
         }

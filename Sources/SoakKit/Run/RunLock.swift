@@ -80,7 +80,7 @@ public final class RunLock: @unchecked Sendable {
     public static func ownerPID(_ folder: RunFolder) -> Int32? {
         for path in [folder.pidFile, folder.lock] {
             if let text = try? String(contentsOfFile: path, encoding: .utf8),
-               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 {
+               let pid = Int32(text.trimmingWhitespace()), pid > 0 {
                 return pid
             }
         }

@@ -14,7 +14,7 @@ public enum ReadinessWaiter {
                 throw notReady(target, "no line containing \"\(text)\" on stdout within \(DurationText.format(timeout))")
             }
             // tenantd says "listening on 127.0.0.1:PORT": that is its base URL.
-            if plan.baseURL == nil, let range = line.range(of: "listening on ") {
+            if plan.baseURL == nil, let range = line.firstRange(of: "listening on ") {
                 let address = line[range.upperBound...].split(separator: " ").first.map(String.init) ?? ""
                 return "http://\(address)"
             }
@@ -22,7 +22,7 @@ public enum ReadinessWaiter {
         case .portFile(let path):
             let port = try poll(target, timeout: timeout, "no port in \(path) within \(DurationText.format(timeout))") {
                 (try? String(contentsOfFile: path, encoding: .utf8)).flatMap {
-                    Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                    Int($0.trimmingWhitespace())
                 }
             }
             return plan.baseURL ?? "http://127.0.0.1:\(port)"

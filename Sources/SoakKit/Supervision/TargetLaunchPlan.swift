@@ -46,8 +46,8 @@ public struct TargetLaunchPlan: Sendable {
             let port = command.argv.contains { $0.contains("{port}") } || (command.baseURL ?? "").contains("{port}")
                 ? try freeLoopbackPort() : 0
             func substitute(_ text: String) -> String {
-                text.replacingOccurrences(of: "{port}", with: String(port))
-                    .replacingOccurrences(of: "{run}", with: folder.path)
+                text.replacing("{port}", with: String(port))
+                    .replacing("{run}", with: folder.path)
             }
             var arguments = command.argv.dropFirst().map(substitute)
             if let flag = command.timeScaleFlag { arguments += [flag, SampleRow.format(accelerate)] }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Glibc
 
 /// Turns a run folder into a `RunSummary`: reads what the run recorded (whatever state it was left
 /// in), analyses every metric and decides the run's verdict.
@@ -72,8 +73,8 @@ public enum RunJudge {
     }
 
     private static func readSamples(_ folder: RunFolder) throws(RunJudgeError) -> SampleTable? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: folder.samples),
-              (attributes[.size] as? Int ?? 0) > 0 else { return nil }
+        var status = stat()
+        guard stat(folder.samples, &status) == 0, status.st_size > 0 else { return nil }
         do {
             return try SampleTable(contentsOfFile: folder.samples)
         } catch {

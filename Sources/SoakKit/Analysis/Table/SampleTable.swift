@@ -54,7 +54,7 @@ public struct SampleTable: Sendable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            throw SampleTableError(message: "\(path): cannot read: \(error.localizedDescription)")
+            throw SampleTableError(message: "\(path): cannot read: \(error)")
         }
         try self.init(data: data, source: path)
     }
