@@ -10,32 +10,9 @@ import Testing
         status: RunManifest.Status, harnessPID: Int32 = getpid(), run: AnalysisSyntheticRun = AnalysisSyntheticRun(),
         badCycle: Int? = nil, integrityInManifest: Bool = true, samples: String? = nil
     ) throws -> RunFolder {
-        let path = NSTemporaryDirectory() + "lazysoak-judge-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let folder = RunFolder(path: path)
-        var manifest = RunManifest(
-            profile: "synthetic", profileDescription: "test", commandLine: [], soakVersion: "test", kernel: "test",
-            harnessPID: harnessPID, accelerate: 7200, scenarioKind: "service-ghost",
-            intervalSeconds: run.intervalSeconds, durationSeconds: Double(run.cycles) * run.intervalSeconds,
-            plannedCycles: run.cycles, startedAt: Date())
-        manifest.status = status
-        manifest.statusReason = status == .crashed ? "the target was killed by signal 9 (SIGKILL)" : nil
-        var events = ""
-        for cycle in 0..<run.cycles {
-            let ok = cycle != badCycle
-            events += #"{"type":"request","cycle":\#(cycle),"sim_seconds":\#(Double(cycle) * run.intervalSeconds),"#
-                + #""path":"/t/t1/a1.service","status":200,"latency_ms":\#(cycle == 0 ? 15.0 : 0.5),"#
-                + #""tenant_was":"loaded","artifact_was":"\#(cycle == 0 || ok ? "ghost" : "actual")","ok":\#(ok)}"#
-                + "\n"
-        }
-        if integrityInManifest {
-            manifest.cyclesCompleted = run.cycles
-            manifest.integrity = Integrity(events: RequestEvent.parse(lines: events))
-        }
-        try manifest.write(to: folder.manifest)
-        try Data((samples ?? run.csv()).utf8).write(to: URL(fileURLWithPath: folder.samples))
-        try Data(events.utf8).write(to: URL(fileURLWithPath: folder.events))
-        return folder
+        try RunFolderFixture.make(
+            status: status, harnessPID: harnessPID, run: run, badCycle: badCycle,
+            integrityInManifest: integrityInManifest, samples: samples)
     }
 
     @Test func cleanCompletedRunPasses() throws {

@@ -14,6 +14,9 @@ public enum SoakCommandLine {
           profiles                                                  list the shipped profiles
           report DIR [--threshold METRIC=PER_CYCLE[:FLOOR] ...]     re-run the analysis on a run folder
           analyze FILE.csv --y COLUMN [--x COLUMN] [--warmup N]     analyse one series of any CSV as JSON
+          diff BASE CANDIDATE [--tolerance LIST] [--format text|md] [--html FILE] [--force]
+                                                                    compare two runs, exit 1 on a regression
+          baseline save DIR NAME | baseline list                    keep a passing run as a baseline for diff
 
         Run `soak <command> --help` for a command's options.
         exit codes: 0 pass, 1 leak or regression, 2 bad usage or input, 3 crashed, not ready, invalid or interrupted
@@ -35,6 +38,8 @@ public enum SoakCommandLine {
             case "status": code = try StatusCommand.run(rest)
             case "stop": code = try StopCommand.run(rest)
             case "analyze": code = try AnalyzeCommand.run(rest)
+            case "diff": code = try DiffCommand.run(rest)
+            case "baseline": code = try BaselineCommand.run(rest)
             default:
                 throw CommandError("unknown command \"\(name)\"\n\(usage)")
             }
