@@ -17,6 +17,7 @@ public enum SoakCommandLine {
           diff BASE CANDIDATE [--tolerance LIST] [--format text|md] [--html FILE] [--force]
                                                                     compare two runs, exit 1 on a regression
           baseline save DIR NAME | baseline list                    keep a passing run as a baseline for diff
+          bench [SUITE...] [--out DIR] [--repeats N] [--quick]      measure performance against the quality bars
 
         Run `soak <command> --help` for a command's options.
         exit codes: 0 pass, 1 leak or regression, 2 bad usage or input, 3 crashed, not ready, invalid or interrupted
@@ -40,6 +41,7 @@ public enum SoakCommandLine {
             case "analyze": code = try AnalyzeCommand.run(rest)
             case "diff": code = try DiffCommand.run(rest)
             case "baseline": code = try BaselineCommand.run(rest)
+            case "bench": code = try BenchCommand.run(rest)
             default:
                 throw CommandError("unknown command \"\(name)\"\n\(usage)")
             }

@@ -1,0 +1,96 @@
+import FoundationEssentials
+import Glibc
+
+/// The suites `soak bench` knows, in the order they run.
+public enum BenchSuiteName: String, CaseIterable, Sendable {
+    case sampling, acceleration, detection, analysis, runtime
+
+    /// Suite names from the command line: none means all; duplicates run once, in the canonical
+    /// order; an unknown name is a usage error naming the known ones.
+    public static func parse(_ names: [String]) throws(CommandError) -> [BenchSuiteName] {
+        var chosen = Set<BenchSuiteName>()
+        for name in names {
+            guard let suite = BenchSuiteName(rawValue: name) else {
+                throw CommandError("bench: unknown suite \"\(name)\"; expected one or more of "
+                    + allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            chosen.insert(suite)
+        }
+        return chosen.isEmpty ? allCases : allCases.filter(chosen.contains)
+    }
+}
+
+/// What `soak bench` was asked to do.
+public struct BenchOptions: Sendable {
+    public var suites: [BenchSuiteName]
+    /// Parent of the bench folder (default `reports`).
+    public var outputParent = "reports"
+    /// Repeats per figure; nil: 3, or 1 with `--quick`.
+    public var repeats: Int?
+    /// Shorter runs and fewer sizes: for checking the bench itself, not for the bars.
+    public var quick = false
+    /// Rows of the analysis suite's synthetic runs instead of its defaults (for a quick smoke test).
+    public var analysisSizes: [Int]?
+    public var commandLine: [String] = []
+
+    public init(suites: [BenchSuiteName]) { self.suites = suites }
+}
+
+/// Runs the chosen suites and writes `bench.md`, `bench.json` and the charts into
+/// `<out>/bench-<UTC>/`, rewriting them after every suite so a stopped bench keeps what it has.
+public enum BenchRunner {
+    /// Runs the bench; returns the report and its folder.
+    public static func run(_ options: BenchOptions, log: @escaping (String) -> Void) throws -> (BenchReport, String) {
+        let date = Date()
+        let folder = try RunFolder.create(under: options.outputParent, profile: "bench", at: date).path
+        let repeats = max(1, options.repeats ?? (options.quick ? 1 : 3))
+        let context = try BenchContext(
+            folder: folder, repeats: repeats, quick: options.quick, analysisSizes: options.analysisSizes, log: log)
+        defer { try? FileManager.default.removeItem(atPath: context.work) }
+        var report = BenchReport(
+            started: RunFolder.stamp(date), commandLine: ["soak"] + options.commandLine,
+            soakVersion: SoakVersion.current, kernel: SoakVersion.kernel,
+            cores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
+            repeats: repeats, quick: options.quick)
+        for suite in options.suites {
+            log("bench: \(suite.rawValue) …")
+            let started = BenchProcess.monotonicSeconds()
+            var result: BenchSuiteResult
+            do {
+                result = try run(suite, context)
+            } catch {
+                result = BenchSuiteResult(name: suite.rawValue)
+                result.notes.append("FAILED: \(error)")
+                log("bench: \(suite.rawValue) failed: \(error)")
+            }
+            result.wallSeconds = BenchProcess.monotonicSeconds() - started
+            report.suites.append(result)
+            try write(report, to: folder)
+            for bar in result.bars { log("  \(bar.status): \(bar.target): \(bar.measured)") }
+        }
+        return (report, folder)
+    }
+
+    private static func run(_ suite: BenchSuiteName, _ context: BenchContext) throws -> BenchSuiteResult {
+        switch suite {
+        case .sampling: try SamplingBench.run(context)
+        case .acceleration: try AccelerationBench.run(context)
+        case .detection: try DetectionBench.run(context)
+        case .analysis: try AnalysisBench.run(context)
+        case .runtime: try RuntimeBench.run(context)
+        }
+    }
+
+    /// Writes `bench.json`, `bench.md` and every chart's SVG.
+    public static func write(_ report: BenchReport, to folder: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        try encoder.encode(report).write(to: URL(fileURLWithPath: "\(folder)/bench.json"))
+        try Data(BenchMarkdown.render(report).utf8).write(to: URL(fileURLWithPath: "\(folder)/bench.md"))
+        for chart in report.suites.flatMap(\.charts) {
+            try Data(chart.svg().utf8).write(to: URL(fileURLWithPath: "\(folder)/\(chart.file)"))
+        }
+    }
+}
