@@ -80,7 +80,7 @@ import Testing
             #"limits.memory: expected a byte size like 512MiB or a number of bytes, found "lots""#),
         ("limits.memory", "0", "limits.memory: expected a byte size above 0, found 0 B"),
         ("limits.maxAccelerate", "0", "limits.maxAccelerate: expected a number above 0, found 0"),
-        ("thresholds.heap", #"{"perCycle": 1}"#, "thresholds.heap: unknown metric; expected one of rss, pss, "
+        ("thresholds.heap", #"{"perCycle": 1}"#, "thresholds.heap: unknown metric; expected one of rss, rss_anon, pss, "
             + "heap_in_use, live_instances, fds, threads, harness_rss (did you mean heap_in_use?)"),
         ("thresholds.fds", #"{"floor": "5KiB"}"#,
             #"thresholds.fds.floor: expected a number of descriptors like 5, found "5KiB""#),

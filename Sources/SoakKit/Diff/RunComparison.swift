@@ -27,8 +27,9 @@ public struct RunComparison: Sendable {
             guard baseMetric != nil || candidateMetric != nil else { continue }
             var metricRows = DiffRules.metricRows(
                 metric, base: baseMetric, candidate: candidateMetric, tolerance: tolerances.tolerance(for: metric))
-            if metric == .harnessRSS {
-                // The harness's own memory is not the system under test: worth a look, never a failed diff.
+            if !metric.decidesVerdict {
+                // The harness's own memory, or PSS that moves with other processes' sharing:
+                // worth a look, never a failed diff.
                 for index in metricRows.indices where metricRows[index].status == .regression {
                     metricRows[index].status = .warning
                 }

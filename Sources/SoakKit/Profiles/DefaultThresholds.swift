@@ -6,6 +6,7 @@ extension Threshold {
     /// above one page of RSS; counted metrics allow no steady growth beyond a few units.
     public static let defaults: [Metric: Threshold] = [
         .rss: Threshold(perCycle: 512, floor: 1_048_576),
+        .rssAnon: Threshold(perCycle: 512, floor: 1_048_576),
         .pss: Threshold(perCycle: 512, floor: 1_048_576),
         .heapInUse: Threshold(perCycle: 64, floor: 65_536),
         .liveInstances: Threshold(perCycle: 0.01, floor: 10),

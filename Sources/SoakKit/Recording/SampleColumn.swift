@@ -46,6 +46,8 @@ public enum SampleKind: String, Sendable, Codable {
 /// The series the analysis judges for leaks, each backed by one `SampleColumn`.
 public enum Metric: String, CaseIterable, Sendable, Codable {
     case rss
+    /// Anonymous resident memory: the heap and stacks, which only the target itself can grow.
+    case rssAnon = "rss_anon"
     case pss
     case heapInUse = "heap_in_use"
     case liveInstances = "live_instances"
@@ -57,6 +59,7 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     public var column: SampleColumn {
         switch self {
         case .rss: .rssBytes
+        case .rssAnon: .rssAnonBytes
         case .pss: .pssBytes
         case .heapInUse: .heapInUseBytes
         case .liveInstances: .liveInstances
@@ -69,10 +72,23 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
     /// The unit a person reads the metric in.
     public var unit: MetricUnit {
         switch self {
-        case .rss, .pss, .heapInUse, .harnessRSS: .bytes
+        case .rss, .rssAnon, .pss, .heapInUse, .harnessRSS: .bytes
         case .liveInstances: .instances
         case .fds: .descriptors
         case .threads: .threads
+        }
+    }
+
+    /// Whether a leak in this metric fails the run. Two metrics only warn:
+    /// - `harness_rss` is the harness's own memory, not the target's;
+    /// - `pss` divides every shared page among the processes mapping it, so it moves when *other*
+    ///   processes start or exit (a second copy of the same binary, a test running beside the
+    ///   soak) without the target allocating anything. `rss` and `rss_anon` carry the target's
+    ///   own growth without that noise.
+    public var decidesVerdict: Bool {
+        switch self {
+        case .harnessRSS, .pss: false
+        default: true
         }
     }
 }

@@ -17,7 +17,7 @@ enum HTMLVerdictTable {
             + headings.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for metric in metrics {
             let unit = metric.unit
-            let name = metric.metric.rawValue + (metric.metric == .harnessRSS ? " (warns only)" : "")
+            let name = metric.metric.rawValue + (metric.metric.decidesVerdict ? "" : " (warns only)")
             var cells = [
                 slope(metric.slopePerCycle, metric.lowSlopePerCycle, metric.highSlopePerCycle, unit),
                 slope(metric.slopePerHour, metric.lowSlopePerHour, metric.highSlopePerHour, unit),

@@ -35,7 +35,7 @@ enum MarkdownSummary {
         var rows = [header, header.map { _ in "---" }]
         for metric in metrics {
             let unit = metric.unit
-            let name = metric.metric == .harnessRSS ? "harness_rss (warns only)" : metric.metric.rawValue
+            let name = metric.metric.rawValue + (metric.metric.decidesVerdict ? "" : " (warns only)")
             var row = [
                 name, ReportText.slopePerCycle(metric), ReportText.slopePerHour(metric), ReportText.growth(metric),
                 ReportText.amount(metric.plateau, unit), ReportText.amount(metric.peak, unit),

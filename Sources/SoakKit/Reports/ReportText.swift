@@ -131,8 +131,8 @@ enum ReportText {
         }
     }
 
-    /// The metrics the run verdict rests on: all but the harness's own RSS, which only warns.
+    /// The metrics the run verdict rests on (see `Metric.decidesVerdict`).
     static func judged(_ summary: RunSummary) -> [MetricAnalysis] {
-        summary.analysis.metrics.filter { $0.metric != .harnessRSS }
+        summary.analysis.metrics.filter(\.metric.decidesVerdict)
     }
 }

@@ -87,7 +87,7 @@ public enum RunJudge {
     static func decide(
         _ manifest: RunManifest, _ summary: RunSummary, harnessAlive: Bool
     ) -> (RunVerdict, String) {
-        let judged = summary.analysis.metrics.filter { $0.metric != .harnessRSS }
+        let judged = summary.analysis.metrics.filter(\.metric.decidesVerdict)
         let leaks = judged.filter { $0.verdict == .leak }
         let leakText = leaks.map { "\($0.metric.rawValue) leaks: \($0.reason)" }.joined(separator: "; ")
         switch manifest.status {
@@ -123,8 +123,9 @@ public enum RunJudge {
         }
         var reason = interim + "no metric grows: "
             + judged.map(\.metric.rawValue).joined(separator: ", ") + " pass"
-        if let harness = summary.metric(.harnessRSS), harness.verdict == .leak {
-            reason += "; warning: the harness's own RSS grows (\(harness.reason))"
+        for advisory in summary.analysis.leaks where !advisory.metric.decidesVerdict {
+            let what = advisory.metric == .harnessRSS ? "the harness's own RSS" : advisory.metric.rawValue
+            reason += "; warning: \(what) grows, which alone does not fail the run (\(advisory.reason))"
         }
         return (.pass, reason)
     }
