@@ -131,6 +131,12 @@ import Testing
         #expect(DiffRendering.conclusion(comparison).contains { $0.hasPrefix("warning: harness_rss plateau rose") })
     }
 
+    @Test func everyMetricHasADefaultTolerance() {
+        for metric in Metric.allCases {
+            #expect(DiffTolerances.defaults.metrics[metric] != nil, "\(metric.rawValue)")
+        }
+    }
+
     @Test func tolerancesParseAndLayer() throws {
         var tolerances = DiffTolerances.defaults
         tolerances.apply(profile: [.rss: .relative(0.2), .fds: .absolute(4)])

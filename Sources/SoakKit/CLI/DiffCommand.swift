@@ -16,9 +16,10 @@ enum DiffCommand {
           --tolerance LIST         per metric, repeatable: rss=5% (of the base), heap_in_use=64KiB,
                                    fds=2 (in the metric's unit), latency=50%+5ms. Overrides the
                                    candidate's profile, which overrides the defaults:
-                                   rss, pss 10% or 1 MiB; heap_in_use 10% or 256 KiB;
-                                   live_instances 5; fds 2; threads 1; harness_rss 10% or 2 MiB
-                                   (warning only); latency 50% + 5 ms
+                                   rss, rss_anon, pss 10% or 1 MiB; heap_in_use 10% or
+                                   256 KiB; live_instances 5; fds 2; threads 1; harness_rss
+                                   10% or 2 MiB; latency 50% + 5 ms. pss and harness_rss
+                                   only warn, as in soak run's verdict
           --format text|md         an aligned table (default) or Markdown
           --html FILE              also write a self-contained HTML page with both series per metric
           --force                  compare runs of different profiles or scenarios, read a summary of

@@ -17,14 +17,15 @@ public struct DiffTolerances: Sendable, Equatable {
 
     /// The shipped defaults. Data, not comparison logic; a profile or `--tolerance` overrides each.
     ///
-    /// Byte metrics allow 10% of the base or a fixed amount, whichever is larger: RSS and PSS move
-    /// by whole pages and allocator arenas (1 MiB, the leak floor), the heap by allocator slack
-    /// (256 KiB) and the harness's own RSS by its buffers (2 MiB). Counted metrics allow a few
-    /// units: 5 live instances, 2 descriptors, 1 thread. Latency allows 50% plus 5 ms (see
-    /// `LatencyTolerance`).
+    /// Byte metrics allow 10% of the base or a fixed amount, whichever is larger: RSS, anonymous
+    /// RSS and PSS move by whole pages and allocator arenas (1 MiB, the leak floor), the heap by
+    /// allocator slack (256 KiB) and the harness's own RSS by its buffers (2 MiB). Counted metrics
+    /// allow a few units: 5 live instances, 2 descriptors, 1 thread. Latency allows 50% plus 5 ms
+    /// (see `LatencyTolerance`). Every metric has an entry: one without would allow no change.
     public static let defaults = DiffTolerances(
         metrics: [
             .rss: MetricTolerance(fraction: 0.10, amount: 1_048_576),
+            .rssAnon: MetricTolerance(fraction: 0.10, amount: 1_048_576),
             .pss: MetricTolerance(fraction: 0.10, amount: 1_048_576),
             .heapInUse: MetricTolerance(fraction: 0.10, amount: 262_144),
             .liveInstances: MetricTolerance(amount: 5),
