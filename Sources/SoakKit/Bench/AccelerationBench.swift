@@ -38,7 +38,14 @@ enum AccelerationBench {
                 var outcomes: [Outcome] = []
                 for index in 0..<context.repeats {
                     context.log("acceleration: \(name) at \(Int(scale))x, repeat \(index + 1)/\(context.repeats)")
-                    outcomes.append(try once(context, profile: path, scale: scale, duration: duration))
+                    let outcome = try once(context, profile: path, scale: scale, duration: duration)
+                    if let violation = outcome.integrity.firstViolation {
+                        // The run folder is scratch: keep what broke, or an invalid run cannot be explained.
+                        let valid = "\(outcome.integrity.validCycles)/\(outcome.integrity.cycles)"
+                        result.notes.append("\(name) at \(Int(scale))x, repeat \(index + 1): \(valid) cycles valid; "
+                            + "first: \(violation)")
+                    }
+                    outcomes.append(outcome)
                 }
                 let key = "acceleration.\(name).\(Int(scale))"
                 let wall = result.measure("\(key).wall_s", unit: "s", outcomes.map(\.wallSeconds))
