@@ -45,7 +45,7 @@ enum PrefixJudge {
             let row = rows[last]
             let table = try SampleTable(data: data.prefix(row.end), source: folder.samples)
             let leaks = try LeakAnalysis.analyze(table, options: options).leaks
-                .filter { $0.metric != .harnessRSS }.map(\.metric.rawValue)
+                .filter(\.metric.decidesVerdict).map(\.metric.rawValue)
             cuts.append(leaks.isEmpty ? nil : Cut(cycles: cycles, simulatedSeconds: row.sim, wallSeconds: row.wall,
                                                   metrics: leaks))
             cycles += cutEvery
