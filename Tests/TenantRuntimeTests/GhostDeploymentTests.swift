@@ -24,6 +24,27 @@ import Testing
         #expect(tenant.artifacts["a1.service"]?.state == .ghost)
     }
 
+    @Test func tenantLoadReadsGhostFilesOnlyWhenAnArtifactIsUsed() throws {
+        let fixture = try TemporaryRegistry(tenants: 1, artifacts: 3)
+        let clock = ManualClock()
+        let host = fixture.host(clock: clock)
+        for artifact in ["a1.service", "a2.service", "a3.service"] {
+            _ = host.invoke(tenant: "t1", artifact: artifact, rest: "/")
+        }
+        clock.advance(by: .seconds(3600))
+        host.sweep()
+
+        // Loading lists names only: a ghost file made unreadable after the load is what the
+        // artifact sees on first use, and its siblings are unaffected.
+        let tenant = try host.loader.load(try RegistryName("t1"))
+        let ghostPath = "\(fixture.root)/ghosts/t1/a2.service.ghost.json"
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: ghostPath))
+        #expect(tenant.artifacts["a2.service"]?.ghost.routes == [], "read lazily, after the load")
+        #expect(tenant.artifacts["a1.service"]?.ghost.routes == ["/", "/status"])
+        #expect(tenant.artifacts.count == 3)
+        #expect(tenant.artifacts.values.allSatisfy { $0.state == .ghost })
+    }
+
     @Test func changedArtifactRefreshesItsGhost() throws {
         let fixture = try TemporaryRegistry(tenants: 1, artifacts: 1)
         let clock = ManualClock()

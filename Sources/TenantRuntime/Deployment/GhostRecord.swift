@@ -21,8 +21,11 @@ struct GhostRecord: Codable, Sendable, Equatable {
 struct GhostStore: Sendable {
     let registry: Registry
 
-    /// The ghost for `id`, or a bare ghost when the file is missing, unreadable or stale.
-    func ghost(of id: ArtifactID, in tenant: RegistryName, source: FileStatus) -> GhostRecord {
+    /// The ghost for `id`, or a bare ghost when the file is missing, unreadable or stale (the
+    /// artifact's file status no longer matches the one recorded).
+    func ghost(of id: ArtifactID, in tenant: RegistryName) -> GhostRecord {
+        let source = FileStatus(path: registry.artifactPath(tenant, id))
+            ?? FileStatus(size: -1, modifiedNanos: 0, isDirectory: false)
         let path = registry.ghostPath(tenant, id)
         if let data = FileManager.default.contents(atPath: path),
            let record = try? JSONDecoder().decode(GhostRecord.self, from: data),

@@ -55,16 +55,16 @@ public struct Registry: Sendable {
 
     /// The artifacts of a tenant with their file status, read from the folder listing and `stat`
     /// alone: no artifact is opened.
-    func artifactEntries(of tenant: RegistryName) -> [(ArtifactID, FileStatus)] {
-        let folder = artifactsFolder(tenant)
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
-        return names.compactMap { entry in
-            guard let name = try? RegistryName(entry), let id = ArtifactID(fileName: name),
-                  let status = FileStatus(path: "\(folder)/\(entry)")
-            else { return nil }
-            return (id, status)
+    func artifactIDs(of tenant: RegistryName) -> [ArtifactID] {
+        // Names alone: no stat per artifact, so listing a tenant with hundreds of artifacts costs
+        // one directory read. An entry that cannot be deployed fails on its own first request.
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: artifactsFolder(tenant)) else {
+            return []
         }
-        .sorted { $0.0 < $1.0 }
+        return names.compactMap { entry in
+            (try? RegistryName(entry)).flatMap(ArtifactID.init(fileName:))
+        }
+        .sorted()
     }
 }
 

@@ -7,7 +7,8 @@ final class Artifact: Sendable {
 
     private struct Guarded: ~Copyable {
         var lifecycle: ArtifactLifecycle
-        var ghost: GhostRecord
+        /// Nil until first needed: the ghost file is read lazily (see `ghost`).
+        var ghost: GhostRecord?
         var deployed: (any DeployedArtifact)?
         var deployment: CompletionGate?
     }
@@ -15,11 +16,11 @@ final class Artifact: Sendable {
     private let guarded: Mutex<Guarded>
     private let context: DeploymentContext
 
-    init(id: ArtifactID, tenant: RegistryName, ghost: GhostRecord, context: DeploymentContext) {
+    init(id: ArtifactID, tenant: RegistryName, context: DeploymentContext) {
         self.id = id
         self.tenant = tenant
         self.context = context
-        guarded = Mutex(Guarded(lifecycle: ArtifactLifecycle(now: context.clock.now), ghost: ghost))
+        guarded = Mutex(Guarded(lifecycle: ArtifactLifecycle(now: context.clock.now), ghost: nil))
         context.live.created(.artifact)
     }
 
@@ -28,8 +29,17 @@ final class Artifact: Sendable {
     /// The artifact's state now.
     var state: ArtifactLifecycle.State { guarded.withLock { $0.lifecycle.state } }
 
-    /// The ghost metadata (refreshed by each deployment).
-    var ghost: GhostRecord { guarded.withLock { $0.ghost } }
+    /// The ghost metadata (refreshed by each deployment). Read from the ghost file on first use,
+    /// outside the lock; a stale or missing file gives a bare ghost.
+    var ghost: GhostRecord {
+        if let ghost = guarded.withLock({ $0.ghost }) { return ghost }
+        let read = context.ghosts.ghost(of: id, in: tenant)
+        return guarded.withLock { state in
+            if let ghost = state.ghost { return ghost }
+            state.ghost = read
+            return read
+        }
+    }
 
     /// Serves one request, deploying the ghost first when needed. `foundGhost` in the result says
     /// whether the artifact was a ghost (or deploying) when the request arrived.

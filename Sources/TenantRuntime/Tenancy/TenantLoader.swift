@@ -1,5 +1,7 @@
-/// Builds a `Tenant` from the registry: its metadata and one ghost per artifact, read from ghost
-/// files and `stat` alone. With ghosts off, every artifact is deployed as well.
+/// Builds a `Tenant` from the registry: its metadata and one ghost per artifact, from the names in
+/// the artifacts folder alone. Each ghost file is read when its artifact is first used, so loading
+/// a tenant costs one directory read however many artifacts it has. With ghosts off, every
+/// artifact is deployed as well.
 struct TenantLoader: Sendable {
     let registry: Registry
     let context: DeploymentContext
@@ -9,10 +11,8 @@ struct TenantLoader: Sendable {
     func load(_ name: RegistryName) throws(RuntimeError) -> Tenant {
         try hook?(name)
         guard let metadata = try registry.metadata(of: name) else { throw .unknownTenant(name) }
-        let artifacts = registry.artifactEntries(of: name).map { id, source in
-            Artifact(
-                id: id, tenant: name, ghost: context.ghosts.ghost(of: id, in: name, source: source),
-                context: context)
+        let artifacts = registry.artifactIDs(of: name).map { id in
+            Artifact(id: id, tenant: name, context: context)
         }
         let tenant = Tenant(name: name, metadata: metadata, artifacts: artifacts, live: context.live)
         if !ghostDeployment {
