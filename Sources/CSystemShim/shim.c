@@ -56,6 +56,28 @@ static int redirect(int fd, int target, int flags) {
     return dup2(fd, target) < 0 ? -1 : 0;
 }
 
+/* In a forked child before exec: no blocked signals, every disposition back to its default. */
+static void child_reset_signals(void) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+    }
+}
+
+/* In a forked child before exec: descriptors above stderr belong to the harness, so all of them
+   become close-on-exec (close_range where the kernel has it, a bounded sweep otherwise). */
+static void child_mark_descriptors_cloexec(void) {
+#ifdef CLOSE_RANGE_CLOEXEC
+    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+#endif
+    for (int fd = 3; fd < 4096; fd++) {
+        int flags = fcntl(fd, F_GETFD);
+        if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+}
+
 pid_t lazysoak_spawn(const char *path, char *const argv[], char *const envp[],
                      const lazysoak_spawn_options *options) {
     int report[2];
@@ -79,12 +101,7 @@ pid_t lazysoak_spawn(const char *path, char *const argv[], char *const envp[],
             if (getppid() != parent) _exit(127);
         }
         /* Signals the parent ignores or blocks must not leak into the target. */
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        for (int sig = 1; sig < NSIG; sig++) {
-            if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
-        }
+        child_reset_signals();
         if (redirect(options->stdin_fd, 0, O_RDONLY) != 0) child_fail(report[1]);
         if (redirect(options->stdout_fd, 1, O_WRONLY) != 0) child_fail(report[1]);
         if (redirect(options->stderr_fd, 2, O_WRONLY) != 0) child_fail(report[1]);
@@ -92,15 +109,7 @@ pid_t lazysoak_spawn(const char *path, char *const argv[], char *const envp[],
             child_fail(report[1]);
         /* Descriptors above stderr stay with the harness: mark them all close-on-exec
            (the report pipe already is, so exec success closes it and the parent reads EOF). */
-#ifdef CLOSE_RANGE_CLOEXEC
-        if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
-#endif
-        {
-            for (int fd = 3; fd < 4096; fd++) {
-                int flags = fcntl(fd, F_GETFD);
-                if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-            }
-        }
+        child_mark_descriptors_cloexec();
         execve(path, argv, envp);
         child_fail(report[1]);
     }
@@ -156,26 +165,13 @@ pid_t lazysoak_spawn_detached(const char *path, char *const argv[], char *const 
             detached_report(report[1], DETACHED_PID, (int)pid);
             _exit(0);
         }
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        for (int sig = 1; sig < NSIG; sig++) {
-            if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
-        }
+        child_reset_signals();
         /* An ignored disposition survives exec: a hang-up can never end the run. */
         signal(SIGHUP, SIG_IGN);
         if (redirect(-1, 0, O_RDONLY) != 0) detached_fail(report[1]);
         if (redirect(log_fd, 1, O_WRONLY) != 0) detached_fail(report[1]);
         if (redirect(log_fd, 2, O_WRONLY) != 0) detached_fail(report[1]);
-#ifdef CLOSE_RANGE_CLOEXEC
-        if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
-#endif
-        {
-            for (int fd = 3; fd < 4096; fd++) {
-                int flags = fcntl(fd, F_GETFD);
-                if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-            }
-        }
+        child_mark_descriptors_cloexec();
         execve(path, argv, envp);
         detached_fail(report[1]);
     }

@@ -83,11 +83,7 @@ public enum BenchRunner {
 
     /// Writes `bench.json`, `bench.md` and every chart's SVG.
     public static func write(_ report: BenchReport, to folder: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try encoder.encode(report).write(to: URL(fileURLWithPath: "\(folder)/bench.json"))
+        try RunFileJSON.write(report, to: "\(folder)/bench.json")
         try Data(BenchMarkdown.render(report).utf8).write(to: URL(fileURLWithPath: "\(folder)/bench.md"))
         for chart in report.suites.flatMap(\.charts) {
             try Data(chart.svg().utf8).write(to: URL(fileURLWithPath: "\(folder)/\(chart.file)"))

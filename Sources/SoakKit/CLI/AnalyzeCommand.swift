@@ -57,11 +57,7 @@ enum AnalyzeCommand {
         } catch {
             throw CommandError("analyze: \(error)")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        guard let data = try? encoder.encode(result) else {
+        guard let data = try? RunFileJSON.encoder.encode(result) else {
             throw CommandError("analyze: could not encode the result")
         }
         Output.out(String(decoding: data, as: UTF8.self))

@@ -40,18 +40,10 @@ public struct BaselineStore: Sendable, Equatable {
         return BaselineStore(directory: local)
     }
 
-    /// Names as `[A-Za-z0-9._-]{1,64}`, never `.` or `..`: a name becomes a file name.
+    /// Names as `[A-Za-z0-9._-]{1,64}`, never `.` or `..` (the registry's rule): a name becomes
+    /// a file name.
     public static func isValidName(_ name: String) -> Bool {
-        guard (1...64).contains(name.utf8.count), name != ".", name != ".." else { return false }
-        return name.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
-                true
-            default:
-                false
-            }
-        }
+        RequestPath.isValidName(name[...])
     }
 
     /// The file of baseline `name`.

@@ -88,10 +88,6 @@ public struct DiffInput: Sendable {
     /// still read as this version's.
     private static func readIgnoringSchema(_ path: String) -> RunSummary? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try? decoder.decode(RunSummary.self, from: data)
+        return try? RunFileJSON.decoder.decode(RunSummary.self, from: data)
     }
 }

@@ -138,22 +138,13 @@ public struct RunStatus: Codable, Sendable, Equatable {
 
     /// Writes the status atomically (temporary file and rename): a reader never sees half a file.
     public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try RunFileJSON.write(self, to: path)
     }
 
     /// Reads a status file; nil when it is missing or not one.
     public static func read(from path: String) -> RunStatus? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try? decoder.decode(RunStatus.self, from: data)
+        return try? RunFileJSON.decoder.decode(RunStatus.self, from: data)
     }
 }
 

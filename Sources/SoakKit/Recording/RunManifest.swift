@@ -59,16 +59,11 @@ public struct RunManifest: Codable, Sendable {
 
     /// Writes the manifest atomically (temporary file and rename).
     public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try RunFileJSON.write(self, to: path)
     }
 
     /// Reads a manifest.
     public static func read(from path: String) throws -> RunManifest {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(RunManifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        try RunFileJSON.decoder.decode(RunManifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }

@@ -2,23 +2,42 @@ import Glibc
 import MiniHTTP
 
 /// The harness's own memory, so a soak run can prove the harness does not leak either.
-public enum HarnessMemory {
-    /// This process's resident set size in bytes, from `/proc/self/statm`; nil if unreadable.
-    ///
-    /// statm is a handful of numbers the kernel prints without walking anything, so this costs
-    /// a few microseconds and reads into a stack buffer.
+///
+/// statm is a handful of numbers the kernel prints without walking anything. The sampler keeps
+/// it open and re-reads it with `pread` (see `ProcReadBuffer`), like every file it samples.
+public final class HarnessMemory {
+    private let statm: FileDescriptor?
+    private let buffer = ProcReadBuffer(capacity: 256)
+
+    /// Opens `/proc/self/statm` for repeated reads.
+    public init() {
+        statm = try? ProcReadBuffer.open("/proc/self/statm")
+    }
+
+    deinit { try? statm?.close() }
+
+    /// This process's resident set size in bytes now; nil if unreadable.
+    public func rssBytes() -> Int? {
+        guard case .bytes(let bytes) = buffer.read(descriptor: statm) else { return nil }
+        return Self.residentBytes(statm: bytes)
+    }
+
+    /// This process's resident set size in bytes, opening statm for one read.
     public static func rssBytes() -> Int? {
-        guard let descriptor = try? ProcReadBuffer.open("/proc/self/statm") else { return nil }
-        defer { try? descriptor.close() }
-        return withUnsafeTemporaryAllocation(byteCount: 256, alignment: 8) { storage -> Int? in
-            guard let count = try? descriptor.read(into: storage), count > 0 else { return nil }
-            let bytes = UnsafeRawBufferPointer(rebasing: storage[0..<count])
-            // Fields: size resident shared text lib data dirty, in pages.
-            guard let size = ProcBytes.unsignedDecimal(in: bytes, from: 0),
-                  let resident = ProcBytes.unsignedDecimal(in: bytes, from: size.end),
-                  resident.end < count
-            else { return nil }
-            return resident.value * sysconf(Int32(_SC_PAGESIZE))
+        // The bytes live in the buffer's storage: keep it alive while they are parsed.
+        let buffer = ProcReadBuffer(capacity: 256)
+        return withExtendedLifetime(buffer) {
+            guard case .bytes(let bytes) = buffer.read(path: "/proc/self/statm") else { return nil }
+            return residentBytes(statm: bytes)
         }
+    }
+
+    /// Fields: size resident shared text lib data dirty, in pages.
+    private static func residentBytes(statm bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let size = ProcBytes.unsignedDecimal(in: bytes, from: 0),
+              let resident = ProcBytes.unsignedDecimal(in: bytes, from: size.end),
+              resident.end < bytes.count
+        else { return nil }
+        return resident.value * sysconf(Int32(_SC_PAGESIZE))
     }
 }

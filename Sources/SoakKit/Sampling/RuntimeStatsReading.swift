@@ -31,6 +31,7 @@ public struct RuntimeStatsReading: Decodable, Sendable, Equatable {
 public final class TargetSampler: SampleTaking {
     private let tree: ProcessTreeSampler
     private let fetchStats: (() -> RuntimeStatsReading?)?
+    private let harness = HarnessMemory()
 
     /// `fetchStats` reads the target's stats endpoint; nil for targets without one.
     public init(rootPID: pid_t, fetchStats: (() -> RuntimeStatsReading?)?) {
@@ -62,7 +63,7 @@ public final class TargetSampler: SampleTaking {
             row.set(.artifactsActual, stats.artifactsActual)
             row.set(.artifactsGhost, stats.artifactsGhost)
         }
-        row.set(.harnessRSSBytes, HarnessMemory.rssBytes())
+        row.set(.harnessRSSBytes, harness.rssBytes())
         return row
     }
 }

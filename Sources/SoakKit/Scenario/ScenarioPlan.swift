@@ -28,8 +28,8 @@ public struct ScenarioPlan: Sendable {
         return tenants[..<active].sorted().flatMap { tenant in
             let artifact = 1 + Int(cycleRandom.next() % UInt64(max(1, churn.artifactsPerTenant)))
             return scenario.requests.map { template in
-                template.replacingPlaceholder("{tenant}", with: "t\(tenant)")
-                    .replacingPlaceholder("{artifact}", with: "a\(artifact).\(artifactKind)")
+                template.replacing("{tenant}", with: "t\(tenant)")
+                    .replacing("{artifact}", with: "a\(artifact).\(artifactKind)")
             }
         }
     }
@@ -52,19 +52,5 @@ public struct ScenarioPlan: Sendable {
         default:
             return nil
         }
-    }
-}
-
-extension String {
-    /// Every occurrence of `placeholder` replaced (without Foundation, which this file avoids).
-    fileprivate func replacingPlaceholder(_ placeholder: String, with value: String) -> String {
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: placeholder) {
-            result += rest[..<range.lowerBound]
-            result += value
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }

@@ -23,12 +23,11 @@ enum HarnessLiveness {
     }
 
     private static func read(_ path: String) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: 4096)
-        let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-        guard count > 0 else { return nil }
-        return String(decoding: bytes[..<count], as: UTF8.self)
+        // The bytes live in the buffer's storage: keep it alive while they are copied out.
+        let buffer = ProcReadBuffer(capacity: 4096)
+        return withExtendedLifetime(buffer) {
+            guard case .bytes(let bytes) = buffer.read(path: path) else { return nil }
+            return String(decoding: bytes, as: UTF8.self)
+        }
     }
 }

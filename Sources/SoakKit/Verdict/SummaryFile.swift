@@ -4,12 +4,7 @@ import FoundationEssentials
 extension RunSummary {
     /// Writes the summary atomically, keys sorted so two summaries diff cleanly as text.
     public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try RunFileJSON.write(self, to: path)
     }
 
     /// Reads a summary, refusing a file that is not one or has a schema this version does not know.
@@ -17,10 +12,7 @@ extension RunSummary {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SummaryFileError("\(path): cannot read the file")
         }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let decoder = RunFileJSON.decoder
         if let probe = try? decoder.decode(SchemaProbe.self, from: data), probe.schema != RunSummary.currentSchema {
             throw SummaryFileError(
                 "\(path): summary schema \(probe.schema) is not one this soak reads (\(RunSummary.currentSchema))")
