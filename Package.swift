@@ -3,31 +3,72 @@ import PackageDescription
 
 // LazySoak: a lazy-loading multi-tenant runtime (`tenantd`) and the soak harness that
 // proves it does not leak (`soak`). Toolchain only: no external packages.
+//
+// The targets are layers; each imports only those below it, so a wrong dependency fails to
+// compile (the README's "Architecture" section draws the graph; `ci/architecture.py` prints it):
+//
+//   CSystemShim → PosixSupport → MiniHTTP
+//   SoakUnits → SoakAnalysis → SoakProfiles → SoakRun → SoakReports → SoakCLI → soak
+//                                                     ↘ SoakBench ↗
+//   SoakUnits, PosixSupport → TenantRuntime → tenantd
 let package = Package(
     name: "LazySoak",
     products: [
         .executable(name: "tenantd", targets: ["tenantd"]),
         .executable(name: "soak", targets: ["soak"]),
         .library(name: "TenantRuntime", targets: ["TenantRuntime"]),
-        .library(name: "SoakKit", targets: ["SoakKit"]),
+        // Leak statistics for any time series: values in, verdicts out.
+        .library(name: "SoakAnalysis", targets: ["SoakAnalysis"]),
     ],
     targets: [
         // libc calls the Glibc module does not expose: mallinfo2, malloc_trim, prctl, fork+exec.
         .target(name: "CSystemShim"),
+        // The one funnel for system calls: errno as a typed error, EINTR retried once, descriptors,
+        // the monotonic clock.
+        .target(name: "PosixSupport", dependencies: ["CSystemShim"]),
+        // Durations, byte sizes and percentages with one grammar, for tenantd and soak alike.
+        .target(name: "SoakUnits"),
         // HTTP/1.1 over POSIX sockets: tenantd's server and the harness's client.
-        .target(name: "MiniHTTP"),
-        .target(name: "TenantRuntime", dependencies: ["CSystemShim"]),
+        .target(name: "MiniHTTP", dependencies: ["PosixSupport"]),
+        .target(name: "TenantRuntime", dependencies: ["SoakUnits", "PosixSupport", "CSystemShim"]),
         .executableTarget(name: "tenantd", dependencies: ["TenantRuntime", "MiniHTTP"]),
-        .target(name: "SoakKit", dependencies: ["MiniHTTP", "CSystemShim"]),
-        .executableTarget(name: "soak", dependencies: ["SoakKit"]),
-        .testTarget(name: "MiniHTTPTests", dependencies: ["MiniHTTP"]),
-        .testTarget(name: "TenantRuntimeTests", dependencies: ["TenantRuntime"]),
+        // Statistics, series and verdict rules; depends on nothing but the units.
+        .target(name: "SoakAnalysis", dependencies: ["SoakUnits"]),
+        // The profile format: decoder, validator, catalog.
+        .target(name: "SoakProfiles", dependencies: ["SoakAnalysis", "SoakUnits"]),
+        // A live run: supervision, scenario, sampling, recording, judging.
+        .target(
+            name: "SoakRun",
+            dependencies: ["SoakProfiles", "SoakAnalysis", "SoakUnits", "MiniHTTP", "PosixSupport", "CSystemShim"]
+        ),
+        // What a run leaves for people: HTML, SVG, JUnit, Markdown, and the diff of two runs.
+        .target(name: "SoakReports", dependencies: ["SoakRun", "SoakProfiles", "SoakAnalysis", "SoakUnits"]),
+        // `soak bench`: measurements against the quality bars, kept out of the product libraries.
+        .target(
+            name: "SoakBench",
+            dependencies: ["SoakRun", "SoakProfiles", "SoakAnalysis", "SoakUnits", "MiniHTTP", "PosixSupport"]
+        ),
+        // Subcommands, flags, exit codes and the terminal.
+        .target(
+            name: "SoakCLI",
+            dependencies: [
+                "SoakReports", "SoakBench", "SoakRun", "SoakProfiles", "SoakAnalysis", "SoakUnits", "MiniHTTP",
+                "PosixSupport",
+            ]
+        ),
+        .executableTarget(name: "soak", dependencies: ["SoakCLI"]),
+        .testTarget(name: "PosixSupportTests", dependencies: ["PosixSupport"]),
+        .testTarget(name: "MiniHTTPTests", dependencies: ["MiniHTTP", "PosixSupport"]),
+        .testTarget(name: "TenantRuntimeTests", dependencies: ["TenantRuntime", "SoakUnits"]),
         .testTarget(
-            name: "SoakKitTests",
-            dependencies: ["SoakKit"],
+            name: "SoakTests",
+            dependencies: ["SoakCLI", "SoakBench", "SoakReports", "SoakRun", "SoakProfiles", "SoakAnalysis", "SoakUnits"],
             resources: [.copy("Fixtures")]
         ),
         // Spawns the built binaries on loopback with a short accelerated clock.
-        .testTarget(name: "EndToEndTests", dependencies: ["SoakKit", "MiniHTTP"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["SoakCLI", "SoakReports", "SoakRun", "SoakProfiles", "SoakAnalysis", "SoakUnits", "MiniHTTP"]
+        ),
     ]
 )

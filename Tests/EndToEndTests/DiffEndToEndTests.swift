@@ -1,5 +1,10 @@
 import Foundation
-import SoakKit
+import SoakAnalysis
+import SoakCLI
+import SoakProfiles
+import SoakReports
+import SoakRun
+import SoakUnits
 import Testing
 
 /// Runs the built `soak diff` and `soak baseline` on summaries judged in-process from synthetic

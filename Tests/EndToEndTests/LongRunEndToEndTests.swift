@@ -1,7 +1,12 @@
 import Foundation
 import Glibc
 import MiniHTTP
-import SoakKit
+import SoakAnalysis
+import SoakCLI
+import SoakProfiles
+import SoakReports
+import SoakRun
+import SoakUnits
 import Testing
 
 /// Long runs as a person drives them: `soak run --detach`, `soak status`, `soak stop`, a killed

@@ -1,6 +1,11 @@
 import Foundation
 import Glibc
-import SoakKit
+import SoakAnalysis
+import SoakCLI
+import SoakProfiles
+import SoakReports
+import SoakRun
+import SoakUnits
 import Testing
 
 /// Runs the built `soak` against the built `tenantd` with short accelerated scenarios.

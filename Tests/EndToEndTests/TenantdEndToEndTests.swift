@@ -1,7 +1,12 @@
 import Foundation
 import Glibc
 import MiniHTTP
-import SoakKit
+import SoakAnalysis
+import SoakCLI
+import SoakProfiles
+import SoakReports
+import SoakRun
+import SoakUnits
 import Testing
 
 /// Spawns the built `tenantd` on 127.0.0.1 with a scaled clock and drives it through its real

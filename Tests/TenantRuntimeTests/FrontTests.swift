@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SoakUnits
 @testable import TenantRuntime
 
 @Suite struct RuntimeFrontTests {
@@ -109,12 +110,38 @@ import Testing
         }
     }
 
-    @Test func durations() {
-        #expect(DurationText.parse("90s") == .seconds(90))
-        #expect(DurationText.parse("8d") == .seconds(8 * 86400))
-        #expect(DurationText.parse("1h30m") == .seconds(5400))
-        #expect(DurationText.parse("250ms") == .milliseconds(250))
-        #expect(DurationText.parse("1.5m") == .seconds(90))
-        for bad in ["", "m", "3", "3x", "-1s", "1m-"] { #expect(DurationText.parse(bad) == nil, "\(bad)") }
+    @Test func durationsReadAsTheHarnessWritesThem() throws {
+        for text in ["90s", "8d", "1h30m", "250ms", "1.5m", "1µs", "1us", "41.7ms", "41666667ns"] {
+            let arguments = ["--registry", "r", "--artifact-idle", text]
+            guard case .serve(let options) = try TenantdCommand.parse(arguments) else { Issue.record("serve"); return }
+            #expect(options.runtime.artifactIdle == DurationText.parse(text), "\(text)")
+        }
+        for bad in ["", "m", "3", "3x", "-1s", "1m-", "30m1h"] {
+            #expect(throws: (any Error).self, "\(bad)") {
+                try TenantdCommand.parse(["--registry", "r", "--artifact-idle", bad])
+            }
+        }
+    }
+
+    /// Every duration `soak` can print, `tenantd` must read, and the exact form must read back
+    /// unchanged: the launch plan hands profile durations to `tenantd` as flags.
+    @Test(arguments: [
+        Duration.nanoseconds(1), .nanoseconds(850), .microseconds(1), .nanoseconds(12_500), .milliseconds(41),
+        .nanoseconds(41_666_667), .seconds(1.25), .seconds(59.999), .seconds(90), .seconds(3600 + 1),
+        .seconds(8 * 86_400), .seconds(2 * 86_400 + 3 * 3600 + 4 * 60 + 5), .seconds(1) / 3,
+    ])
+    func everyPrintedDurationParsesOnTheOtherSide(duration: Duration) throws {
+        for text in [DurationText.format(duration), DurationText.format(duration, maxUnits: 2)] {
+            guard case .serve = try TenantdCommand.parse(["--registry", "r", "--tenant-idle", text]) else {
+                Issue.record("serve"); return
+            }
+        }
+        let exact = DurationText.exact(duration)
+        guard case .serve(let options) = try TenantdCommand.parse(["--registry", "r", "--sweep-every", exact]) else {
+            Issue.record("serve"); return
+        }
+        let (seconds, attoseconds) = duration.components
+        let wholeNanoseconds = Duration.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        #expect(options.runtime.sweepEvery == wholeNanoseconds, "\(exact)")
     }
 }

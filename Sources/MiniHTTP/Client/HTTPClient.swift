@@ -13,18 +13,18 @@ import Synchronization
 ///
 /// Thread-safe: a Mutex serialises requests, so concurrent callers wait for each other.
 /// For parallel load use one client per thread.
-public final class HTTPClient: Sendable {
+package final class HTTPClient: Sendable {
     /// Timeout and size caps.
-    public struct Configuration: Sendable, Equatable {
+    package struct Configuration: Sendable, Equatable {
         /// Wall time allowed for one request, from connect to the last body byte.
-        public var timeout: Duration
+        package var timeout: Duration
         /// The largest response body accepted.
-        public var maxResponseBytes: Int
+        package var maxResponseBytes: Int
         /// The largest response head accepted.
-        public var maxHeaderBytes: Int
+        package var maxHeaderBytes: Int
 
         /// Defaults: 10 s per request, 64 MiB body, 64 KiB head.
-        public init(
+        package init(
             timeout: Duration = .seconds(10),
             maxResponseBytes: Int = 64 << 20,
             maxHeaderBytes: Int = 64 << 10
@@ -54,21 +54,21 @@ public final class HTTPClient: Sendable {
     }
 
     /// The server this client talks to.
-    public let address: SocketAddress
+    package let address: SocketAddress
     /// The timeout and caps in force.
-    public let configuration: Configuration
+    package let configuration: Configuration
     private let hostHeader: String
     private let state = Mutex(State())
 
     /// A client for the server at `address`; connects lazily on the first request.
-    public init(address: SocketAddress, configuration: Configuration = Configuration()) {
+    package init(address: SocketAddress, configuration: Configuration = Configuration()) {
         self.address = address
         self.configuration = configuration
         self.hostHeader = address.description
     }
 
     /// A client for `host` ("127.0.0.1" or "localhost") and `port`.
-    public convenience init(host: String, port: UInt16, configuration: Configuration = Configuration()) throws {
+    package convenience init(host: String, port: UInt16, configuration: Configuration = Configuration()) throws {
         self.init(address: try SocketAddress(host: host, port: port), configuration: configuration)
     }
 
@@ -79,18 +79,18 @@ public final class HTTPClient: Sendable {
     }
 
     /// How many TCP connections this client has opened (1 while keep-alive holds).
-    public var connectionsOpened: Int { state.withLock { $0.connectionsOpened } }
+    package var connectionsOpened: Int { state.withLock { $0.connectionsOpened } }
 
     /// Sends `GET path` and returns the response, whatever its status.
     ///
     /// Throws ``HTTPClientError``. The public surface uses untyped `throws` so callers mix it
     /// with other throwing code freely; match with `catch let error as HTTPClientError`.
-    public func get(_ path: String, headers: HTTPHeaders = HTTPHeaders()) throws -> HTTPResponse {
+    package func get(_ path: String, headers: HTTPHeaders = HTTPHeaders()) throws -> HTTPResponse {
         try send(HTTPRequest(method: "GET", target: path, headers: headers))
     }
 
     /// Sends `request` and returns the response, whatever its status; throws ``HTTPClientError``.
-    public func send(_ request: HTTPRequest) throws -> HTTPResponse {
+    package func send(_ request: HTTPRequest) throws -> HTTPResponse {
         let deadline = ContinuousClock.now + configuration.timeout
         return try state.withLock { (state) throws(HTTPClientError) -> HTTPResponse in
             try send(request, deadline: deadline, state: &state)
@@ -98,7 +98,7 @@ public final class HTTPClient: Sendable {
     }
 
     /// Closes the connection; the next request opens a new one.
-    public func close() {
+    package func close() {
         state.withLock { state in
             if let connection = state.connection { try? connection.socket.close() }
             state.connection = nil
@@ -106,7 +106,7 @@ public final class HTTPClient: Sendable {
     }
 
     /// One request on a fresh connection to an "http://host:port/path" URL; throws ``HTTPClientError``.
-    public static func get(
+    package static func get(
         url: String,
         timeout: Duration = .seconds(10),
         headers: HTTPHeaders = HTTPHeaders()

@@ -1,5 +1,7 @@
 /// Why an ``HTTPClient`` request produced no response.
-public enum HTTPClientError: Error, CustomStringConvertible, Equatable, Sendable {
+import PosixSupport
+
+package enum HTTPClientError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The request did not complete within the client's timeout. The connection was
     /// dropped, so the next request starts on a fresh one.
     case timedOut
@@ -15,7 +17,7 @@ public enum HTTPClientError: Error, CustomStringConvertible, Equatable, Sendable
     case system(SystemError)
 
     /// A message a person can act on.
-    public var description: String {
+    package var description: String {
         switch self {
         case .timedOut: "request timed out"
         case .connectionClosed: "server closed the connection before a complete response"

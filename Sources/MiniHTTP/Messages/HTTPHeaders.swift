@@ -2,33 +2,33 @@
 ///
 /// Order is kept because it is visible on the wire and in logs; lookups compare names
 /// ASCII-case-insensitively without allocating, since they run on every request.
-public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     /// One header field.
-    public typealias Field = (name: String, value: String)
+    package typealias Field = (name: String, value: String)
 
     private var fields: [Field] = []
 
     /// An empty set of headers.
-    public init() {}
+    package init() {}
 
     /// Headers from `(name, value)` pairs, kept in the given order.
-    public init(_ fields: [(String, String)]) {
+    package init(_ fields: [(String, String)]) {
         self.fields = fields.map { (name: $0.0, value: $0.1) }
     }
 
     /// Headers from a literal such as `["Content-Type": "text/plain"]`.
-    public init(dictionaryLiteral elements: (String, String)...) {
+    package init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements)
     }
 
     /// The number of fields, counting repeated names separately.
-    public var count: Int { fields.count }
+    package var count: Int { fields.count }
 
     /// True when there are no fields.
-    public var isEmpty: Bool { fields.isEmpty }
+    package var isEmpty: Bool { fields.isEmpty }
 
     /// The first value for `name`, or nil; setting replaces every field of that name.
-    public subscript(name: String) -> String? {
+    package subscript(name: String) -> String? {
         get { fields.first { Self.namesMatch($0.name, name) }?.value }
         set {
             if let newValue { replaceOrAdd(name: name, value: newValue) } else { remove(name: name) }
@@ -36,22 +36,22 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     /// Every value for `name`, in order (Set-Cookie and friends may repeat).
-    public func values(for name: String) -> [String] {
+    package func values(for name: String) -> [String] {
         fields.filter { Self.namesMatch($0.name, name) }.map(\.value)
     }
 
     /// True when any field is named `name`.
-    public func contains(_ name: String) -> Bool {
+    package func contains(_ name: String) -> Bool {
         fields.contains { Self.namesMatch($0.name, name) }
     }
 
     /// Appends a field, keeping existing ones of the same name.
-    public mutating func add(name: String, value: String) {
+    package mutating func add(name: String, value: String) {
         fields.append((name: name, value: value))
     }
 
     /// Replaces the first field named `name` and drops the others, or appends one.
-    public mutating func replaceOrAdd(name: String, value: String) {
+    package mutating func replaceOrAdd(name: String, value: String) {
         guard let first = fields.firstIndex(where: { Self.namesMatch($0.name, name) }) else {
             fields.append((name: name, value: value))
             return
@@ -65,12 +65,12 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     /// Removes every field named `name`.
-    public mutating func remove(name: String) {
+    package mutating func remove(name: String) {
         fields.removeAll { Self.namesMatch($0.name, name) }
     }
 
     /// True when a comma-separated header such as Connection lists `token` (case-insensitive).
-    public func hasToken(_ token: String, in name: String) -> Bool {
+    package func hasToken(_ token: String, in name: String) -> Bool {
         for value in values(for: name) {
             for part in value.utf8.split(separator: UInt8(ascii: ",")) {
                 if Self.asciiEqualIgnoringCase(trimmed(part), token.utf8) { return true }
@@ -80,18 +80,18 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     /// Iterates the fields in order.
-    public func makeIterator() -> IndexingIterator<[Field]> {
+    package func makeIterator() -> IndexingIterator<[Field]> {
         fields.makeIterator()
     }
 
     /// Equal when the same fields appear in the same order (names compared case-insensitively).
-    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+    package static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.fields.count == rhs.fields.count
             && zip(lhs.fields, rhs.fields).allSatisfy { namesMatch($0.name, $1.name) && $0.value == $1.value }
     }
 
     /// The fields as they would appear on the wire, one per line.
-    public var description: String {
+    package var description: String {
         fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
     }
 

@@ -1,24 +1,24 @@
 /// An HTTP/1.x request: what the server hands its handler and what the client sends.
-public struct HTTPRequest: Sendable, Equatable {
+package struct HTTPRequest: Sendable, Equatable {
     /// The method, exactly as sent ("GET", "POST"); methods are case-sensitive.
-    public var method: String
+    package var method: String
     /// The request target as sent, including any query ("/t/acme/svc?x=1").
-    public var target: String {
+    package var target: String {
         didSet { (path, query) = Self.split(target: target) }
     }
     /// The target without its query, not percent-decoded ("/t/acme/svc").
-    public private(set) var path: String
+    package private(set) var path: String
     /// The text after the first "?", or nil when there is none.
-    public private(set) var query: String?
+    package private(set) var query: String?
     /// The protocol version the client spoke.
-    public var version: HTTPVersion
+    package var version: HTTPVersion
     /// The header fields in the order received.
-    public var headers: HTTPHeaders
+    package var headers: HTTPHeaders
     /// The body bytes (empty when there is none).
-    public var body: [UInt8]
+    package var body: [UInt8]
 
     /// Creates a request; `path` and `query` are derived from `target`.
-    public init(
+    package init(
         method: String = "GET",
         target: String,
         version: HTTPVersion = .http1_1,
@@ -36,13 +36,13 @@ public struct HTTPRequest: Sendable, Equatable {
     /// Whether the client wants the connection kept open after the response.
     ///
     /// HTTP/1.1 keeps it unless `Connection: close`; HTTP/1.0 closes unless `Connection: keep-alive`.
-    public var wantsKeepAlive: Bool {
+    package var wantsKeepAlive: Bool {
         if version >= .http1_1 { return !headers.hasToken("close", in: "Connection") }
         return headers.hasToken("keep-alive", in: "Connection")
     }
 
     /// The body decoded as UTF-8 (invalid bytes become U+FFFD), for handlers that take text.
-    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+    package var bodyText: String { String(decoding: body, as: UTF8.self) }
 
     /// Splits "/a/b?x=1" into "/a/b" and "x=1"; an absolute-form target ("http://h/a")
     /// yields its path so handlers route the same way whichever form a client used.

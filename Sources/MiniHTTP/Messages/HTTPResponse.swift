@@ -1,16 +1,16 @@
 /// An HTTP response: what a handler returns and what the client receives.
-public struct HTTPResponse: Sendable, Equatable {
+package struct HTTPResponse: Sendable, Equatable {
     /// The status code (200, 404, 503).
-    public var status: Int
+    package var status: Int
     /// The reason phrase sent after the status code ("OK").
-    public var reason: String
+    package var reason: String
     /// The header fields. The server adds Content-Length and Connection itself.
-    public var headers: HTTPHeaders
+    package var headers: HTTPHeaders
     /// The body bytes.
-    public var body: [UInt8]
+    package var body: [UInt8]
 
     /// Creates a response; `reason` defaults to the standard phrase for `status`.
-    public init(status: Int = 200, reason: String? = nil, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    package init(status: Int = 200, reason: String? = nil, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
         self.reason = reason ?? Self.reasonPhrase(for: status)
         self.headers = headers
@@ -18,7 +18,7 @@ public struct HTTPResponse: Sendable, Equatable {
     }
 
     /// A `text/plain; charset=utf-8` response.
-    public init(status: Int = 200, text: String, headers: HTTPHeaders = HTTPHeaders()) {
+    package init(status: Int = 200, text: String, headers: HTTPHeaders = HTTPHeaders()) {
         var headers = headers
         if !headers.contains("Content-Type") { headers.add(name: "Content-Type", value: "text/plain; charset=utf-8") }
         self.init(status: status, headers: headers, body: Array(text.utf8))
@@ -27,22 +27,22 @@ public struct HTTPResponse: Sendable, Equatable {
     /// An `application/json` response from already-encoded bytes.
     ///
     /// Takes bytes rather than an Encodable so this module stays free of Foundation.
-    public init(status: Int = 200, json: [UInt8], headers: HTTPHeaders = HTTPHeaders()) {
+    package init(status: Int = 200, json: [UInt8], headers: HTTPHeaders = HTTPHeaders()) {
         var headers = headers
         if !headers.contains("Content-Type") { headers.add(name: "Content-Type", value: "application/json") }
         self.init(status: status, headers: headers, body: json)
     }
 
     /// The body decoded as UTF-8 (invalid bytes become U+FFFD).
-    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+    package var bodyText: String { String(decoding: body, as: UTF8.self) }
 
     /// Whether a response with this status may carry a body (1xx, 204 and 304 never do).
-    public static func statusAllowsBody(_ status: Int) -> Bool {
+    package static func statusAllowsBody(_ status: Int) -> Bool {
         !(100..<200).contains(status) && status != 204 && status != 304
     }
 
     /// The standard reason phrase for `status`, or "Status N" for codes without one here.
-    public static func reasonPhrase(for status: Int) -> String {
+    package static func reasonPhrase(for status: Int) -> String {
         switch status {
         case 100: "Continue"
         case 200: "OK"

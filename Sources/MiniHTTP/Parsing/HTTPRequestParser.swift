@@ -5,16 +5,16 @@
 /// come out one per call. The search for the end of the head resumes where it stopped, so a
 /// head trickling in byte by byte is still scanned once. After an error the parser stays
 /// failed: the connection is answered with the error's status and closed.
-public struct HTTPRequestParser: Sendable {
+package struct HTTPRequestParser: Sendable {
     /// Size limits that bound the memory one connection can make the server hold.
-    public struct Limits: Sendable, Equatable {
+    package struct Limits: Sendable, Equatable {
         /// Request line plus header fields, in bytes (431 beyond it).
-        public var maxHeaderBytes: Int
+        package var maxHeaderBytes: Int
         /// Body bytes declared by Content-Length (413 beyond it).
-        public var maxBodyBytes: Int
+        package var maxBodyBytes: Int
 
         /// Limits with the defaults: 16 KiB of headers, 1 MiB of body.
-        public init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1024 * 1024) {
+        package init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1024 * 1024) {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxBodyBytes = maxBodyBytes
         }
@@ -30,22 +30,22 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// The limits this parser enforces.
-    public let limits: Limits
+    package let limits: Limits
     var buffer = InputBuffer()
     private var pending: PendingHead?
     private var resumeSearchAt = 0
     private var failure: HTTPParseError?
 
     /// Creates a parser enforcing `limits`.
-    public init(limits: Limits = Limits()) {
+    package init(limits: Limits = Limits()) {
         self.limits = limits
     }
 
     /// Bytes received but not yet returned as part of a request.
-    public var bufferedByteCount: Int { buffer.readableCount }
+    package var bufferedByteCount: Int { buffer.readableCount }
 
     /// True between requests: nothing buffered and no head waiting for its body.
-    public var isBetweenRequests: Bool { pending == nil && buffer.readableCount == 0 }
+    package var isBetweenRequests: Bool { pending == nil && buffer.readableCount == 0 }
 
     /// How many more bytes the current request needs at least (a hint for read sizes).
     var bytesWanted: Int {
@@ -54,13 +54,13 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Adds received bytes.
-    public mutating func append(_ bytes: some Collection<UInt8>) {
+    package mutating func append(_ bytes: some Collection<UInt8>) {
         buffer.append(contentsOf: bytes)
     }
 
     /// Returns the next complete request, nil when more bytes are needed, or throws why the
     /// input cannot be a valid request.
-    public mutating func nextRequest() throws(HTTPParseError) -> HTTPRequest? {
+    package mutating func nextRequest() throws(HTTPParseError) -> HTTPRequest? {
         if let failure { throw failure }
         do {
             return try parseNext()

@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import PosixSupport
 #endif
 
 /// Bytes received from a socket and not yet consumed by a parser.

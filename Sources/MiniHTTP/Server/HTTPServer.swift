@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Synchronization
+import PosixSupport
 
 /// A small HTTP/1.1 server: one accept thread, one thread per connection, keep-alive,
 /// limits on connections, idle time and request size, and a prompt, graceful shutdown.
@@ -16,12 +17,12 @@ import Synchronization
 /// holds its own connection's thread. Malformed input is answered with the parser's status
 /// and closed; nothing a client sends can crash the process. Running threads keep the
 /// server alive: call ``shutdown(graceWall:)`` to release it.
-public final class HTTPServer: Sendable {
+package final class HTTPServer: Sendable {
     /// Handles one request; called on the connection's thread, possibly concurrently.
-    public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+    package typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
 
     /// The configuration the server was created with.
-    public let configuration: HTTPServerConfiguration
+    package let configuration: HTTPServerConfiguration
     let handler: Handler
     let table = Mutex(ConnectionTable())
     /// Read on every response (to add Connection: close), so an atomic rather than the lock.
@@ -30,22 +31,22 @@ public final class HTTPServer: Sendable {
     private let boundAddress = Mutex<SocketAddress?>(nil)
 
     /// Creates a server; nothing listens until ``start()``.
-    public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), handler: @escaping Handler) {
+    package init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), handler: @escaping Handler) {
         self.configuration = configuration
         self.handler = handler
     }
 
     /// The address being listened on, once started.
-    public var localAddress: SocketAddress? { boundAddress.withLock { $0 } }
+    package var localAddress: SocketAddress? { boundAddress.withLock { $0 } }
 
     /// A snapshot of the counters.
-    public var statistics: HTTPServerStatistics { table.withLock { $0.statistics } }
+    package var statistics: HTTPServerStatistics { table.withLock { $0.statistics } }
 
     /// Binds, starts the accept thread and returns the bound address (port 0 resolved).
     ///
     /// Must be called once; the server cannot be restarted after ``shutdown(graceWall:)``.
     @discardableResult
-    public func start() throws -> SocketAddress {
+    package func start() throws -> SocketAddress {
         precondition(table.withLock { $0.phase } == .created, "HTTPServer.start() called twice")
         let listener = try ListeningSocket.bind(to: configuration.address, backlog: configuration.backlog)
         let pipe: (reader: FileDescriptor, writer: FileDescriptor)
@@ -78,7 +79,7 @@ public final class HTTPServer: Sendable {
     ///
     /// A handler still running after the grace cannot be cancelled: its thread finishes on
     /// its own and its response is dropped. Calling this again, or before start, is harmless.
-    public func shutdown(graceWall: Duration = .seconds(5)) {
+    package func shutdown(graceWall: Duration = .seconds(5)) {
         let deadline = ContinuousClock.now + graceWall
         let acceptThread = table.withLock { table -> pthread_t?? in
             guard table.phase == .running else { return nil }

@@ -1,20 +1,20 @@
 /// How an ``HTTPServer`` listens and what it tolerates from clients.
-public struct HTTPServerConfiguration: Sendable, Equatable {
+package struct HTTPServerConfiguration: Sendable, Equatable {
     /// Where to listen; port 0 lets the kernel choose (``HTTPServer/start()`` returns it).
-    public var address: SocketAddress
+    package var address: SocketAddress
     /// Connections served at once; one more is answered 503 and closed. Each costs a thread.
-    public var maxConnections: Int
+    package var maxConnections: Int
     /// Wall time a connection may sit between requests, or take to send one, before it is
     /// closed. Real time on purpose: it protects the process, not the simulated scenario.
-    public var idleTimeout: Duration
+    package var idleTimeout: Duration
     /// Header and body size limits per request.
-    public var limits: HTTPRequestParser.Limits
+    package var limits: HTTPRequestParser.Limits
     /// The listen backlog: connections the kernel queues before the accept loop takes them.
-    public var backlog: Int32
+    package var backlog: Int32
 
     /// A configuration with the defaults: loopback on any port, 256 connections, 30 s idle,
     /// 16 KiB of headers and 1 MiB of body.
-    public init(
+    package init(
         address: SocketAddress = .loopback(port: 0),
         maxConnections: Int = 256,
         idleTimeout: Duration = .seconds(30),
@@ -30,20 +30,20 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
 }
 
 /// Counters an ``HTTPServer`` keeps for stats pages and tests.
-public struct HTTPServerStatistics: Sendable, Equatable {
+package struct HTTPServerStatistics: Sendable, Equatable {
     /// Connections being served now.
-    public var openConnections = 0
+    package var openConnections = 0
     /// Connections accepted and served since start (rejected ones not included).
-    public var acceptedConnections = 0
+    package var acceptedConnections = 0
     /// Connections answered 503 because ``HTTPServerConfiguration/maxConnections`` was reached.
-    public var rejectedConnections = 0
+    package var rejectedConnections = 0
     /// Requests passed to the handler and answered.
-    public var requestsHandled = 0
+    package var requestsHandled = 0
     /// Requests refused by the parser (4xx/5xx and closed).
-    public var malformedRequests = 0
+    package var malformedRequests = 0
     /// Connections closed because they stayed idle or sent too slowly.
-    public var idleTimeouts = 0
+    package var idleTimeouts = 0
 
     /// All counters at zero.
-    public init() {}
+    package init() {}
 }

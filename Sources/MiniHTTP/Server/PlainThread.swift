@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import PosixSupport
 #endif
 
 /// Starts POSIX threads: the server's accept loop and connections, and the harness's own
@@ -10,12 +11,12 @@ import Glibc
 /// few slow handlers starve everything else in the process, including the harness's tasks.
 /// Plain pthreads rather than Foundation's `Thread`, so that a program using this module need not
 /// link Foundation's ICU-backed layer (about 35 MB of a static binary).
-public enum PlainThread {
+package enum PlainThread {
     /// Runs `body` on a new thread named `name` (visible in /proc and in debuggers).
     ///
     /// Returns the thread so a joinable one can be waited for with ``join(_:)``.
     @discardableResult
-    public static func start(
+    package static func start(
         name: String,
         joinable: Bool = false,
         _ body: @escaping @Sendable () -> Void
@@ -47,7 +48,7 @@ public enum PlainThread {
     }
 
     /// Waits for a joinable thread to finish.
-    public static func join(_ thread: pthread_t) {
+    package static func join(_ thread: pthread_t) {
         _ = pthread_join(thread, nil)
     }
 

@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import PosixSupport
 #endif
 
 /// Serves one accepted connection on its own thread until the client closes, the idle

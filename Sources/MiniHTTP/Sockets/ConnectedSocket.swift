@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import PosixSupport
 #endif
 
 /// A connected, non-blocking TCP socket whose reads and writes wait with poll up to a deadline.
@@ -8,17 +9,17 @@ import Glibc
 /// reads let the caller choose, since whether data is already waiting depends on the protocol.
 /// A passed deadline is reported as a ``SystemError`` with `ETIMEDOUT` (see
 /// ``SystemError/isTimeout``). Not synchronised: one thread uses a socket at a time.
-public struct ConnectedSocket: Sendable {
+package struct ConnectedSocket: Sendable {
     /// The underlying descriptor; owned by this socket until ``close()``.
-    public let descriptor: FileDescriptor
+    package let descriptor: FileDescriptor
 
     /// Wraps a connected, non-blocking descriptor.
-    public init(descriptor: FileDescriptor) {
+    package init(descriptor: FileDescriptor) {
         self.descriptor = descriptor
     }
 
     /// Connects to `address`, waiting no later than `deadline`.
-    public static func connect(
+    package static func connect(
         to address: SocketAddress,
         deadline: ContinuousClock.Instant? = nil
     ) throws(SystemError) -> ConnectedSocket {
@@ -53,7 +54,7 @@ public struct ConnectedSocket: Sendable {
     /// Returns the number of bytes read; 0 means the peer closed its side. `pollFirst` suits
     /// request/response traffic, where the reply is rarely there yet and trying recv first
     /// would cost an extra failed syscall; pass false when data is likely already waiting.
-    public func receive(
+    package func receive(
         into buffer: UnsafeMutableRawBufferPointer,
         deadline: ContinuousClock.Instant?,
         pollFirst: Bool = false
@@ -74,7 +75,7 @@ public struct ConnectedSocket: Sendable {
     ///
     /// `moreToCome` sets MSG_MORE so a header and a following body leave in one segment.
     /// MSG_NOSIGNAL turns a write to a closed peer into EPIPE instead of killing the process.
-    public func send(
+    package func send(
         _ bytes: UnsafeRawBufferPointer,
         deadline: ContinuousClock.Instant?,
         moreToCome: Bool = false
@@ -93,7 +94,7 @@ public struct ConnectedSocket: Sendable {
     }
 
     /// Sends every byte of `bytes`; see ``send(_:deadline:moreToCome:)-(UnsafeRawBufferPointer,_,_)``.
-    public func send(
+    package func send(
         _ bytes: [UInt8],
         deadline: ContinuousClock.Instant?,
         moreToCome: Bool = false
@@ -109,17 +110,17 @@ public struct ConnectedSocket: Sendable {
     /// Safe to call from another thread while the owner is blocked in poll: it wakes the
     /// owner (its next read returns 0), unlike `close`, which could let the number be reused
     /// under the owner's feet.
-    public func shutdownBothDirections() {
+    package func shutdownBothDirections() {
         _ = Glibc.shutdown(descriptor.rawValue, Int32(SHUT_RDWR))
     }
 
     /// Half-closes the sending side so the peer reads end-of-stream after our last bytes.
-    public func shutdownSending() {
+    package func shutdownSending() {
         _ = Glibc.shutdown(descriptor.rawValue, Int32(SHUT_WR))
     }
 
     /// Closes the socket.
-    public func close() throws(SystemError) {
+    package func close() throws(SystemError) {
         try descriptor.close()
     }
 }

@@ -1,19 +1,20 @@
 #if canImport(Glibc)
 import Glibc
+import PosixSupport
 #endif
 
 /// A bound, listening TCP socket (non-blocking, close-on-exec, SO_REUSEADDR).
 ///
 /// Non-blocking so the accept loop can drain the backlog after one poll and never block in
 /// accept when another thread or a reset connection took the pending entry.
-public struct ListeningSocket: Sendable {
+package struct ListeningSocket: Sendable {
     /// The underlying descriptor; owned by this socket until ``close()``.
-    public let descriptor: FileDescriptor
+    package let descriptor: FileDescriptor
     /// The bound address, with port 0 resolved to the port the kernel chose.
-    public let localAddress: SocketAddress
+    package let localAddress: SocketAddress
 
     /// Creates a socket, binds it to `address` and starts listening.
-    public static func bind(to address: SocketAddress, backlog: Int32 = 512) throws(SystemError) -> ListeningSocket {
+    package static func bind(to address: SocketAddress, backlog: Int32 = 512) throws(SystemError) -> ListeningSocket {
         let socketType = Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue)
         let raw = try SystemCall.retrying("socket") { socket(AF_INET, socketType, 0) }
         let descriptor = FileDescriptor(rawValue: raw)
@@ -40,7 +41,7 @@ public struct ListeningSocket: Sendable {
     /// Swift's Glibc module does not export `accept4`, so close-on-exec is set right after
     /// accept: a fork+exec on another thread in that instant could inherit the socket. The
     /// server side lives in tenantd, which never spawns processes, so the window is harmless.
-    public func accept() throws(SystemError) -> ConnectedSocket? {
+    package func accept() throws(SystemError) -> ConnectedSocket? {
         let raw: Int32
         do {
             raw = try SystemCall.retrying("accept") { Glibc.accept(descriptor.rawValue, nil, nil) }
@@ -62,20 +63,20 @@ public struct ListeningSocket: Sendable {
     }
 
     /// Closes the listening descriptor; pending connections in the backlog are reset.
-    public func close() throws(SystemError) {
+    package func close() throws(SystemError) {
         try descriptor.close()
     }
 }
 
 extension FileDescriptor {
     /// Sets FD_CLOEXEC so a spawned child does not inherit the descriptor.
-    public func setCloseOnExec() throws(SystemError) {
+    package func setCloseOnExec() throws(SystemError) {
         let flags = try SystemCall.retrying("fcntl F_GETFD") { fcntl(rawValue, F_GETFD) }
         try SystemCall.retrying("fcntl F_SETFD") { fcntl(rawValue, F_SETFD, flags | FD_CLOEXEC) }
     }
 
     /// Sets an integer socket option (setsockopt).
-    public func setOption(_ level: Int32, _ option: Int32, _ value: Int32, name: String) throws(SystemError) {
+    package func setOption(_ level: Int32, _ option: Int32, _ value: Int32, name: String) throws(SystemError) {
         var value = value
         try SystemCall.retrying("setsockopt \(name)") {
             setsockopt(rawValue, level, option, &value, socklen_t(MemoryLayout<Int32>.size))

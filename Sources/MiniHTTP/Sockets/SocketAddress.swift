@@ -1,43 +1,44 @@
 #if canImport(Glibc)
 import Glibc
+import PosixSupport
 #endif
 
 /// An IPv4 address and port, parsed from and printed as "127.0.0.1:8080".
 ///
 /// IPv4 only: tenantd and the harness talk over loopback, and leaving out name resolution
 /// keeps a DNS lookup from ever stalling a soak run. "localhost" is the one name accepted.
-public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
+package struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
     /// The IPv4 address in network byte order, as `in_addr.s_addr` holds it.
-    public var networkAddress: UInt32
+    package var networkAddress: UInt32
     /// The TCP port in host byte order; 0 asks the kernel for a free port when binding.
-    public var port: UInt16
+    package var port: UInt16
 
     /// Why an address string was refused, phrased for the person who typed it.
-    public struct ParseError: Error, CustomStringConvertible, Equatable, Sendable {
+    package struct ParseError: Error, CustomStringConvertible, Equatable, Sendable {
         /// The text that failed to parse.
-        public var input: String
+        package var input: String
         /// What was wrong with it.
-        public var reason: String
+        package var reason: String
 
         /// "bad address "x:1": expected HOST:PORT like 127.0.0.1:8080 (...)".
-        public var description: String {
+        package var description: String {
             "bad address \"\(input)\": \(reason)"
         }
     }
 
     /// 127.0.0.1 on `port` (0 by default: any free port).
-    public static func loopback(port: UInt16 = 0) -> SocketAddress {
+    package static func loopback(port: UInt16 = 0) -> SocketAddress {
         SocketAddress(networkAddress: UInt32(0x7F00_0001).bigEndian, port: port)
     }
 
     /// Wraps an address already in network byte order.
-    public init(networkAddress: UInt32, port: UInt16) {
+    package init(networkAddress: UInt32, port: UInt16) {
         self.networkAddress = networkAddress
         self.port = port
     }
 
     /// Parses a dotted-quad host (or "localhost") and a port.
-    public init(host: String, port: UInt16) throws(ParseError) {
+    package init(host: String, port: UInt16) throws(ParseError) {
         if host == "localhost" {
             self = .loopback(port: port)
             return
@@ -50,7 +51,7 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses "HOST:PORT", for example "127.0.0.1:8080" or "localhost:0".
-    public init(parsing text: String) throws(ParseError) {
+    package init(parsing text: String) throws(ParseError) {
         let expected = "expected HOST:PORT like 127.0.0.1:8080"
         guard let colon = text.lastIndex(of: ":") else {
             throw ParseError(input: text, reason: expected)
@@ -68,21 +69,21 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Builds the address from a kernel `sockaddr_in` (from getsockname or accept).
-    public init(_ address: sockaddr_in) {
+    package init(_ address: sockaddr_in) {
         self.init(networkAddress: address.sin_addr.s_addr, port: UInt16(bigEndian: address.sin_port))
     }
 
     /// The dotted-quad host part, "127.0.0.1".
-    public var host: String {
+    package var host: String {
         let bytes = withUnsafeBytes(of: networkAddress) { Array($0) }
         return "\(bytes[0]).\(bytes[1]).\(bytes[2]).\(bytes[3])"
     }
 
     /// "127.0.0.1:8080".
-    public var description: String { "\(host):\(port)" }
+    package var description: String { "\(host):\(port)" }
 
     /// The kernel's representation, for bind and connect.
-    public var sockaddr: sockaddr_in {
+    package var sockaddr: sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian

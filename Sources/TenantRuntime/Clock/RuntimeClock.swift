@@ -1,4 +1,5 @@
 import Glibc
+import SoakUnits
 import Synchronization
 
 /// A point in simulated time, measured from the moment the clock started.

@@ -1,4 +1,6 @@
 /// `tenantd`'s command line, parsed in the library so every flag and error is tested.
+import SoakUnits
+
 public enum TenantdCommand: Sendable {
     /// Serve a registry over HTTP.
     case serve(ServeOptions)

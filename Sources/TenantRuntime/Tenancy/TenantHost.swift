@@ -1,4 +1,5 @@
 import Glibc
+import SoakUnits
 import Synchronization
 
 /// The lazy-loading multi-tenant runtime: loads a tenant on its first request, deploys a ghost

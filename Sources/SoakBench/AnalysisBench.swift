@@ -1,0 +1,74 @@
+import FoundationEssentials
+import Glibc
+import SoakAnalysis
+import SoakRun
+
+/// `soak bench analysis`: time and memory to read and judge synthetic runs of growing length.
+enum AnalysisBench {
+    /// Rows per size; a hidden `--analysis-sizes` replaces them (the end-to-end smoke test).
+    static func sizes(quick: Bool) -> [Int] { quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000] }
+
+    static func run(_ context: BenchContext) throws -> BenchSuiteResult {
+        var result = BenchSuiteResult(name: "analysis")
+        let sizes = context.analysisSizes ?? sizes(quick: context.quick)
+        result.notes.append("Synthetic samples.csv files in the real column layout (SampleColumn), 1 Hz periodic "
+            + "samples with a trough every 180 (a 3-minute cycle), flat memory with noise. Each repeat runs "
+            + "`soak bench --analysis-child FILE` in a fresh process: SampleTable(contentsOfFile:) then "
+            + "LeakAnalysis.analyze with RunJudge's fallback options; peak memory is that process's VmHWM "
+            + "(the file is memory-mapped, so touched pages count).")
+        var table = BenchTable(title: "Analysis cost by samples", columns: [
+            "samples", "CSV MiB", "read s", "analyse s", "total s", "µs per sample", "peak RSS MiB", "Δ RSS MiB"])
+        var time: [BenchChart.Point] = [], memory: [BenchChart.Point] = []
+        var largest: (Int, RepeatStatistics)?
+        for size in sizes {
+            let file = "\(context.work)/analysis-\(size).csv"
+            try SyntheticSamples.write(rows: size, to: file)
+            var status = stat()
+            let bytes = stat(file, &status) == 0 ? Int(status.st_size) : 0
+            var runs: [[String: Double]] = []
+            for index in 0..<context.repeats {
+                let logs = "\(context.work)/analysis-\(size)-\(index)"
+                let completion = try BenchProcess.run(
+                    context.soakPath, ["bench", "--analysis-child", file], logs: logs, timeout: .seconds(600))
+                let line = (try? String(contentsOfFile: "\(logs).stdout", encoding: .utf8)) ?? ""
+                guard completion.status == 0 else {
+                    throw BenchError("analysis child for \(size) rows failed: see \(logs).stderr")
+                }
+                runs.append(AnalysisChild.parse(line))
+            }
+            let values = { (key: String) in runs.map { $0[key] ?? .nan } }
+            let read = result.measure("analysis.\(size).read_s", unit: "s", values("read_s"))
+            let analyse = result.measure("analysis.\(size).analyze_s", unit: "s", values("analyze_s"))
+            let total = result.measure("analysis.\(size).total_s", unit: "s",
+                                       zip(values("read_s"), values("analyze_s")).map(+))
+            let peak = result.measure("analysis.\(size).hwm_bytes", unit: "bytes", values("hwm_bytes"))
+            let delta = result.measure("analysis.\(size).hwm_delta_bytes", unit: "bytes",
+                                       zip(values("hwm_bytes"), values("start_rss_bytes")).map(-))
+            let mib = { (value: Double) in BenchFormat.number(value / 1_048_576) }
+            table.rows.append([
+                "\(size)", BenchFormat.fixed(Double(bytes) / 1_048_576, decimals: 1), read.text(BenchFormat.number),
+                analyse.text(BenchFormat.number), total.text(BenchFormat.number),
+                BenchFormat.number(total.median / Double(size) * 1e6), peak.text(mib), delta.text(mib)])
+            time.append(BenchChart.Point(x: Double(size), total))
+            memory.append(BenchChart.Point(x: Double(size), RepeatStatistics(peak.values.map { $0 / 1_048_576 })))
+            largest = (size, total)
+            try? FileManager.default.removeItem(atPath: file)
+        }
+        result.tables.append(table)
+        result.charts.append(BenchChart(
+            file: "analysis-time.svg", title: "Read + analyse time against samples", xLabel: "samples",
+            yLabel: "seconds", logX: true, logY: true,
+            series: [BenchChart.Series(name: "read + analyse", points: time)]))
+        result.charts.append(BenchChart(
+            file: "analysis-memory.svg", title: "Peak RSS of the analysis against samples", xLabel: "samples",
+            yLabel: "MiB", logX: true, series: [BenchChart.Series(name: "VmHWM", points: memory)]))
+        if let (size, total) = largest {
+            let met: Bool? = size >= 1_000_000 ? total.median < 2 : nil
+            result.bars.append(BenchBar(
+                target: "analysis: 1M samples read and analysed in under 2 s",
+                measured: "\(size) samples: \(total.text(BenchFormat.number)) s", met: met,
+                reason: met == nil ? "the largest size run was \(size) (use the full bench)" : "median over repeats"))
+        }
+        return result
+    }
+}

@@ -1,0 +1,72 @@
+import FoundationEssentials
+import SoakAnalysis
+import SoakRun
+
+/// `soak analyze FILE.csv --y COLUMN`: the leak analysis on one series of any CSV, as JSON.
+enum AnalyzeCommand {
+    static let usage = "soak analyze FILE.csv --y COLUMN [--x COLUMN] [--warmup N|P%] [--threshold PER_X[:FLOOR]] [--alpha A]"
+    static let help = """
+        usage: \(usage)
+
+        Fits a Theil–Sen slope with its 95% interval to one column of any CSV with a header line, tests
+        it for a trend (Mann–Kendall with the Hamed–Rao correction), and prints the result as JSON.
+          --y COLUMN          the column to judge
+          --x COLUMN          the column to use as x (default: the row number)
+          --warmup N|P%       leading points to leave out: a count (250) or a share (10%); default 0
+          --threshold T[:F]   a leak needs the slope's lower bound above T per x unit and the fitted
+                              growth above F (default 0:0)
+          --alpha A           significance level of the trend test (default 0.01)
+        Rows where either column is empty are skipped; a cut-off last line is ignored.
+        exit codes: 0 pass, 1 leak, 2 bad usage or unreadable file, 3 inconclusive
+        """
+
+    static func run(_ arguments: [String]) throws(CommandError) -> ExitCode {
+        var arguments = CommandArguments(arguments, command: "analyze")
+        if arguments.wantsHelp {
+            Output.out(help)
+            return .pass
+        }
+        guard let y = try arguments.value("--y") else {
+            throw CommandError("analyze: --y COLUMN is required\nusage: \(usage)")
+        }
+        let x = try arguments.value("--x")
+        var options = SeriesAnalysis.Options()
+        if let text = try arguments.value("--warmup") {
+            guard let warmup = SeriesWarmup.parse(text) else {
+                throw CommandError("analyze: --warmup: expected a point count like 250 or a share like 10%, found \"\(text)\"")
+            }
+            options.warmup = warmup
+        }
+        if let text = try arguments.value("--threshold") {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Double(String($0)) }
+            guard (1...2).contains(parts.count), let perX = parts[0], perX >= 0,
+                  let floor = parts.count == 2 ? parts[1] : 0, floor >= 0 else {
+                throw CommandError("analyze: --threshold: expected PER_X[:FLOOR] with non-negative numbers like 0.5:100, found \"\(text)\"")
+            }
+            options.threshold = Threshold(perCycle: perX, floor: floor)
+        }
+        if let alpha = try arguments.number("--alpha", expected: "a significance level like 0.01") {
+            guard alpha > 0, alpha < 0.5 else {
+                throw CommandError("analyze: --alpha: expected a significance level between 0 and 0.5, found \(alpha)")
+            }
+            options.alpha = alpha
+        }
+        let path = try arguments.positionals(count: 1...1, usage: usage)[0]
+        let result: SeriesAnalysis
+        do {
+            let table = try SampleTable(contentsOfFile: path)
+            result = try SeriesAnalysis.analyze(table, y: y, x: x, options: options)
+        } catch {
+            throw CommandError("analyze: \(error)")
+        }
+        guard let data = try? RunFileJSON.encoder.encode(result) else {
+            throw CommandError("analyze: could not encode the result")
+        }
+        Output.out(String(decoding: data, as: UTF8.self))
+        switch result.verdict {
+        case .pass: return .pass
+        case .leak: return .leak
+        case .inconclusive: return .failed
+        }
+    }
+}

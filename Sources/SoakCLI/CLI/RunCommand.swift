@@ -1,0 +1,92 @@
+import MiniHTTP
+import SoakProfiles
+import SoakReports
+import SoakRun
+import SoakUnits
+
+/// `soak run PROFILE`: replays the profile and judges the run.
+enum RunCommand {
+    static let usage = "soak run PROFILE [--accelerate N] [--duration D] [--out DIR] [--detach] "
+        + "[--metrics-listen HOST:PORT]"
+    static let help = """
+        usage: \(usage)
+
+        Starts the profile's target, replays its scenario on a clock sped up N times, samples memory,
+        writes a run folder under DIR (default reports/) and judges it.
+          PROFILE          a shipped profile name (see soak profiles) or a path to a profile JSON file
+          --accelerate N   simulated seconds per wall second (default: the profile's)
+          --duration D     simulated length, overriding the profile's (e.g. 6h, 2d)
+          --out DIR        where run folders go (default reports)
+          --detach         run in the background, in a session of its own that outlives the terminal:
+                           prints the run folder and the harness pid and returns once the run owns its
+                           folder; its output goes to DIR/soak.log. Follow it with soak status DIR,
+                           end it (and write its reports) with soak stop DIR
+          --metrics-listen HOST:PORT
+                           serve GET /metrics in the Prometheus text format while the run goes, e.g.
+                           127.0.0.1:9464; port 0 picks a free port (printed, and kept in status.json)
+        While it runs, the folder's status.json says where the run stands (rewritten every few seconds).
+        exit codes: 0 pass, 1 leak, 2 bad usage or profile, 3 crashed, not ready, invalid or interrupted;
+                    with --detach: 0 once the run has started, 2 bad usage, 3 the run could not start
+        """
+
+    static func run(_ arguments: [String], commandLine: [String]) throws(CommandError) -> ExitCode {
+        var arguments = CommandArguments(arguments, command: "run")
+        if arguments.wantsHelp {
+            Output.out(help)
+            return .pass
+        }
+        let accelerate = try arguments.number("--accelerate", expected: "a positive number like 7200")
+        let duration = try arguments.duration("--duration")
+        let out = try arguments.value("--out") ?? "reports"
+        let detach = arguments.flag("--detach")
+        // Hidden: the folder a --detach parent made and printed for this run (see DetachedLaunch).
+        let runFolder = try arguments.value("--run-folder")
+        var metricsAddress: SocketAddress?
+        if let text = try arguments.value("--metrics-listen") {
+            metricsAddress = try CommandError.mapping { () throws(MetricsEndpointError) in try MetricsEndpoint.parse(text) }
+        }
+        let profileArgument = try arguments.positionals(count: 1...1, usage: usage)[0]
+
+        let catalog = ProfileCatalog.locate()
+        let profile: Profile
+        let profileFile: String
+        do {
+            profileFile = try catalog.resolve(profileArgument)
+            profile = try catalog.load(profileArgument)
+        } catch {
+            throw CommandError(error.description)
+        }
+        if let accelerate, accelerate > profile.limits.maxAccelerate {
+            throw CommandError("run: --accelerate \(SampleRow.format(accelerate)) is above the profile's limits.maxAccelerate (\(SampleRow.format(profile.limits.maxAccelerate)))")
+        }
+        if let duration, duration < profile.scenario.interval {
+            throw CommandError("run: --duration \(DurationText.format(duration)) is shorter than one cycle (\(DurationText.format(profile.scenario.interval)))")
+        }
+
+        var options = SoakRunOptions(profile: profile, profileFile: profileFile, tenantdPath: TenantdLocator.locate())
+        options.accelerate = accelerate
+        options.duration = duration
+        options.outputParent = out
+        options.commandLine = commandLine
+        options.runFolder = runFolder
+        if let metricsAddress {
+            try CommandError.mapping { () throws(MetricsEndpointError) in try MetricsEndpoint.checkAvailable(metricsAddress) }
+        }
+        if detach {
+            return try startDetached(runArguments: Array(commandLine.dropFirst()), options: options)
+        }
+        StopSignals.install()
+        let runner: SoakRunner
+        do {
+            runner = try SoakRunner(options: options, progress: ProgressDisplay()) { Output.err($0) }
+        } catch {
+            throw CommandError("run: \(error)")
+        }
+        let endpoint = try metricsAddress.map { (address) throws(CommandError) in
+            try serveMetrics(at: address, monitor: runner.monitor)
+        }
+        _ = runner.run()
+        endpoint?.shutdown()
+        return try RunVerdictPrinter.conclude(folder: runner.folder)
+    }
+}

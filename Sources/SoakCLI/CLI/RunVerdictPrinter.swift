@@ -1,0 +1,69 @@
+/// Ends `soak run` and `soak report`: judges the folder, writes the reports, prints the verdict
+/// table and picks the exit code.
+import SoakAnalysis
+import SoakReports
+import SoakRun
+
+enum RunVerdictPrinter {
+    /// With `saving` false the verdict is printed but no file is written (the run is still going,
+    /// and its harness writes them when it ends).
+    static func conclude(
+        folder: RunFolder, thresholds: [Metric: Threshold] = [:], saving: Bool = true
+    ) throws(CommandError) -> ExitCode {
+        let judgement: RunJudge.Judgement
+        do {
+            judgement = try RunJudge.judge(folder, thresholds: thresholds)
+        } catch {
+            throw CommandError(error.description)
+        }
+        let summary = judgement.summary
+        var written: [String] = []
+        do {
+            if saving { written = try RunReports.write(judgement, to: folder) }
+        } catch {
+            Output.err("warning: \(error)")
+        }
+        let integrity = summary.integrity
+        var lines = ["run folder: \(folder.path)"]
+        if integrity.cycles > 0 {
+            lines.append("integrity: \(integrity.validCycles)/\(integrity.cycles) cycles as designed")
+        }
+        if !summary.analysis.metrics.isEmpty {
+            lines.append(VerdictTable.render(summary))
+        }
+        if summary.analysis.droppedPartialLastLine {
+            lines.append("note: the last line of samples.csv was cut off mid-write and was left out")
+        }
+        if !written.isEmpty {
+            lines.append("wrote " + written.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+                .joined(separator: ", "))
+        }
+        lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)")
+        Output.out(lines.joined(separator: "\n"))
+        if GitHubActions.isActive { annotate(summary, folder: folder) }
+        return summary.verdict.exitCode
+    }
+
+    /// One `::error` per leaking metric (or one for a run that could not be judged), a warning
+    /// when the harness itself grows, and the Markdown summary on the job page.
+    static func annotate(_ summary: RunSummary, folder: RunFolder) {
+        let title = "soak \(summary.profile)"
+        switch summary.verdict {
+        case .pass:
+            break
+        case .leak:
+            for metric in summary.analysis.leaks where metric.metric.decidesVerdict {
+                GitHubActions.error("\(metric.metric.rawValue) leaks: \(metric.reason)", title: "\(title): leak")
+            }
+        case .invalid, .crashed, .interrupted, .inconclusive:
+            GitHubActions.error(summary.verdictReason, title: "\(title): \(summary.verdict.rawValue)")
+        }
+        for metric in summary.analysis.leaks where !metric.metric.decidesVerdict {
+            GitHubActions.warning("\(metric.metric.rawValue) grows (warns only): \(metric.reason)",
+                                  title: "\(title): \(metric.metric.rawValue)")
+        }
+        if let markdown = try? String(contentsOfFile: folder.summaryMarkdown, encoding: .utf8) {
+            GitHubActions.appendStepSummary(markdown)
+        }
+    }
+}

@@ -1,0 +1,208 @@
+/// A soak run described as data: what to start, what to replay, how to sample and how to judge.
+///
+/// Profiles are JSON files in `Profiles/`; `ProfileLoader` parses and validates them and refuses
+/// unknown fields. Every duration here is in simulated time unless its name says `wall`.
+import SoakAnalysis
+
+package struct Profile: Sendable, Equatable {
+    /// The profile's name: the file name without `.json`.
+    package var name: String
+    /// One line saying what the profile checks (shown by `soak profiles`).
+    package var description: String
+    package var target: Target
+    package var scenario: Scenario
+    package var sampling: Sampling
+    /// Leak thresholds per metric; metrics not listed use `Threshold.defaults`.
+    package var thresholds: [Metric: Threshold]
+    /// Regression tolerances for `soak diff`, per metric.
+    package var tolerances: [Metric: Tolerance]
+    package var limits: Limits
+    /// The clock scale used when `soak run` is given no `--accelerate`.
+    package var accelerate: Double
+    /// Significance level of the trend test: a metric leaks only when Mann–Kendall (Hamed–Rao)
+    /// rejects "no trend" at this level.
+    package var alpha: Double = 0.01
+
+    package init(
+        name: String, description: String, target: Target, scenario: Scenario,
+        sampling: Sampling = Sampling(), thresholds: [Metric: Threshold] = [:],
+        tolerances: [Metric: Tolerance] = [:], limits: Limits = Limits(), accelerate: Double = 1
+    ) {
+        self.name = name
+        self.description = description
+        self.target = target
+        self.scenario = scenario
+        self.sampling = sampling
+        self.thresholds = thresholds
+        self.tolerances = tolerances
+        self.limits = limits
+        self.accelerate = accelerate
+    }
+
+    /// The threshold for `metric`: the profile's own, else the shipped default.
+    package func threshold(for metric: Metric) -> Threshold {
+        thresholds[metric] ?? Threshold.defaults[metric] ?? Threshold(perCycle: 0, floor: 0)
+    }
+}
+
+extension Profile {
+    /// The process under test.
+    package enum Target: Sendable, Equatable {
+        /// `tenantd` from this package, on a seeded registry.
+        case tenantd(TenantdTarget)
+        /// Any program, with a readiness rule.
+        case command(CommandTarget)
+    }
+
+    /// `tenantd` with a registry fixture seeded into the run folder.
+    package struct TenantdTarget: Sendable, Equatable {
+        package var tenants: Int = 1
+        package var artifactsPerTenant: Int = 1
+        /// `service` or `webapp`.
+        package var kind: String = "service"
+        package var payloadKB: Int = 64
+        package var tenantIdle: Duration = .seconds(30 * 60)
+        package var artifactIdle: Duration = .seconds(10 * 60)
+        package var sweepEvery: Duration = .seconds(60)
+        /// `--eager` list (`*`, `!name`, names); empty for lazy.
+        package var eager: String = ""
+        package var noGhost: Bool = false
+        /// `retain-cycle`, `global-cache`, `fd` or `thread`; nil for a clean runtime.
+        package var injectLeak: String? = nil
+        /// Bytes leaked per load by `global-cache` (and carried by `retain-cycle`).
+        package var leakBytes: Int = 1024
+        /// More flags passed to tenantd as they are.
+        package var extraArguments: [String] = []
+
+        package init() {}
+    }
+
+    /// A generic program under test.
+    package struct CommandTarget: Sendable, Equatable {
+        /// Program and arguments. `{port}` is replaced by a free loopback port, `{run}` by the run folder.
+        package var argv: [String]
+        package var workingDirectory: String? = nil
+        package var environment: [String: String] = [:]
+        package var ready: Readiness
+        /// Wall-clock bound on readiness.
+        package var readyTimeoutWall: Duration = .seconds(30)
+        /// Base URL requests go to (`{port}` substituted); nil when the target takes no requests.
+        package var baseURL: String? = nil
+        /// Flag the target takes for the clock scale (for example `--time-scale`); nil when none.
+        package var timeScaleFlag: String? = nil
+        /// URL of a `/_runtime/stats`-shaped JSON endpoint for heap counters; nil when none.
+        package var statsURL: String? = nil
+
+        package init(argv: [String], ready: Readiness) {
+            self.argv = argv
+            self.ready = ready
+        }
+    }
+
+    /// How the harness knows a command target is ready.
+    package enum Readiness: Sendable, Equatable {
+        /// A line on stdout containing this text.
+        case stdoutLine(String)
+        /// A file that appears and holds the port number.
+        case portFile(String)
+        /// A URL that answers 2xx.
+        case httpURL(String)
+        /// Just wait this long (wall clock).
+        case delay(Duration)
+    }
+
+    /// What the driver replays.
+    package struct Scenario: Sendable, Equatable {
+        package var kind: ScenarioKind
+        /// Paths requested each cycle, in order (`/t/<tenant>/<artifact>`). Empty: sample only.
+        package var requests: [String]
+        /// Simulated time between cycles.
+        package var interval: Duration
+        /// Simulated length of the whole run.
+        package var duration: Duration
+        /// The steady window starts after this much simulated time...
+        package var warmup: Warmup = .fraction(0.1)
+        /// Wall-clock bound on one request.
+        package var requestTimeoutWall: Duration = .seconds(5)
+        /// For `manyTenants`: how the active subset moves.
+        package var churn: Churn? = nil
+
+        package init(kind: ScenarioKind, requests: [String], interval: Duration, duration: Duration) {
+            self.kind = kind
+            self.requests = requests
+            self.interval = interval
+            self.duration = duration
+        }
+
+        /// The number of cycles the run replays.
+        package var cycles: Int { Int(duration / interval) }
+    }
+
+    /// The integrity rule a scenario implies.
+    package enum ScenarioKind: String, Sendable, Equatable, CaseIterable {
+        /// Every request after the first must find its artifact a ghost.
+        case serviceGhost = "service-ghost"
+        /// Every request after the first must find its tenant unloaded.
+        case tenantUnload = "tenant-unload"
+        /// Hundreds of tenants, a seeded active subset that changes over time; no integrity rule.
+        case manyTenants = "many-tenants"
+        /// Requests with no expectation about state.
+        case plain
+        /// No requests: sample only.
+        case sampleOnly = "sample-only"
+    }
+
+    /// How much of the start is excluded from the leak fit (the analysis's own type).
+    package typealias Warmup = WarmupWindow
+
+    /// The active set of a many-tenants run.
+    package struct Churn: Sendable, Equatable {
+        package var tenants: Int
+        package var artifactsPerTenant: Int
+        /// How many tenants get requests each cycle.
+        package var activeTenants: Int
+        /// Simulated time between changes of the active subset.
+        package var changeEvery: Duration
+        package var seed: UInt64
+
+        package init(tenants: Int, artifactsPerTenant: Int, activeTenants: Int, changeEvery: Duration, seed: UInt64) {
+            self.tenants = tenants
+            self.artifactsPerTenant = artifactsPerTenant
+            self.activeTenants = activeTenants
+            self.changeEvery = changeEvery
+            self.seed = seed
+        }
+    }
+
+    /// How often the harness samples.
+    package struct Sampling: Sendable, Equatable {
+        /// Simulated time between periodic samples.
+        package var every: Duration = .seconds(30)
+        /// The shortest wall-clock period, whatever the acceleration.
+        package var minimumWallPeriod: Duration = .milliseconds(20)
+        /// One sample per cycle just before the request.
+        package var troughs: Bool = true
+
+        package init() {}
+    }
+
+    /// Bounds on the run.
+    package struct Limits: Sendable, Equatable {
+        /// Memory the target may use; gives a projected time to reach it.
+        package var memoryBytes: Int? = nil
+        /// Grace between SIGTERM and SIGKILL at teardown (wall clock).
+        package var teardownGraceWall: Duration = .seconds(5)
+        /// The highest `--accelerate` accepted for this profile.
+        package var maxAccelerate: Double = 100_000
+
+        package init() {}
+    }
+}
+
+/// How much a candidate may exceed a baseline before `soak diff` calls it a regression.
+package enum Tolerance: Sendable, Equatable, Codable {
+    /// Relative to the baseline (0.05 is 5%).
+    case relative(Double)
+    /// In the metric's unit.
+    case absolute(Double)
+}

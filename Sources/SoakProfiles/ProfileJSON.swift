@@ -1,0 +1,90 @@
+/// A parsed JSON value that remembers where it stood in the file, so profile errors can name
+/// field paths and positions. Objects keep their members in file order, duplicates included, so
+/// the loader can refuse a key given twice rather than silently keep one.
+package struct ProfileJSON: Sendable {
+    package enum Kind: Sendable {
+        case null
+        case bool(Bool)
+        /// The number as written, so `42` stays an exact integer and `1e400` can be refused.
+        case number(String)
+        case string(String)
+        case array([ProfileJSON])
+        case object([Member])
+    }
+
+    /// One `"key": value` pair of an object.
+    package struct Member: Sendable {
+        package var key: String
+        package var value: ProfileJSON
+
+        package init(key: String, value: ProfileJSON) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    package var kind: Kind
+    /// Byte offset of the value's first character in the file.
+    var offset: Int
+
+    package init(kind: Kind, offset: Int) {
+        self.kind = kind
+        self.offset = offset
+    }
+
+    /// How the value reads in an error message after "found": strings quoted, numbers as
+    /// written, containers by their kind.
+    var foundText: String {
+        switch kind {
+        case .null: "null"
+        case .bool(let value): value ? "true" : "false"
+        case .number(let text): text
+        case .string(let text): Self.quoted(text)
+        case .array(let items): items.isEmpty ? "an empty list" : "a list"
+        case .object: "an object"
+        }
+    }
+
+    /// `text` in double quotes, shortened past 60 characters and with control characters escaped.
+    static func quoted(_ text: String) -> String {
+        var shown = ""
+        for (index, character) in text.enumerated() {
+            if index == 60 {
+                shown += "…"
+                break
+            }
+            switch character {
+            case "\"": shown += "\\\""
+            case "\\": shown += "\\\\"
+            case "\n": shown += "\\n"
+            case "\t": shown += "\\t"
+            case "\r": shown += "\\r"
+            default: shown.append(character)
+            }
+        }
+        return "\"" + shown + "\""
+    }
+}
+
+/// Where a byte offset falls in the file, counted the way editors count: lines and columns from 1,
+/// columns in characters (Unicode scalars) rather than bytes.
+struct TextPosition: Sendable, Equatable {
+    var line: Int
+    var column: Int
+
+    init(offset: Int, in bytes: [UInt8]) {
+        var line = 1
+        var column = 1
+        for byte in bytes[..<min(offset, bytes.count)] {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                // Count scalars, not UTF-8 continuation bytes.
+                column += 1
+            }
+        }
+        self.line = line
+        self.column = column
+    }
+}

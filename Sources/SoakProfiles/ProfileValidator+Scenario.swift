@@ -1,0 +1,133 @@
+import SoakAnalysis
+import SoakUnits
+
+extension ProfileValidator {
+    mutating func checkRequests() {
+        let scenario = profile.scenario
+        if scenario.kind == .sampleOnly {
+            if !scenario.requests.isEmpty {
+                report("scenario.requests", "expected no requests for kind sample-only, "
+                    + "found \(scenario.requests.count)")
+            }
+            return
+        }
+        if scenario.requests.isEmpty {
+            report("scenario.requests", "missing; expected a list of paths like [\"/t/t1/a1.service\"] "
+                + "for kind \(scenario.kind.rawValue) (only sample-only runs without requests)")
+            return
+        }
+        for (index, request) in scenario.requests.enumerated() {
+            let path = "scenario.requests[\(index)]"
+            if let problem = RequestPath.problem(in: request, placeholders: scenario.kind == .manyTenants) {
+                report(path, problem)
+            }
+        }
+    }
+
+    mutating func checkChurn() {
+        let scenario = profile.scenario
+        guard let churn = scenario.churn else {
+            if scenario.kind == .manyTenants {
+                report("scenario.churn", "missing; expected an object with tenants, artifactsPerTenant, "
+                    + "activeTenants and changeEvery for kind many-tenants")
+            }
+            return
+        }
+        if scenario.kind != .manyTenants {
+            report("scenario.churn", "expected no churn for kind \(scenario.kind.rawValue) (churn drives only "
+                + "many-tenants), found an object")
+        }
+        let base = "scenario.churn"
+        for (key, value) in [("tenants", churn.tenants), ("artifactsPerTenant", churn.artifactsPerTenant),
+            ("activeTenants", churn.activeTenants)]
+        {
+            require(value >= 1, "\(base).\(key)", expected: "a count of at least 1", found: "\(value)")
+        }
+        if churn.activeTenants >= 1, churn.tenants >= 1 {
+            require(churn.activeTenants <= churn.tenants, "\(base).activeTenants",
+                expected: "at most scenario.churn.tenants (\(churn.tenants))", found: "\(churn.activeTenants)")
+        }
+        requirePositive(churn.changeEvery, "\(base).changeEvery")
+        if case .tenantd(let tenantd) = profile.target {
+            // The churn picks from the seeded registry; it cannot ask for tenants that were never written.
+            require(churn.tenants <= tenantd.tenants, "\(base).tenants",
+                expected: "at most target.tenantd.tenants (\(tenantd.tenants))", found: "\(churn.tenants)")
+            require(churn.artifactsPerTenant <= tenantd.artifactsPerTenant, "\(base).artifactsPerTenant",
+                expected: "at most target.tenantd.artifactsPerTenant (\(tenantd.artifactsPerTenant))",
+                found: "\(churn.artifactsPerTenant)")
+        }
+    }
+
+    /// With tenantd's own settings we can tell up front when the scenario's integrity rule cannot
+    /// hold: an artifact that is not idle long enough before the next request is never a ghost,
+    /// and every cycle would fail integrity after the run had been paid for.
+    mutating func checkIntegrityIsReachable() {
+        // Without a positive interval the comparison means nothing; that problem is reported already.
+        guard case .tenantd(let tenantd) = profile.target, profile.scenario.interval > .zero else { return }
+        let scenario = profile.scenario
+        let sweep = DurationText.format(tenantd.sweepEvery)
+        let interval = DurationText.format(scenario.interval)
+        switch scenario.kind {
+        case .serviceGhost:
+            if tenantd.noGhost {
+                report("target.tenantd.noGhost", "expected false for kind service-ghost (without ghosts the "
+                    + "service is never a ghost again), found true")
+            } else if tenantd.artifactIdle + tenantd.sweepEvery >= scenario.interval {
+                report("target.tenantd.artifactIdle", "expected artifactIdle + sweepEvery (\(sweep)) below "
+                    + "scenario.interval (\(interval)) so the service is a ghost again before the next request, "
+                    + "found \(DurationText.format(tenantd.artifactIdle))")
+            }
+        case .tenantUnload:
+            if tenantd.tenantIdle + tenantd.sweepEvery >= scenario.interval {
+                report("target.tenantd.tenantIdle", "expected tenantIdle + sweepEvery (\(sweep)) below "
+                    + "scenario.interval (\(interval)) so the tenant is unloaded before the next request, "
+                    + "found \(DurationText.format(tenantd.tenantIdle))")
+            }
+            if let eager = EagerList(tenantd.eager) {
+                let pinned = scenario.requests.compactMap(RequestPath.tenant).filter(eager.includes)
+                if let first = pinned.first {
+                    report("target.tenantd.eager", "expected requested tenants to be lazy for kind tenant-unload "
+                        + "(eager tenants never unload), found \(ProfileJSON.quoted(first)) loaded eagerly by "
+                        + ProfileJSON.quoted(tenantd.eager))
+                }
+            }
+        case .manyTenants, .plain, .sampleOnly:
+            break
+        }
+    }
+
+    mutating func checkSampling() {
+        requirePositive(profile.sampling.every, "sampling.every")
+        requirePositive(profile.sampling.minimumWallPeriod, "sampling.minimumWallPeriod")
+    }
+
+    mutating func checkThresholds() {
+        for metric in Metric.allCases {
+            if let threshold = profile.thresholds[metric] {
+                let path = "thresholds.\(metric.rawValue)"
+                require(threshold.perCycle >= 0, "\(path).perCycle", expected: "an amount of at least 0",
+                    found: Self.number(threshold.perCycle))
+                require(threshold.floor >= 0, "\(path).floor", expected: "an amount of at least 0",
+                    found: Self.number(threshold.floor))
+            }
+            switch profile.tolerances[metric] {
+            case .relative(let fraction):
+                require(fraction >= 0, "tolerances.\(metric.rawValue)", expected: "a percentage of at least 0%",
+                    found: Percentage.format(fraction))
+            case .absolute(let amount):
+                require(amount >= 0, "tolerances.\(metric.rawValue)", expected: "an amount of at least 0",
+                    found: Self.number(amount))
+            case nil:
+                break
+            }
+        }
+    }
+
+    mutating func checkLimits() {
+        if let memory = profile.limits.memoryBytes {
+            require(memory > 0, "limits.memory", expected: "a byte size above 0", found: ByteSize.format(memory))
+        }
+        require(profile.limits.maxAccelerate > 0, "limits.maxAccelerate", expected: "a number above 0",
+            found: Self.number(profile.limits.maxAccelerate))
+    }
+}

@@ -1,0 +1,58 @@
+/// The series report charts draw, taken from a run's samples, analysis and request log.
+import SoakAnalysis
+import SoakRun
+
+enum ReportSeries {
+    /// One column over simulated time, split by sample kind.
+    struct Samples {
+        /// Periodic samples (and rows of no kind), in file order; missing values are NaN gaps.
+        var periodic: [ChartPoint]
+        /// One sample per cycle at the same phase; missing values are left out (dots have no gaps).
+        var troughs: [ChartPoint]
+    }
+
+    /// `column` of `table` over simulated time; nil when the column is absent or has no value.
+    static func samples(_ table: SampleTable, _ column: SampleColumn) -> Samples? {
+        guard let values = table.numeric[column.rawValue], let time = table.numeric[SampleColumn.simSeconds.rawValue],
+              values.contains(where: { !$0.isNaN }) else { return nil }
+        let kinds = table.kinds
+        var samples = Samples(periodic: [], troughs: [])
+        for row in values.indices {
+            let t = time[row]
+            // A row without a time has nowhere to go on the x axis.
+            guard !t.isNaN else { continue }
+            if kinds?[row] == .trough {
+                if !values[row].isNaN { samples.troughs.append(ChartPoint(x: t, y: values[row])) }
+            } else {
+                samples.periodic.append(ChartPoint(x: t, y: values[row]))
+            }
+        }
+        return samples
+    }
+
+    /// The fitted Theil–Sen line of `metric` across its steady window, on simulated time.
+    ///
+    /// The fit lives on the series' own axis (the cycle number for troughs, simulated seconds for
+    /// periodic samples); each analysed point carries both, so the ends are placed at their
+    /// simulated time and valued on the fit's axis.
+    static func fitLine(_ metric: MetricAnalysis) -> [ChartPoint] {
+        guard let fit = metric.fit, let first = metric.points.first, let last = metric.points.last else { return [] }
+        return [first, last].map { ChartPoint(x: $0.t, y: fit.intercept + fit.slope * $0.x) }
+    }
+
+    /// Request latency over simulated time: successful cold, successful warm, and failed requests.
+    static func latency(_ events: [RequestEvent]) -> (cold: [ChartPoint], warm: [ChartPoint], failed: [ChartPoint]) {
+        var result: (cold: [ChartPoint], warm: [ChartPoint], failed: [ChartPoint]) = ([], [], [])
+        for event in events {
+            let point = ChartPoint(x: event.simSeconds, y: event.latencyMilliseconds)
+            if !event.succeeded {
+                result.failed.append(point)
+            } else if event.isCold {
+                result.cold.append(point)
+            } else {
+                result.warm.append(point)
+            }
+        }
+        return result
+    }
+}

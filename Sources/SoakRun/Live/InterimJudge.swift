@@ -1,0 +1,55 @@
+/// The verdict of a run so far, from its `InterimSeries`, for `status.json` and `/metrics`.
+///
+/// Why not `RunJudge.judge` on the folder: it reads the whole `samples.csv` (700,000 rows for an
+/// 8-day real-time run), so inside the harness it would allocate in proportion to the run, and the
+/// harness's own RSS is a judged metric that must stay flat and small; it can also take a second or
+/// two. The bounded in-memory series (at most 256 points a metric) costs a fixed ~20 KiB, and a fit
+/// some milliseconds and ~300 KiB of scratch on the status thread; it goes through the same rule
+/// (`LeakAnalysis.analyze`) and run decision (`RunJudge.decide`), so the interim verdict reads like
+/// the final one. `soak report DIR` gives the full judgement at any time.
+import SoakAnalysis
+
+enum InterimJudge {
+    /// The verdict on what `series` holds, with the run's options; nil before any point.
+    static func judge(
+        _ series: InterimSeries, options: AnalysisOptions, manifest: RunManifest, integrity: Integrity
+    ) -> InterimVerdict? {
+        guard let first = series.t.first, let last = series.t.last else { return nil }
+        let steadyStart: Double
+        switch options.warmup {
+        case .fraction(let fraction): steadyStart = first + fraction * (last - first)
+        case .duration(let duration): steadyStart = first + duration.analysisSeconds
+        }
+        var analyses: [MetricAnalysis] = []
+        for metric in options.metrics {
+            let all = series.points(of: metric)
+            guard !all.isEmpty else { continue }
+            let steady = all.filter { $0.t >= steadyStart }
+            let selection = SeriesSelector.Selection(
+                points: steady, source: series.source, bucketSize: series.stride,
+                warmupDropped: (all.count - steady.count) * series.stride, steadyValues: steady.map(\.y))
+            analyses.append(LeakAnalysis.analyze(metric, selection, peak: series.peak(of: metric), options: options))
+        }
+        var running = manifest
+        running.status = .running
+        let analysis = LeakAnalysis(
+            metrics: analyses, rows: series.seen, droppedPartialLastLine: false, steadyStartSeconds: steadyStart)
+        let summary = RunSummary(
+            profile: manifest.profile, profileDescription: manifest.profileDescription, runFolder: "",
+            verdict: .pass, verdictReason: "", status: .running, accelerate: manifest.accelerate,
+            scenarioKind: manifest.scenarioKind, intervalSeconds: manifest.intervalSeconds,
+            durationSeconds: manifest.durationSeconds, plannedCycles: manifest.plannedCycles,
+            cyclesCompleted: integrity.cycles, startedAt: manifest.startedAt, endedAt: nil, targetExit: nil,
+            teardown: nil, integrity: integrity, requests: RequestSummary(), analysis: analysis,
+            soakVersion: manifest.soakVersion, kernel: manifest.kernel)
+        let (verdict, reason) = RunJudge.decide(running, summary, harnessAlive: true)
+        return InterimVerdict(
+            verdict: verdict, reason: reason, simSeconds: last, troughsSeen: series.seen, stride: series.stride,
+            metrics: analyses.map { analysis in
+                InterimVerdict.Metric(
+                    metric: analysis.metric, verdict: analysis.verdict, n: analysis.n,
+                    slopePerHour: analysis.slopePerHour, lowSlopePerHour: analysis.lowSlopePerHour,
+                    highSlopePerHour: analysis.highSlopePerHour, reason: analysis.reason)
+            })
+    }
+}

@@ -1,0 +1,39 @@
+import Glibc
+import MiniHTTP
+import PosixSupport
+
+/// An append-only file written one whole line per `write(2)`, with no user-space buffer: a line
+/// is in the kernel's page cache once `append` returns, so a harness killed at any point (even by
+/// SIGKILL) leaves every line it recorded, and at worst no partial one.
+package final class LineFile: @unchecked Sendable {
+    package let path: String
+    private let descriptor: FileDescriptor
+
+    /// Opens `path` for appending, creating it when missing.
+    package init(path: String, truncate: Bool = false) throws(SystemError) {
+        self.path = path
+        descriptor = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_APPEND | (truncate ? O_TRUNC : 0))
+    }
+
+    deinit { try? descriptor.close() }
+
+    /// Appends `line`, which should end with a newline. Errors are reported, not thrown, so a full
+    /// disk degrades a run rather than ending it.
+    @discardableResult
+    package func append(_ line: String) -> SystemError? {
+        var text = line
+        return text.withUTF8 { bytes -> SystemError? in
+            do {
+                try descriptor.writeAll(UnsafeRawBufferPointer(bytes))
+                return nil
+            } catch let error as SystemError {
+                return error
+            } catch {
+                return SystemError(operation: "write \(path)", errno: EIO)
+            }
+        }
+    }
+
+    /// Forces the file to disk (for the end of a run).
+    package func sync() { _ = fsync(descriptor.rawValue) }
+}

@@ -1,0 +1,76 @@
+import FoundationEssentials
+
+/// A request line of `events.jsonl`, read back for latency figures and charts.
+package struct RequestEvent: Sendable, Equatable {
+    package var cycle: Int
+    package var simSeconds: Double
+    package var path: String
+    /// Nil when no response came.
+    package var status: Int?
+    package var latencyMilliseconds: Double
+    package var tenantWas: String?
+    package var artifactWas: String?
+    /// False when the request broke the scenario's integrity.
+    package var ok: Bool
+
+    /// True when the request had to load its tenant or deploy a ghost.
+    package var isCold: Bool { tenantWas == "unloaded" || artifactWas == "ghost" }
+    package var succeeded: Bool { status.map { (200..<300).contains($0) } ?? false }
+
+    /// Reads every request event of `events.jsonl`; other events and a truncated last line are
+    /// skipped, so a killed run's log still reads.
+    package static func read(from path: String) -> [RequestEvent] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        return parse(data)
+    }
+
+    /// Reads the request events of `events.jsonl` text.
+    static func parse(lines text: String) -> [RequestEvent] { parse(Data(text.utf8)) }
+
+    private static func parse(_ data: Data) -> [RequestEvent] {
+        let decoder = JSONDecoder()
+        var events: [RequestEvent] = []
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            guard let line = try? decoder.decode(Line.self, from: Data(line)), line.type == "request" else { continue }
+            events.append(RequestEvent(
+                cycle: line.cycle ?? 0, simSeconds: line.simSeconds ?? 0, path: line.path ?? "",
+                status: line.status, latencyMilliseconds: line.latencyMilliseconds ?? 0, tenantWas: line.tenantWas,
+                artifactWas: line.artifactWas, ok: line.ok ?? true))
+        }
+        return events
+    }
+
+    /// One line of `events.jsonl` as written by `RunRecorder`; every field optional, so lines of
+    /// other types (and older logs) decode too.
+    private struct Line: Decodable {
+        var type: String?
+        var cycle: Int?
+        var simSeconds: Double?
+        var path: String?
+        var status: Int?
+        var latencyMilliseconds: Double?
+        var tenantWas: String?
+        var artifactWas: String?
+        var ok: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case type, cycle, path, status, ok
+            case simSeconds = "sim_seconds"
+            case latencyMilliseconds = "latency_ms"
+            case tenantWas = "tenant_was"
+            case artifactWas = "artifact_was"
+        }
+    }
+}
+
+extension RequestSummary {
+    /// Counts and cold/warm latency of `events`.
+    package init(events: [RequestEvent]) {
+        self.init()
+        total = events.count
+        failed = events.filter { !$0.succeeded }.count
+        let succeeded = events.filter(\.succeeded)
+        cold = LatencySummary(latencies: succeeded.filter(\.isCold).map(\.latencyMilliseconds))
+        warm = LatencySummary(latencies: succeeded.filter { !$0.isCold }.map(\.latencyMilliseconds))
+    }
+}

@@ -1,0 +1,69 @@
+import FoundationEssentials
+
+/// `run.json`: what ran, how, and how it ended. Written when the run starts (status `running`)
+/// and rewritten atomically when it ends, so a killed harness leaves a readable manifest.
+package struct RunManifest: Codable, Sendable {
+    /// How a run ended.
+    package enum Status: String, Codable, Sendable {
+        case running, completed, interrupted, crashed
+        /// The target never became ready.
+        case notReady = "not-ready"
+    }
+
+    package var schema = 1
+    package var profile: String
+    package var profileDescription: String
+    /// The arguments `soak` was started with.
+    package var commandLine: [String]
+    package var soakVersion: String
+    package var kernel: String
+    package var harnessPID: Int32
+    package var accelerate: Double
+    package var scenarioKind: String
+    package var intervalSeconds: Double
+    package var durationSeconds: Double
+    package var plannedCycles: Int
+    package var targetCommand: [String] = []
+    package var targetPID: Int32?
+    package var startedAt: Date
+    package var endedAt: Date?
+    package var status: Status = .running
+    /// A sentence on why the run ended as it did, for anything but `completed`.
+    package var statusReason: String?
+    package var targetExit: TargetExit?
+    package var teardown: TeardownStep?
+    package var cyclesCompleted = 0
+    package var integrity = Integrity()
+    package var requests = 0
+    package var failedRequests = 0
+
+    enum CodingKeys: String, CodingKey {
+        case schema, profile, kernel, accelerate, status, teardown, integrity, requests
+        case profileDescription = "profile_description"
+        case commandLine = "command_line"
+        case soakVersion = "soak_version"
+        case harnessPID = "harness_pid"
+        case scenarioKind = "scenario_kind"
+        case intervalSeconds = "interval_s"
+        case durationSeconds = "duration_s"
+        case plannedCycles = "planned_cycles"
+        case targetCommand = "target_command"
+        case targetPID = "target_pid"
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case statusReason = "status_reason"
+        case targetExit = "target_exit"
+        case cyclesCompleted = "cycles_completed"
+        case failedRequests = "failed_requests"
+    }
+
+    /// Writes the manifest atomically (temporary file and rename).
+    package func write(to path: String) throws {
+        try RunFileJSON.write(self, to: path)
+    }
+
+    /// Reads a manifest.
+    package static func read(from path: String) throws -> RunManifest {
+        try RunFileJSON.decoder.decode(RunManifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+}

@@ -1,0 +1,67 @@
+import FoundationEssentials
+import SoakAnalysis
+
+/// Streams a run into its folder: each sample to `samples.csv` and each request or lifecycle
+/// event to `events.jsonl`, one `write(2)` per line, as they happen.
+package final class RunRecorder: RunSink {
+    package let folder: RunFolder
+    private let samples: LineFile
+    private let events: LineFile
+    private let onProgress: (DriverProgress) -> Void
+    /// The first write error, reported once at the end rather than failing the run.
+    package private(set) var writeError: String?
+
+    package init(folder: RunFolder, onProgress: @escaping (DriverProgress) -> Void = { _ in }) throws {
+        self.folder = folder
+        self.onProgress = onProgress
+        let isNew = !FileManager.default.fileExists(atPath: folder.samples)
+        samples = try LineFile(path: folder.samples)
+        events = try LineFile(path: folder.events)
+        if isNew { samples.append(SampleColumn.header + "\n") }
+    }
+
+    package func record(sample: SampleRow) {
+        note(samples.append(sample.csvLine))
+    }
+
+    package func record(request: RequestRecord) {
+        var line = JSONLine()
+        line.add("type", "request")
+        line.add("cycle", request.cycle)
+        line.add("sim_seconds", request.simSeconds)
+        line.add("wall_seconds", request.wallSeconds)
+        line.add("path", request.path)
+        line.add("status", request.outcome.status)
+        line.add("latency_ms", request.outcome.latencyMilliseconds)
+        line.add("tenant_was", request.outcome.tenantWas)
+        line.add("artifact_was", request.outcome.artifactWas)
+        line.add("failure", request.outcome.failure)
+        line.add("ok", request.violation == nil)
+        line.add("violation", request.violation)
+        note(events.append(line.line))
+    }
+
+    /// Records a lifecycle event (`ready`, `target-exit`, `interrupted`, ...) with a message.
+    package func record(event type: String, message: String, wallSeconds: Double? = nil) {
+        var line = JSONLine()
+        line.add("type", type)
+        line.add("wall_seconds", wallSeconds)
+        line.add("message", message)
+        line.add("time", Date().formatted(.iso8601))
+        note(events.append(line.line))
+    }
+
+    package func progress(_ progress: DriverProgress) {
+        onProgress(progress)
+    }
+
+    /// Flushes both files to disk.
+    package func sync() {
+        samples.sync()
+        events.sync()
+    }
+
+    private func note(_ error: (any Error)?) {
+        if let error, writeError == nil { writeError = "\(error)" }
+    }
+}

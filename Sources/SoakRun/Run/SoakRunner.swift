@@ -1,0 +1,181 @@
+import FoundationEssentials
+import Glibc
+import SoakProfiles
+import SoakUnits
+
+/// Runs one soak: prepares the run folder, starts and supervises the target, replays the
+/// scenario while sampling, tears the target down and finalises `run.json`.
+///
+/// Whatever happens (the target crashing, SIGINT, a failed readiness check) the run folder is
+/// left complete enough for `soak report` to analyse.
+package final class SoakRunner {
+    package let options: SoakRunOptions
+    package let folder: RunFolder
+    /// Sees the run as it goes: `status.json` and what `--metrics-listen` serves.
+    package let monitor: RunMonitor
+    /// Held until this process ends: no other harness can write the folder, and `soak stop` and
+    /// `soak report` can tell a live run from a finished or killed one.
+    private let lock: RunLock
+    private let progress: RunProgress?
+    private let log: (String) -> Void
+
+    /// Creates the run folder. `progress` sees the scenario advance (a terminal line, say); `log`
+    /// receives one-line messages for the user.
+    package init(options: SoakRunOptions, progress: RunProgress?, log: @escaping (String) -> Void) throws {
+        self.options = options
+        self.progress = progress
+        self.log = log
+        folder = try options.runFolder.map(RunFolder.init(path:))
+            ?? RunFolder.create(under: options.outputParent, profile: options.profile.name)
+        lock = try RunLock.acquire(folder)
+        monitor = RunMonitor(folder: folder, options: options)
+    }
+
+    /// Runs to the end and returns the final manifest.
+    package func run() -> RunManifest {
+        let scenario = options.effectiveScenario
+        let accelerate = options.effectiveAccelerate
+        var manifest = RunManifest(
+            profile: options.profile.name, profileDescription: options.profile.description,
+            commandLine: options.commandLine, soakVersion: SoakVersion.current, kernel: SoakVersion.kernel,
+            harnessPID: getpid(), accelerate: accelerate, scenarioKind: scenario.kind.rawValue,
+            intervalSeconds: scenario.interval.secondsValue, durationSeconds: scenario.duration.secondsValue,
+            plannedCycles: scenario.cycles, startedAt: Date())
+        try? FileManager.default.copyItem(atPath: options.profileFile, toPath: folder.profileCopy)
+        let recorder: RunRecorder
+        do {
+            recorder = try RunRecorder(folder: folder) { [progress] in progress?.show($0) }
+        } catch {
+            return finish(&manifest, .crashed, "cannot write to the run folder: \(error)")
+        }
+        save(manifest)
+        monitor.start(manifest)
+
+        let plan: TargetLaunchPlan
+        let target: TargetProcess
+        do {
+            plan = try TargetLaunchPlan.make(
+                for: options.profile.target, folder: folder, accelerate: accelerate, tenantdPath: options.tenantdPath)
+            if let seed = plan.seed { try seedRegistry(tenantd: seed.tenantd, arguments: seed.arguments) }
+            manifest.targetCommand = [plan.launch.executable] + plan.launch.arguments
+            target = try TargetProcess.launch(plan.launch)
+        } catch {
+            recorder.record(event: "not-ready", message: error.description)
+            return finish(&manifest, .notReady, error.description)
+        }
+        manifest.targetPID = target.pid
+        save(manifest)
+
+        let baseURL: String?
+        do {
+            baseURL = try ReadinessWaiter.wait(for: target, plan: plan)
+        } catch {
+            let teardown = target.terminate(grace: options.profile.limits.teardownGraceWall)
+            manifest.targetExit = teardown.exit
+            manifest.teardown = teardown.step
+            let reason = "\(error.description)\(stderrTail())"
+            recorder.record(event: "not-ready", message: reason)
+            return finish(&manifest, .notReady, reason)
+        }
+        recorder.record(event: "ready", message: "target pid \(target.pid) ready\(baseURL.map { " at \($0)" } ?? "")")
+        log("run folder \(folder.path): target pid \(target.pid) ready; replaying \(scenario.cycles) cycles of "
+            + "\(DurationText.format(scenario.interval)) over \(DurationText.format(scenario.duration)) at \(SampleRow.format(accelerate))x")
+
+        let result = replay(scenario: scenario, accelerate: accelerate, target: target, plan: plan, baseURL: baseURL, recorder: recorder)
+        progress?.finish()
+        manifest.cyclesCompleted = result.cyclesCompleted
+        manifest.integrity = result.integrity
+        manifest.requests = result.requests
+        manifest.failedRequests = result.failedRequests
+        if result.lateCycles > 0 {
+            let message = "\(result.lateCycles) cycle(s) ended late (by at most "
+                + "\(DecimalText.format(result.maxLateness.secondsValue * 1000, decimals: 1)) ms of wall time); "
+                + "the cycles after them were pushed back so every idle period lasted a full interval"
+            recorder.record(event: "late-cycles", message: message)
+            log("note: " + message)
+        }
+
+        let crashedExit = result.stoppedBy == .targetExited ? target.exit : nil
+        let teardown = target.terminate(grace: options.profile.limits.teardownGraceWall)
+        manifest.targetExit = crashedExit ?? teardown.exit
+        manifest.teardown = teardown.step
+        recorder.sync()
+
+        switch result.stoppedBy {
+        case .targetExited:
+            let reason = "the target \(manifest.targetExit.map(\.description) ?? "exited") during cycle \(result.cyclesCompleted)\(stderrTail())"
+            recorder.record(event: "target-exit", message: reason)
+            return finish(&manifest, .crashed, reason)
+        case .interrupted:
+            let reason = "stopped by \(StopSignals.received.map(TargetExit.signalName) ?? "request") after \(result.cyclesCompleted) of \(scenario.cycles) cycles"
+            recorder.record(event: "interrupted", message: reason)
+            return finish(&manifest, .interrupted, reason)
+        case nil:
+            recorder.record(event: "completed", message: "\(result.cyclesCompleted) cycles; target ended by \(teardown.step.rawValue)")
+            return finish(&manifest, .completed, nil)
+        }
+    }
+
+    private func replay(
+        scenario: Profile.Scenario, accelerate: Double, target: TargetProcess, plan: TargetLaunchPlan,
+        baseURL: String?, recorder: RunRecorder
+    ) -> ScenarioDriver.Result {
+        var sender: HTTPRequestSender?
+        var statsClient: HTTPRequestSender?
+        if let baseURL {
+            sender = try? HTTPRequestSender(baseURL: baseURL, timeout: scenario.requestTimeoutWall)
+            // Stats go over a connection of their own so a slow stats call never delays a request.
+            if plan.statsPath != nil { statsClient = try? HTTPRequestSender(baseURL: baseURL, timeout: .seconds(2)) }
+        }
+        let statsPath = plan.statsPath ?? "/_runtime/stats"
+        var artifactKind = "service"
+        if case .tenantd(let tenantd) = options.profile.target { artifactKind = tenantd.kind }
+        let sampler = TargetSampler(rootPID: target.pid, fetchStats: statsClient.map { client in
+            { client.fetchBody(path: statsPath).flatMap(RuntimeStatsReading.decode) }
+        })
+        let driver = ScenarioDriver(
+            plan: ScenarioPlan(scenario: scenario, artifactKind: artifactKind), sampling: options.profile.sampling,
+            scale: accelerate,
+            clock: MonotonicClock(), sender: scenario.kind == .sampleOnly ? nil : sender, sampler: sampler,
+            sink: monitor.observing(recorder),
+            shouldStop: {
+                if StopSignals.received != nil { return .interrupted }
+                if target.exit != nil { return .targetExited }
+                return nil
+            })
+        return driver.run()
+    }
+
+    private func seedRegistry(tenantd: String, arguments: [String]) throws(SupervisorError) {
+        let spec = LaunchSpec(
+            executable: tenantd, arguments: arguments, stdoutPath: "\(folder.path)/seed.log",
+            stderrPath: "\(folder.path)/seed.stderr.log")
+        let seeding = try TargetProcess.launch(spec)
+        let deadline = ContinuousClock.now + .seconds(120)
+        while seeding.exit == nil, ContinuousClock.now < deadline { usleep(5_000) }
+        guard seeding.exit == .exited(status: 0) else {
+            _ = seeding.terminate(grace: .seconds(1))
+            let output = (try? String(contentsOfFile: spec.stderrPath, encoding: .utf8)) ?? ""
+            throw SupervisorError("seeding the registry failed (\(seeding.exit?.description ?? "timed out")): \(output.suffix(500))")
+        }
+    }
+
+    private func stderrTail() -> String {
+        guard let text = try? String(contentsOfFile: folder.targetStderr, encoding: .utf8), !text.isEmpty else { return "" }
+        let lines = text.split(separator: "\n").suffix(10).joined(separator: "\n    ")
+        return "\n  last lines of target.stderr.log:\n    \(lines)"
+    }
+
+    private func finish(_ manifest: inout RunManifest, _ status: RunManifest.Status, _ reason: String?) -> RunManifest {
+        manifest.status = status
+        manifest.statusReason = reason
+        manifest.endedAt = Date()
+        save(manifest)
+        monitor.finish(manifest)
+        return manifest
+    }
+
+    private func save(_ manifest: RunManifest) {
+        do { try manifest.write(to: folder.manifest) } catch { log("warning: cannot write run.json: \(error)") }
+    }
+}

@@ -1,0 +1,114 @@
+import Glibc
+
+/// Samples the memory, CPU and descriptors of a process and its descendants from /proc.
+///
+/// Built for multi-day soaks: after the first sample, a sample is a few `pread` calls per
+/// process into one reused buffer, with no allocation. The tree is re-discovered every
+/// `treeRefreshInterval` samples and right after a tracked process exits; in between, a child
+/// started since the last discovery is not yet counted. The targets this harness runs keep a
+/// stable tree, and discovery costs a file per thread, so it is not worth paying every sample.
+///
+/// Not thread-safe: one sampling loop owns it.
+package final class ProcessTreeSampler {
+    /// The process whose tree is sampled.
+    package let rootPID: pid_t
+    /// Which files each sample reads.
+    package let mode: SamplingMode
+    /// How many samples reuse one tree discovery (1: discover on every sample).
+    package let treeRefreshInterval: Int
+
+    private let buffer = ProcReadBuffer()
+    private let discovery = ProcessTreeDiscovery()
+    private let counter = ProcDescriptorCounter()
+    private let clockTicksPerSecond = sysconf(Int32(_SC_CLK_TCK))
+    private var tracked: [TrackedProcess] = []
+    private var samplesUntilRefresh = 0
+    // Once the root has exited its pid may be reused by an unrelated process; never reopen it.
+    private var rootGone = false
+
+    /// Creates a sampler; no file is opened until the first `sample()`.
+    package init(rootPID: pid_t, mode: SamplingMode = .full, treeRefreshInterval: Int = 10) {
+        self.rootPID = rootPID
+        self.mode = mode
+        self.treeRefreshInterval = max(1, treeRefreshInterval)
+    }
+
+    /// Reads every process of the tree once and returns the sums.
+    package func sample() -> ProcessTreeSample {
+        guard !rootGone else { return .vanished }
+        if samplesUntilRefresh <= 0 {
+            guard refreshTree() else { return rootExited() }
+            samplesUntilRefresh = treeRefreshInterval
+        }
+        samplesUntilRefresh -= 1
+
+        var sum = ProcessTreeSample(
+            rssBytes: 0, rssAnonBytes: 0, hwmBytes: 0, pssBytes: 0, privateBytes: 0, threads: 0, fds: 0,
+            cpuSeconds: 0, minorFaults: 0, majorFaults: 0, processes: 0)
+        var index = 0
+        while index < tracked.count {
+            guard let reading = tracked[index].read(into: buffer, mode: mode, counter: counter) else {
+                if index == 0 { return rootExited() }
+                // A descendant exited: its own children went to a reaper outside the tree, but
+                // a new one may have replaced it, so look again on the next sample.
+                tracked.remove(at: index)
+                samplesUntilRefresh = 0
+                continue
+            }
+            add(reading, to: &sum)
+            index += 1
+        }
+        return sum.processes > 0 ? sum : rootExited()
+    }
+
+    private func add(_ reading: TrackedProcess.Reading, to sum: inout ProcessTreeSample) {
+        sum.processes += 1
+        Self.add(reading.status.rssBytes, to: &sum.rssBytes)
+        Self.add(reading.status.rssAnonBytes, to: &sum.rssAnonBytes)
+        Self.add(reading.status.hwmBytes, to: &sum.hwmBytes)
+        Self.add(reading.status.threads, to: &sum.threads)
+        Self.add(reading.smapsRollup.pssBytes, to: &sum.pssBytes)
+        Self.add(reading.smapsRollup.privateBytes, to: &sum.privateBytes)
+        Self.add(reading.fds, to: &sum.fds)
+        Self.add(reading.stat.minorFaults, to: &sum.minorFaults)
+        Self.add(reading.stat.majorFaults, to: &sum.majorFaults)
+        let seconds = reading.stat.cpuSeconds(clockTicksPerSecond: clockTicksPerSecond)
+        if let total = sum.cpuSeconds, let seconds {
+            sum.cpuSeconds = total + seconds
+        } else {
+            sum.cpuSeconds = nil
+        }
+    }
+
+    /// One missing value makes the sum missing: a partial sum would read as a drop in memory.
+    @inline(__always)
+    private static func add(_ value: Int?, to total: inout Int?) {
+        if let current = total, let value { total = current + value } else { total = nil }
+    }
+
+    private func rootExited() -> ProcessTreeSample {
+        rootGone = true
+        tracked = []
+        return .vanished
+    }
+
+    /// Re-discovers the tree, keeping the open files of processes already tracked; false when
+    /// the root is gone.
+    private func refreshTree() -> Bool {
+        let pids = discovery.tree(of: rootPID, buffer: buffer)
+        guard pids.first == rootPID else { return false }
+        var known: [pid_t: TrackedProcess] = [:]
+        for process in tracked { known[process.pid] = process }
+        var refreshed: [TrackedProcess] = []
+        refreshed.reserveCapacity(pids.count)
+        for pid in pids {
+            if let process = known[pid] ?? TrackedProcess(pid: pid, mode: mode) {
+                refreshed.append(process)
+            } else if pid == rootPID {
+                return false
+            }
+        }
+        tracked = refreshed
+        return true
+    }
+}

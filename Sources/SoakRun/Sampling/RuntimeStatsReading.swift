@@ -1,0 +1,69 @@
+import FoundationEssentials
+import Glibc
+
+/// The part of a target's `/_runtime/stats` JSON the harness records. Every field is optional:
+/// a generic target may offer some of them, or none.
+package struct RuntimeStatsReading: Decodable, Sendable, Equatable {
+    package var heapInUseBytes: Int?
+    package var heapFreeBytes: Int?
+    package var heapArenaBytes: Int?
+    package var heapMmappedBytes: Int?
+    package var liveInstancesTotal: Int?
+    package var tenantsLoaded: Int?
+    package var artifactsActual: Int?
+    package var artifactsGhost: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case heapInUseBytes = "heap_in_use_bytes", heapFreeBytes = "heap_free_bytes"
+        case heapArenaBytes = "heap_arena_bytes", heapMmappedBytes = "heap_mmapped_bytes"
+        case liveInstancesTotal = "live_instances_total", tenantsLoaded = "tenants_loaded"
+        case artifactsActual = "artifacts_actual", artifactsGhost = "artifacts_ghost"
+    }
+
+    /// Decodes a stats body; nil when it is not the expected JSON.
+    package static func decode(_ body: [UInt8]) -> RuntimeStatsReading? {
+        try? JSONDecoder().decode(RuntimeStatsReading.self, from: Data(body))
+    }
+}
+
+/// Samples the target: its process tree from /proc, its runtime stats when it has them, and the
+/// harness's own RSS, all into one `SampleRow`.
+package final class TargetSampler: SampleTaking {
+    private let tree: ProcessTreeSampler
+    private let fetchStats: (() -> RuntimeStatsReading?)?
+    private let harness = HarnessMemory()
+
+    /// `fetchStats` reads the target's stats endpoint; nil for targets without one.
+    package init(rootPID: pid_t, fetchStats: (() -> RuntimeStatsReading?)?) {
+        tree = ProcessTreeSampler(rootPID: rootPID)
+        self.fetchStats = fetchStats
+    }
+
+    package func takeSample() -> SampleRow {
+        var row = SampleRow()
+        let process = tree.sample()
+        row.set(.rssBytes, process.rssBytes)
+        row.set(.rssAnonBytes, process.rssAnonBytes)
+        row.set(.hwmBytes, process.hwmBytes)
+        row.set(.pssBytes, process.pssBytes)
+        row.set(.privateBytes, process.privateBytes)
+        row.set(.threads, process.threads)
+        row.set(.fds, process.fds)
+        row[.cpuSeconds] = process.cpuSeconds
+        row.set(.minorFaults, process.minorFaults)
+        row.set(.majorFaults, process.majorFaults)
+        row.set(.processes, process.processes)
+        if process.processes > 0, let stats = fetchStats?() {
+            row.set(.heapInUseBytes, stats.heapInUseBytes)
+            row.set(.heapFreeBytes, stats.heapFreeBytes)
+            row.set(.heapArenaBytes, stats.heapArenaBytes)
+            row.set(.heapMmappedBytes, stats.heapMmappedBytes)
+            row.set(.liveInstances, stats.liveInstancesTotal)
+            row.set(.tenantsLoaded, stats.tenantsLoaded)
+            row.set(.artifactsActual, stats.artifactsActual)
+            row.set(.artifactsGhost, stats.artifactsGhost)
+        }
+        row.set(.harnessRSSBytes, harness.rssBytes())
+        return row
+    }
+}

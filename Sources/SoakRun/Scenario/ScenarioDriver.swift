@@ -1,0 +1,218 @@
+/// Receives what the driver produces, as it happens.
+import SoakAnalysis
+import SoakProfiles
+
+package protocol RunSink: AnyObject {
+    func record(sample: SampleRow)
+    func record(request: RequestRecord)
+    func progress(_ progress: DriverProgress)
+}
+
+/// One request as recorded in `events.jsonl`.
+package struct RequestRecord: Sendable, Equatable {
+    package var cycle: Int
+    package var simSeconds: Double
+    package var wallSeconds: Double
+    package var path: String
+    package var outcome: RequestOutcome
+    /// Why the request broke the scenario's integrity; nil when it did not.
+    package var violation: String?
+}
+
+/// Where the run stands, after each cycle.
+package struct DriverProgress: Sendable {
+    package var cycle: Int
+    package var cycles: Int
+    package var simSeconds: Double
+    package var totalSimSeconds: Double
+    package var wallSeconds: Double
+    package var integrity: Integrity
+    package var lastSample: SampleRow?
+
+    /// Remaining wall time at the current pace.
+    package var etaSeconds: Double {
+        guard simSeconds > 0 else { return 0 }
+        return max(0, (totalSimSeconds - simSeconds) * wallSeconds / simSeconds)
+    }
+}
+
+/// Cycles that happened as designed, out of cycles run.
+package struct Integrity: Sendable, Equatable, Codable {
+    package var validCycles = 0
+    package var cycles = 0
+    /// The first violation seen, to tell the user what went wrong.
+    package var firstViolation: String?
+
+    package init() {}
+
+    /// True when every cycle was valid (and there was at least one).
+    package var isComplete: Bool { cycles > 0 && validCycles == cycles }
+    package var percent: Double { cycles == 0 ? 100 : 100 * Double(validCycles) / Double(cycles) }
+
+    enum CodingKeys: String, CodingKey {
+        case cycles
+        case validCycles = "valid_cycles"
+        case firstViolation = "first_violation"
+    }
+}
+
+/// Why the driver stopped before the scenario's end.
+package enum DriverStop: Sendable, Equatable {
+    /// SIGINT, SIGTERM or `soak stop`.
+    case interrupted
+    /// The target exited or was killed.
+    case targetExited
+}
+
+/// Replays a scenario on the scaled clock: one cycle per `interval / scale` of wall time, with a
+/// trough sample just before each cycle's requests and periodic samples in between.
+///
+/// Single-threaded on purpose: samples and requests never overlap, so a trough sample always
+/// sees the runtime in the same phase, and the order of events is the same at any acceleration.
+package final class ScenarioDriver {
+    package let plan: ScenarioPlan
+    package let sampling: Profile.Sampling
+    /// Simulated seconds per wall second.
+    package let scale: Double
+    private let clock: any SchedulerClock
+    private let sender: (any RequestSending)?
+    private let sampler: any SampleTaking
+    private let sink: any RunSink
+    private let shouldStop: () -> DriverStop?
+
+    package init(
+        plan: ScenarioPlan, sampling: Profile.Sampling, scale: Double, clock: any SchedulerClock,
+        sender: (any RequestSending)?, sampler: any SampleTaking, sink: any RunSink,
+        shouldStop: @escaping () -> DriverStop?
+    ) {
+        self.plan = plan
+        self.sampling = sampling
+        self.scale = scale
+        self.clock = clock
+        self.sender = sender
+        self.sampler = sampler
+        self.sink = sink
+        self.shouldStop = shouldStop
+    }
+
+    /// The outcome of a replay.
+    package struct Result: Sendable {
+        package var cyclesCompleted = 0
+        package var integrity = Integrity()
+        package var requests = 0
+        package var failedRequests = 0
+        /// Nil when the scenario ran to its end.
+        package var stoppedBy: DriverStop?
+        /// Cycles that ended too late for the next slot (the harness was descheduled or a request
+        /// stalled); the cycles after them were pushed back by as much.
+        package var lateCycles = 0
+        /// The longest such delay, in wall time.
+        package var maxLateness: Duration = .zero
+    }
+
+    /// Runs the whole scenario, or until `shouldStop` says otherwise.
+    package func run() -> Result {
+        let cycles = plan.scenario.cycles
+        let interval = plan.scenario.interval / scale
+        let periodic = max(sampling.every / scale, sampling.minimumWallPeriod)
+        let totalSim = plan.scenario.duration.secondsValue
+        let start = clock.now
+        var nextPeriodic = start
+        var result = Result()
+        var lastSample: SampleRow?
+
+        func take(_ kind: SampleKind, cycle: Int) {
+            var row = sampler.takeSample()
+            let wall = (clock.now - start).secondsValue
+            row.kind = kind
+            row[.wallSeconds] = wall
+            row[.simSeconds] = wall * scale
+            row[.cycle] = Double(cycle)
+            sink.record(sample: row)
+            lastSample = row
+        }
+
+        // Periodic samples due before `deadline`; false when the run must stop.
+        func samplePeriodically(until deadline: Duration, cycle: Int) -> Bool {
+            while nextPeriodic < deadline {
+                clock.sleep(until: nextPeriodic)
+                if let stop = shouldStop() {
+                    result.stoppedBy = stop
+                    return false
+                }
+                take(.periodic, cycle: cycle)
+                nextPeriodic += periodic
+                // A slow sample must not make the sampler try to catch up in a burst.
+                if nextPeriodic < clock.now { nextPeriodic = clock.now + periodic }
+            }
+            return true
+        }
+
+        // The runtime counts idle time from a request's end, so the next cycle may not come
+        // sooner than one interval after this cycle's requests finished. On a fixed grid, a cycle
+        // that started late or a request that stalled would shorten the next idle period, and the
+        // runtime would rightly still hold the artifact: an integrity failure caused by the
+        // harness, not by the target. Every later slot moves back instead; delays under 5% of an
+        // interval (a request's own time, scheduler jitter) are left alone. The delays are
+        // counted and logged, not hidden.
+        var shift = Duration.zero
+        let lateAllowance = interval / 20
+        for cycle in 0..<cycles {
+            let cycleStart = start + interval * cycle + shift
+            guard samplePeriodically(until: cycleStart, cycle: max(0, cycle - 1)) else { break }
+            clock.sleep(until: cycleStart)
+            if let stop = shouldStop() {
+                result.stoppedBy = stop
+                break
+            }
+            if cycle > 0, sampling.troughs { take(.trough, cycle: cycle) }
+            runRequests(cycle: cycle, start: start, into: &result)
+            let earliestNext = clock.now + interval - lateAllowance
+            let nextSlot = cycleStart + interval
+            if earliestNext > nextSlot {
+                shift += earliestNext - nextSlot
+                result.lateCycles += 1
+                result.maxLateness = max(result.maxLateness, earliestNext - nextSlot)
+            }
+            result.cyclesCompleted = cycle + 1
+            let wall = (clock.now - start).secondsValue
+            sink.progress(DriverProgress(
+                cycle: cycle + 1, cycles: cycles, simSeconds: min(wall * scale, totalSim), totalSimSeconds: totalSim,
+                wallSeconds: wall, integrity: result.integrity, lastSample: lastSample))
+        }
+        if result.stoppedBy == nil {
+            // The last cycle's idle period belongs to the run too: sample it, then a final trough.
+            let end = start + plan.scenario.duration / scale + shift
+            if samplePeriodically(until: end, cycle: max(0, cycles - 1)) {
+                clock.sleep(until: end)
+                if sampling.troughs, shouldStop() == nil { take(.trough, cycle: cycles) }
+            }
+        }
+        return result
+    }
+
+    private func runRequests(cycle: Int, start: Duration, into result: inout Result) {
+        guard let sender else { return }
+        var violation: String?
+        let paths = plan.paths(forCycle: cycle)
+        for path in paths {
+            let sent = clock.now
+            let outcome = sender.send(path: path)
+            let wall = (sent - start).secondsValue
+            let problem = plan.integrityViolation(of: outcome, inCycle: cycle)
+            if violation == nil, let problem { violation = "cycle \(cycle), \(path): \(problem)" }
+            result.requests += 1
+            if !outcome.succeeded { result.failedRequests += 1 }
+            sink.record(request: RequestRecord(
+                cycle: cycle, simSeconds: wall * scale, wallSeconds: wall, path: path, outcome: outcome,
+                violation: problem))
+        }
+        guard !paths.isEmpty else { return }
+        result.integrity.cycles += 1
+        if let violation {
+            if result.integrity.firstViolation == nil { result.integrity.firstViolation = violation }
+        } else {
+            result.integrity.validCycles += 1
+        }
+    }
+}

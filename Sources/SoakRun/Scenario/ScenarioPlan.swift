@@ -1,0 +1,59 @@
+/// The pure part of a scenario: which paths each cycle requests and what each must find.
+///
+/// Kept free of clocks and sockets so every profile's schedule is checked in unit tests.
+import SoakAnalysis
+import SoakProfiles
+
+package struct ScenarioPlan: Sendable {
+    package let scenario: Profile.Scenario
+    /// The kind of the seeded artifacts (`service`, `webapp`), which `{artifact}` ends with.
+    package let artifactKind: String
+
+    package init(scenario: Profile.Scenario, artifactKind: String = "service") {
+        self.scenario = scenario
+        self.artifactKind = artifactKind
+    }
+
+    /// The paths requested in `cycle`, in order.
+    package func paths(forCycle cycle: Int) -> [String] {
+        guard scenario.kind == .manyTenants, let churn = scenario.churn else { return scenario.requests }
+        // The active subset changes every `changeEvery`; within an epoch it is fixed, and a
+        // given seed always yields the same subsets on every machine, so runs are comparable.
+        let epoch = UInt64(scenario.interval * cycle / churn.changeEvery)
+        var random = SplitMix64(seed: churn.seed &+ epoch &* 0x9E37_79B9_7F4A_7C15)
+        var tenants = Array(1...churn.tenants)
+        let active = min(churn.activeTenants, tenants.count)
+        for index in 0..<active {
+            let pick = index + Int(random.next() % UInt64(tenants.count - index))
+            tenants.swapAt(index, pick)
+        }
+        var cycleRandom = SplitMix64(seed: churn.seed ^ UInt64(cycle) &* 0xBF58_476D_1CE4_E5B9)
+        return tenants[..<active].sorted().flatMap { tenant in
+            let artifact = 1 + Int(cycleRandom.next() % UInt64(max(1, churn.artifactsPerTenant)))
+            return scenario.requests.map { template in
+                template.replacing("{tenant}", with: "t\(tenant)")
+                    .replacing("{artifact}", with: "a\(artifact).\(artifactKind)")
+            }
+        }
+    }
+
+    /// Why `outcome` breaks the scenario's integrity in `cycle`, or nil when it is as designed.
+    ///
+    /// Every request must succeed. From the second cycle on, the service scenario must find its
+    /// artifact a ghost again and the tenant scenario must find its tenant unloaded: otherwise the
+    /// idle period did not happen (for example the clock ran too fast) and the cycle is invalid.
+    package func integrityViolation(of outcome: RequestOutcome, inCycle cycle: Int) -> String? {
+        guard outcome.succeeded else {
+            return outcome.failure ?? "status \(outcome.status.map(String.init) ?? "none")"
+        }
+        guard cycle > 0 else { return nil }
+        switch scenario.kind {
+        case .serviceGhost where outcome.artifactWas != "ghost":
+            return "expected the artifact to be a ghost again, found \(outcome.artifactWas ?? "no X-Artifact-Was header")"
+        case .tenantUnload where outcome.tenantWas != "unloaded":
+            return "expected the tenant to be unloaded again, found \(outcome.tenantWas ?? "no X-Tenant-Was header")"
+        default:
+            return nil
+        }
+    }
+}

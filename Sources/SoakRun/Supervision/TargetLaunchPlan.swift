@@ -1,0 +1,87 @@
+import FoundationEssentials
+import Glibc
+import MiniHTTP
+import SoakProfiles
+import SoakUnits
+
+/// Turns a profile's target into what to run: the program and arguments, how to know it is
+/// ready, and where to send requests and read stats.
+package struct TargetLaunchPlan: Sendable {
+    package var launch: LaunchSpec
+    package var readiness: Profile.Readiness
+    package var readyTimeout: Duration
+    /// Base URL for requests, once known; `tenantd` reports its port when ready.
+    package var baseURL: String?
+    package var statsPath: String?
+    /// A registry to seed before start (tenantd targets only).
+    package var seed: (tenantd: String, arguments: [String])?
+
+    /// Plans `target` for a run in `folder` at clock scale `accelerate`.
+    package static func make(
+        for target: Profile.Target, folder: RunFolder, accelerate: Double, tenantdPath: String
+    ) throws(SupervisorError) -> TargetLaunchPlan {
+        switch target {
+        case .tenantd(let tenantd):
+            var arguments = [
+                "--registry", folder.registry, "--listen", "127.0.0.1:0",
+                "--time-scale", SampleRow.format(accelerate),
+                "--tenant-idle", DurationText.exact(tenantd.tenantIdle),
+                "--artifact-idle", DurationText.exact(tenantd.artifactIdle),
+                "--sweep-every", DurationText.exact(tenantd.sweepEvery),
+            ]
+            if !tenantd.eager.isEmpty { arguments += ["--eager", tenantd.eager] }
+            if tenantd.noGhost { arguments.append("--no-ghost") }
+            if let leak = tenantd.injectLeak { arguments += ["--inject-leak", leak, "--leak-bytes", String(tenantd.leakBytes)] }
+            arguments += tenantd.extraArguments
+            var plan = TargetLaunchPlan(
+                launch: LaunchSpec(
+                    executable: tenantdPath, arguments: arguments, stdoutPath: folder.targetStdout,
+                    stderrPath: folder.targetStderr),
+                readiness: .stdoutLine("listening on "), readyTimeout: .seconds(30), baseURL: nil,
+                statsPath: "/_runtime/stats")
+            plan.seed = (tenantdPath, [
+                "seed", "--tenants", String(tenantd.tenants), "--artifacts", String(tenantd.artifactsPerTenant),
+                "--kind", tenantd.kind, "--payload-kb", String(tenantd.payloadKB), folder.registry,
+            ])
+            return plan
+        case .command(let command):
+            let port = command.argv.contains { $0.contains("{port}") } || (command.baseURL ?? "").contains("{port}")
+                ? try freeLoopbackPort() : 0
+            func substitute(_ text: String) -> String {
+                text.replacing("{port}", with: String(port))
+                    .replacing("{run}", with: folder.path)
+            }
+            var arguments = command.argv.dropFirst().map(substitute)
+            if let flag = command.timeScaleFlag { arguments += [flag, SampleRow.format(accelerate)] }
+            var launch = LaunchSpec(
+                executable: substitute(command.argv[0]), arguments: arguments,
+                stdoutPath: folder.targetStdout, stderrPath: folder.targetStderr)
+            launch.environment = command.environment.mapValues(substitute)
+            launch.workingDirectory = command.workingDirectory.map(substitute)
+            let readiness: Profile.Readiness = switch command.ready {
+            case .stdoutLine(let text): .stdoutLine(text)
+            case .portFile(let file): .portFile(substitute(file))
+            case .httpURL(let url): .httpURL(substitute(url))
+            case .delay(let delay): .delay(delay)
+            }
+            var statsPath: String?
+            if let statsURL = command.statsURL.map(substitute), let base = command.baseURL.map(substitute) {
+                statsPath = statsURL.hasPrefix(base) ? String(statsURL.dropFirst(base.count)) : statsURL
+            }
+            return TargetLaunchPlan(
+                launch: launch, readiness: readiness, readyTimeout: command.readyTimeoutWall,
+                baseURL: command.baseURL.map(substitute), statsPath: statsPath)
+        }
+    }
+
+    /// A port that was free a moment ago, for a target that needs one on its command line.
+    static func freeLoopbackPort() throws(SupervisorError) -> Int {
+        do {
+            let socket = try ListeningSocket.bind(to: .loopback(port: 0))
+            defer { try? socket.close() }
+            return Int(socket.localAddress.port)
+        } catch {
+            throw SupervisorError("cannot find a free loopback port: \(error)")
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import FoundationEssentials
+import Glibc
+import SoakAnalysis
+import SoakProfiles
+
+/// Turns a run folder into a `RunSummary`: reads what the run recorded (whatever state it was left
+/// in), analyses every metric and decides the run's verdict.
+///
+/// Works on complete, running, interrupted and killed runs alike: `run.json` says how the run
+/// ended, `events.jsonl` gives integrity and latency even when the harness died before writing
+/// them into `run.json`, and a cut-off last line of `samples.csv` is skipped.
+package enum RunJudge {
+    /// What a judgement produces: the summary plus the data it was made from, for report writers.
+    package struct Judgement: Sendable {
+        package var summary: RunSummary
+        /// The samples; nil when the run never recorded any.
+        package var table: SampleTable?
+        package var events: [RequestEvent]
+        /// The profile the analysis used (the run's own copy, else defaults).
+        package var profile: Profile?
+    }
+
+    /// Judges the run in `folder`. `thresholds` override the profile's per metric. Throws when the
+    /// folder is not a run folder or its samples cannot be read at all.
+    package static func judge(
+        _ folder: RunFolder, thresholds overrides: [Metric: Threshold] = [:]
+    ) throws(RunJudgeError) -> Judgement {
+        let manifest: RunManifest
+        do {
+            manifest = try RunManifest.read(from: folder.manifest)
+        } catch {
+            let exists = FileManager.default.fileExists(atPath: folder.manifest)
+            throw RunJudgeError(exists
+                ? "\(folder.manifest): unreadable run manifest (\(error)); expected the run.json soak run writes"
+                : "\(folder.path): not a run folder (no run.json); expected a folder made by soak run")
+        }
+        let profile = try? ProfileLoader.load(file: folder.profileCopy)
+        var options = profile.map { AnalysisOptions(profile: $0) } ?? AnalysisOptions(
+            cycleIntervalSeconds: manifest.intervalSeconds, warmup: .fraction(0.1), thresholds: Threshold.defaults,
+            alpha: 0.01)
+        for (metric, threshold) in overrides { options.thresholds[metric] = threshold }
+
+        let table = try readSamples(folder)
+        let analysis: LeakAnalysis
+        if let table, table.rowCount > 0 {
+            do {
+                analysis = try LeakAnalysis.analyze(table, options: options)
+            } catch {
+                throw RunJudgeError("\(folder.samples): \(error)")
+            }
+        } else {
+            analysis = LeakAnalysis(
+                metrics: [], rows: 0, droppedPartialLastLine: table?.droppedPartialLastLine ?? false,
+                steadyStartSeconds: 0)
+        }
+        let events = RequestEvent.read(from: folder.events)
+        var summary = RunSummary(
+            profile: manifest.profile, profileDescription: manifest.profileDescription, runFolder: folder.path,
+            verdict: .pass, verdictReason: "", status: manifest.status, accelerate: manifest.accelerate,
+            scenarioKind: manifest.scenarioKind, intervalSeconds: manifest.intervalSeconds,
+            durationSeconds: manifest.durationSeconds, plannedCycles: manifest.plannedCycles,
+            cyclesCompleted: manifest.cyclesCompleted, startedAt: manifest.startedAt, endedAt: manifest.endedAt,
+            targetExit: manifest.targetExit, teardown: manifest.teardown, integrity: manifest.integrity,
+            requests: RequestSummary(events: events), analysis: analysis, soakVersion: manifest.soakVersion,
+            kernel: manifest.kernel)
+        if manifest.status == .running || manifest.integrity.cycles == 0 {
+            // run.json gets integrity only at the end; until then (or when the harness was killed)
+            // the request log is the record.
+            summary.integrity = Integrity(events: events)
+            summary.cyclesCompleted = max(summary.cyclesCompleted, summary.integrity.cycles)
+        }
+        let harnessAlive = manifest.status == .running && HarnessLiveness.isRunning(pid: manifest.harnessPID)
+        (summary.verdict, summary.verdictReason) = decide(manifest, summary, harnessAlive: harnessAlive)
+        return Judgement(summary: summary, table: table, events: events, profile: profile)
+    }
+
+    private static func readSamples(_ folder: RunFolder) throws(RunJudgeError) -> SampleTable? {
+        var status = stat()
+        guard stat(folder.samples, &status) == 0, status.st_size > 0 else { return nil }
+        do {
+            return try SampleTable(contentsOfFile: folder.samples)
+        } catch {
+            throw RunJudgeError("\(error)")
+        }
+    }
+
+    /// The run's verdict and one sentence saying why. The order matters: a run that did not
+    /// happen as designed is never judged on its numbers alone.
+    static func decide(
+        _ manifest: RunManifest, _ summary: RunSummary, harnessAlive: Bool
+    ) -> (RunVerdict, String) {
+        let judged = summary.analysis.metrics.filter(\.metric.decidesVerdict)
+        let leaks = judged.filter { $0.verdict == .leak }
+        let leakText = leaks.map { "\($0.metric.rawValue) leaks: \($0.reason)" }.joined(separator: "; ")
+        switch manifest.status {
+        case .notReady:
+            return (.crashed, "the target never became ready: \(firstLine(manifest.statusReason))")
+        case .crashed:
+            return (.crashed, firstLine(manifest.statusReason))
+        case .running where !harnessAlive:
+            let base = "the harness (pid \(manifest.harnessPID)) is gone without finishing the run: it was killed; "
+                + "\(summary.integrity.cycles) of \(manifest.plannedCycles) cycles were recorded"
+            return leaks.isEmpty ? (.interrupted, base) : (.leak, base + "; " + leakText)
+        case .interrupted:
+            let base = firstLine(manifest.statusReason)
+            return leaks.isEmpty ? (.interrupted, base) : (.leak, base + "; " + leakText)
+        case .running, .completed:
+            break
+        }
+        let integrity = summary.integrity
+        if integrity.cycles > 0, !integrity.isComplete {
+            return (.invalid, "integrity \(integrity.validCycles)/\(integrity.cycles) cycles: "
+                + "\(integrity.firstViolation ?? "a request did not find the expected state"); "
+                + "lower --accelerate (now \(SampleRow.format(manifest.accelerate)))")
+        }
+        let interim = manifest.status == .running ? "interim, run still going: " : ""
+        if !leaks.isEmpty { return (.leak, interim + leakText) }
+        let unsure = judged.filter { $0.verdict == .inconclusive }
+        if judged.isEmpty {
+            return (.inconclusive, interim + "no metric could be judged: no samples were recorded")
+        }
+        if !unsure.isEmpty {
+            return (.inconclusive, interim + unsure.map { "\($0.metric.rawValue): \($0.reason)" }
+                .joined(separator: "; "))
+        }
+        var reason = interim + "no metric grows: "
+            + judged.map(\.metric.rawValue).joined(separator: ", ") + " pass"
+        for advisory in summary.analysis.leaks where !advisory.metric.decidesVerdict {
+            let what = advisory.metric == .harnessRSS ? "the harness's own RSS" : advisory.metric.rawValue
+            reason += "; warning: \(what) grows, which alone does not fail the run (\(advisory.reason))"
+        }
+        return (.pass, reason)
+    }
+
+    private static func firstLine(_ text: String?) -> String {
+        text.flatMap { $0.split(separator: "\n").first.map(String.init) } ?? "no reason recorded"
+    }
+}
+
+/// A run folder that cannot be judged, saying which file and why.
+package struct RunJudgeError: Error, CustomStringConvertible {
+    package var description: String
+
+    init(_ description: String) { self.description = description }
+}
+
+extension Integrity {
+    /// Integrity from the request log: a cycle is valid when every request in it found what the
+    /// scenario expects.
+    init(events: [RequestEvent]) {
+        self.init()
+        var valid: [Int: Bool] = [:]
+        for event in events {
+            valid[event.cycle] = (valid[event.cycle] ?? true) && event.ok
+            if !event.ok, firstViolation == nil {
+                firstViolation = "cycle \(event.cycle): \(event.path) found tenant \(event.tenantWas ?? "?"), "
+                    + "artifact \(event.artifactWas ?? "?")"
+            }
+        }
+        cycles = valid.count
+        validCycles = valid.values.filter { $0 }.count
+    }
+}

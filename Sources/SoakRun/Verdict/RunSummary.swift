@@ -1,0 +1,127 @@
+import FoundationEssentials
+import SoakAnalysis
+
+/// `summary.json`: the judged run. Everything a report, a diff, a baseline or a CI step needs,
+/// without re-reading the samples. The README documents every field.
+package struct RunSummary: Codable, Sendable, Equatable {
+    /// Bumped when a field changes meaning; readers refuse schemas they do not know.
+    package var schema = 1
+    package var profile: String
+    package var profileDescription: String
+    /// The run folder the summary was made from.
+    package var runFolder: String
+    package var verdict: RunVerdict
+    /// One sentence on why, for people and CI annotations.
+    package var verdictReason: String
+    /// How the run ended (`run.json`'s status).
+    package var status: RunManifest.Status
+    package var accelerate: Double
+    package var scenarioKind: String
+    package var intervalSeconds: Double
+    package var durationSeconds: Double
+    package var plannedCycles: Int
+    package var cyclesCompleted: Int
+    package var startedAt: Date
+    package var endedAt: Date?
+    package var targetExit: TargetExit?
+    package var teardown: TeardownStep?
+    package var integrity: Integrity
+    package var requests: RequestSummary
+    /// Per-metric leak analysis.
+    package var analysis: LeakAnalysis
+    package var soakVersion: String
+    package var kernel: String
+
+    enum CodingKeys: String, CodingKey {
+        case schema, profile, verdict, status, accelerate, teardown, integrity, requests, analysis, kernel
+        case profileDescription = "profile_description"
+        case runFolder = "run_folder"
+        case verdictReason = "verdict_reason"
+        case scenarioKind = "scenario_kind"
+        case intervalSeconds = "interval_s"
+        case durationSeconds = "duration_s"
+        case plannedCycles = "planned_cycles"
+        case cyclesCompleted = "cycles_completed"
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case targetExit = "target_exit"
+        case soakVersion = "soak_version"
+    }
+
+    /// The analysis of one metric, if it was judged.
+    package func metric(_ metric: Metric) -> MetricAnalysis? {
+        analysis.metrics.first { $0.metric == metric }
+    }
+}
+
+/// The verdict on a whole run, which decides `soak`'s exit code.
+package enum RunVerdict: String, Codable, Sendable, CaseIterable {
+    /// Every judged metric passed and every cycle happened as designed. Exit 0.
+    case pass
+    /// At least one metric leaks. Exit 1.
+    case leak
+    /// Integrity under 100%: the scenario did not happen as designed. Exit 3.
+    case invalid
+    /// The target crashed or never became ready. Exit 3.
+    case crashed
+    /// The run was stopped before its end. Exit 3.
+    case interrupted
+    /// Too few points to judge some metric, and none leaks. Exit 3: never a silent pass.
+    case inconclusive
+
+    /// The exit code `soak` ends with for this verdict.
+    package var exitCode: ExitCode {
+        switch self {
+        case .pass: .pass
+        case .leak: .leak
+        case .invalid, .crashed, .interrupted, .inconclusive: .failed
+        }
+    }
+}
+
+/// Request counts and latency, cold (the request loaded a tenant or deployed a ghost) against
+/// warm (everything was already loaded).
+package struct RequestSummary: Codable, Sendable, Equatable {
+    package var total = 0
+    package var failed = 0
+    package var cold = LatencySummary()
+    package var warm = LatencySummary()
+
+    package init() {}
+
+    enum CodingKeys: String, CodingKey { case total, failed, cold, warm }
+}
+
+/// Latency percentiles in milliseconds over successful requests.
+package struct LatencySummary: Codable, Sendable, Equatable {
+    package var count = 0
+    package var p50Milliseconds: Double?
+    package var p90Milliseconds: Double?
+    package var p99Milliseconds: Double?
+    package var maxMilliseconds: Double?
+
+    package init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case count
+        case p50Milliseconds = "p50_ms"
+        case p90Milliseconds = "p90_ms"
+        case p99Milliseconds = "p99_ms"
+        case maxMilliseconds = "max_ms"
+    }
+
+    /// Summarises `latencies` (milliseconds, any order).
+    package init(latencies: [Double]) {
+        let sorted = latencies.sorted()
+        count = sorted.count
+        guard !sorted.isEmpty else { return }
+        func percentile(_ p: Double) -> Double {
+            // Nearest rank: the smallest value with at least p of the values at or below it.
+            sorted[max(0, min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
+        }
+        p50Milliseconds = percentile(0.50)
+        p90Milliseconds = percentile(0.90)
+        p99Milliseconds = percentile(0.99)
+        maxMilliseconds = sorted.last
+    }
+}
