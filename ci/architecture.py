@@ -30,6 +30,25 @@ for t in targets:
                 found[m.group(1)] += 1
     imports[t] = sorted(m for m in found if m in targets and m != t)
 
+# The intended layering: each target may import only the targets listed for it (and what those
+# may import, transitively). An import outside that set is an upward edge.
+allowed = {
+    "CSystemShim": [], "PosixSupport": ["CSystemShim"], "SoakUnits": [], "MiniHTTP": ["PosixSupport"],
+    "TenantRuntime": ["SoakUnits", "PosixSupport"], "tenantd": ["TenantRuntime", "MiniHTTP"],
+    "SoakAnalysis": ["SoakUnits"], "SoakProfiles": ["SoakAnalysis"],
+    "SoakRun": ["SoakProfiles", "MiniHTTP"], "SoakReports": ["SoakRun"], "SoakBench": ["SoakRun"],
+    "SoakCLI": ["SoakReports", "SoakBench"], "soak": ["SoakCLI"],
+}
+def below(t, seen=None):
+    seen = set() if seen is None else seen
+    for d in allowed.get(t, []):
+        if d not in seen:
+            seen.add(d)
+            below(d, seen)
+    return seen
+upward = [(t, d) for t in targets for d in imports[t] if t in allowed and d not in below(t)]
+unknown = [t for t in targets if t not in allowed]
+
 # Depth: a target's layer is one more than the deepest target it imports.
 layer = {}
 def depth(t, stack=()):
@@ -44,6 +63,11 @@ for t in targets:
 print("Module graph (layer: target -> what it imports)")
 for t in sorted(targets, key=lambda t: (layer[t], t)):
     print(f"  {layer[t]}: {t:<16} -> {', '.join(imports[t]) or '(toolchain only)'}")
+
+for t, d in upward:
+    print(f"upward edge: {t} imports {d}, which is not below it")
+for t in unknown:
+    print(f"new target {t}: add it to the layering in ci/architecture.py")
 
 # Counts.
 files = [p for t in targets for p in swift_files(os.path.join(sources, t))]
@@ -81,3 +105,5 @@ print(f"monotonic clock reads outside clock types:  {clock_reads}")
 print(f"sleeps outside clock types:                 {sleeps}")
 print(f"Swift files over 250 lines:                 {len(long_files)}" +
       "".join(f"\n    {n} {p}" for n, p in long_files))
+
+sys.exit(1 if upward or unknown else 0)
