@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Prints the module graph as the sources import it, and the counts the layered-modules issue tracks.
 
-Usage: ci/architecture.py [REPO]   (default: the repository this script is in)
+Usage: ci/architecture.py [--where] [REPO]   (default: the repository this script is in)
+
+--where also lists each bare libc result check and errno read it counts, as FILE:LINE.
 
 The graph comes from each target's `import` lines, checked against Package.swift's declared
 dependencies; an upward or circular edge is reported and makes the exit status 1.
 """
 import os, re, sys, subprocess, collections
 
-repo = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), ".."))
+show_where = "--where" in sys.argv[1:]
+arguments = [a for a in sys.argv[1:] if a != "--where"]
+repo = os.path.abspath(arguments[0] if arguments else os.path.join(os.path.dirname(__file__), ".."))
 sources = os.path.join(repo, "Sources")
 system_modules = {"Foundation", "FoundationEssentials", "Glibc", "Dispatch", "Synchronization", "CSystemShim",
                   "Musl", "XCTest", "Testing"}
@@ -71,25 +75,72 @@ for t in unknown:
 
 # Counts.
 files = [p for t in targets for p in swift_files(os.path.join(sources, t))]
-funnel = [p for p in files if "/PosixSupport/" in p or "/MiniHTTP/System/" in p]
+funnel = [p for p in files if "/PosixSupport/" in p]
 clock_home = [p for p in files if "/PosixSupport/" in p or p.endswith("Clock.swift") or "/Clock/" in p]
-libc = ("open|read|write|pread|pwrite|close|fstat|stat|lstat|kill|waitpid|fcntl|pipe|pipe2|dup2|mkdir|rename|"
-        "unlink|flock|socket|connect|bind|listen|accept|accept4|poll|setsockopt|getsockopt|clock_gettime|ftruncate|"
-        "fsync|lseek|readlink|eventfd|signalfd|epoll_wait|epoll_ctl|sigaction|posix_spawn\\w*|shim_\\w+")
-assign = re.compile(r"(?:let|var)\s+(\w+)\s*=\s*(?:Glibc\.)?(?:" + libc + r")\(")
-inline = re.compile(r"(?:Glibc\.)?\b(?:" + libc + r")\([^;]*\)\s*(?:==|!=|<|>=|<=)\s*-?[01]\b")
+
+# Bare libc result checks: a system call's (or the C shim's) result compared with -1, 0 or 1 by hand
+# instead of going through PosixSupport's SystemCall, which reads errno at once, retries EINTR and
+# throws a SystemError naming the operation. Found two ways: the call and the comparison on one line
+# (`stat(path, &info) == 0`), and a name bound to a statement that makes the call, compared later
+# (`let pid = withCStrings(...) { lazysoak_spawn(...) }` ... `guard pid > 0`). A statement that goes
+# through the funnel (`try SystemCall.retrying { read(...) }`) is not bare: its 0 is a real answer.
+# Also counted: errno read, or strerror called, outside the funnel (each is a hand-made error path).
+# `--where` lists every hit. Not counted, on purpose: `inet_pton` (a parser, not a system call) and
+# CompletionGate's `pthread_cond_timedwait(...) == ETIMEDOUT` (the wait's answer, not a failure).
+libc = ("open|openat|read|write|pread|pwrite|close|fstat|stat|lstat|kill|waitpid|fcntl|pipe|pipe2|dup|dup2|"
+        "mkdir|rmdir|rename|unlink|access|flock|socket|connect|bind|listen|accept|accept4|poll|send|recv|"
+        "shutdown|setsockopt|getsockopt|getsockname|isatty|clock_gettime|ftruncate|fsync|fdatasync|lseek|"
+        "readlink|eventfd|signalfd|epoll_wait|epoll_ctl|sigaction|posix_spawn\\w*|pthread_create|pthread_join|"
+        "pthread_detach|lazysoak_\\w+")
+# `(?<![.\w])`: a method of our own (`descriptor.close()`) is not the C call; `(?!\))`: `stat()` is
+# the struct's initialiser, not the call.
+call = r"(?<![.\w])(?:Glibc\.)?(?:" + libc + r")\((?!\))"
+comparison = r"\s*(?:==|!=|<|>=|<=|>)\s*-?[01]\b"
+inline = re.compile(call + r"[^;\n]*\)" + comparison)
+binding = re.compile(r"(?<![\w.])(?:let|var)\s+(\w+)\s*(?::\s*[^=\n]+)?=\s*")
+errno_use = re.compile(r"(?<![.\w])(?:Glibc\.)?errno\b(?!\s*:)|(?<![.\w])strerror\(")
+
+def code_lines(path):
+    """The file's lines with `//` comments blanked (a doc comment may say `== -1`)."""
+    return [re.sub(r"(?<!:)//.*", "", line) for line in open(path, encoding="utf-8").read().split("\n")]
+
+def statement(text, start):
+    """The text of the statement that begins at `start`: to the first newline outside brackets."""
+    depth, end = 0, start
+    while end < len(text):
+        ch = text[end]
+        if ch in "({[": depth += 1
+        elif ch in ")}]": depth -= 1
+        elif ch == "\n" and depth <= 0: break
+        end += 1
+    return text[start:end]
+
 def bare_checks(path):
-    text = open(path, encoding="utf-8").read()
-    count = len(inline.findall(text))
-    for name in set(assign.findall(text)):
-        count += len(re.findall(r"\b" + name + r"\s*(?:==|!=|<|>=|<=)\s*-?[01]\b", text))
-    return count
+    """(line number, line) of every bare check in the file."""
+    lines = code_lines(path)
+    text = "\n".join(lines)
+    hits = set()
+    for number, line in enumerate(lines, 1):
+        if inline.search(line) and "SystemCall." not in line:
+            hits.add(number)
+    for match in binding.finditer(text):
+        made = statement(text, match.end())
+        if not re.search(call, made) or "SystemCall." in made or re.match(r"try\b", made):
+            continue
+        name = match.group(1)
+        for use in re.finditer(r"(?<![.\w])" + name + comparison, text[match.end():]):
+            hits.add(text.count("\n", 0, match.end() + use.start()) + 1)
+    return [(n, lines[n - 1].strip()) for n in sorted(hits)]
+
+def errno_checks(path):
+    return [(n, line.strip()) for n, line in enumerate(code_lines(path), 1) if errno_use.search(line)]
 
 public = sum(len(re.findall(r"^\s*(?:@\w+\s+)*(?:\w+\s+)*public\s", open(p, encoding="utf-8").read(), re.M))
              for p in files)
 package = sum(len(re.findall(r"^\s*(?:@\w+\s+)*(?:\w+\s+)*package\s", open(p, encoding="utf-8").read(), re.M))
               for p in files)
-bare = sum(bare_checks(p) for p in files if p not in funnel)
+bare = {os.path.relpath(p, repo): bare_checks(p) for p in files if p not in funnel}
+errno_reads = {os.path.relpath(p, repo): errno_checks(p) for p in files if p not in funnel}
 clock_reads = sum(len(re.findall(r"ContinuousClock\(\)\.now|ContinuousClock\.now|CLOCK_MONOTONIC",
                                  open(p, encoding="utf-8").read())) for p in files if p not in clock_home)
 sleeps = sum(len(re.findall(r"\busleep\(|Thread\.sleep|\bnanosleep\(", open(p, encoding="utf-8").read()))
@@ -100,10 +151,17 @@ long_files = [f for f in long_files if f[0] > 250]
 print()
 print(f"public declarations:                       {public}")
 print(f"package declarations:                      {package}")
-print(f"bare libc result checks outside the funnel: {bare}")
+print(f"bare libc result checks outside the funnel: {sum(len(v) for v in bare.values())}")
+print(f"errno reads outside the funnel:             {sum(len(v) for v in errno_reads.values())}")
 print(f"monotonic clock reads outside clock types:  {clock_reads}")
 print(f"sleeps outside clock types:                 {sleeps}")
 print(f"Swift files over 250 lines:                 {len(long_files)}" +
       "".join(f"\n    {n} {p}" for n, p in long_files))
+if show_where:
+    for title, found in (("bare libc result checks", bare), ("errno reads", errno_reads)):
+        print(f"\n{title}:")
+        for path in sorted(found):
+            for number, line in found[path]:
+                print(f"  {path}:{number}: {line}")
 
 sys.exit(1 if upward or unknown else 0)
