@@ -56,25 +56,6 @@ package struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomStrin
         try SystemCall.retrying("read") { Glibc.read(rawValue, buffer.baseAddress, buffer.count) }
     }
 
-    /// Writes every byte of `bytes`, looping over short writes.
-    package func writeAll(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
-        var offset = 0
-        while offset < bytes.count {
-            offset += try SystemCall.retrying("write") {
-                Glibc.write(rawValue, bytes.baseAddress! + offset, bytes.count - offset)
-            }
-        }
-    }
-
-    /// Writes every byte of `bytes`, looping over short writes.
-    package func writeAll(_ bytes: [UInt8]) throws(SystemError) {
-        // withUnsafeBytes only rethrows untyped errors; carry the typed one out in a Result.
-        let outcome = bytes.withUnsafeBytes { buffer in
-            Result { () throws(SystemError) in try writeAll(buffer) }
-        }
-        try outcome.get()
-    }
-
     /// Sets or clears O_NONBLOCK.
     package func setNonBlocking(_ enabled: Bool = true) throws(SystemError) {
         let flags = try SystemCall.retrying("fcntl F_GETFL") { fcntl(rawValue, F_GETFL) }

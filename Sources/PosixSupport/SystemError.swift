@@ -26,7 +26,11 @@ package struct SystemError: Error, CustomStringConvertible, Equatable, Hashable,
     }
 
     /// The C library's text for the error number ("Connection refused").
-    package var message: String {
+    package var message: String { Self.message(for: errno) }
+
+    /// The C library's text for any error number, for errors that reach us without a call
+    /// (a Foundation `POSIXError`, a code a child reported back).
+    package static func message(for errno: Int32) -> String {
         // glibc's strerror returns static strings for known numbers and a thread-local
         // buffer for unknown ones (since 2.32), so reading it here is thread-safe.
         guard let text = strerror(errno) else { return "unknown error" }
@@ -40,6 +44,13 @@ package struct SystemError: Error, CustomStringConvertible, Equatable, Hashable,
 
     /// True when a deadline expired (``SystemCall`` reports timeouts as `ETIMEDOUT`).
     package var isTimeout: Bool { errno == ETIMEDOUT }
+
+    /// True when a non-blocking call found nothing to do yet (EAGAIN, EWOULDBLOCK): try again later.
+    package var wouldBlock: Bool { errno == EAGAIN || errno == EWOULDBLOCK }
+
+    /// True when a call about a process (or its /proc files) failed because it has exited, or never
+    /// existed (ESRCH, ENOENT).
+    package var meansProcessGone: Bool { errno == ESRCH || errno == ENOENT }
 
     /// True when the peer went away (reset, broken pipe): the connection can be retried.
     package var isConnectionLost: Bool {
