@@ -65,7 +65,7 @@ package struct ConnectedSocket: Sendable {
                 return try SystemCall.retrying("recv") {
                     recv(descriptor.rawValue, buffer.baseAddress, buffer.count, 0)
                 }
-            } catch where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
+            } catch where error.wouldBlock {
                 try descriptor.wait(for: Int16(POLLIN), until: deadline)
             }
         }
@@ -74,23 +74,14 @@ package struct ConnectedSocket: Sendable {
     /// Sends every byte of `bytes`, waiting up to `deadline` whenever the send buffer is full.
     ///
     /// `moreToCome` sets MSG_MORE so a header and a following body leave in one segment.
-    /// MSG_NOSIGNAL turns a write to a closed peer into EPIPE instead of killing the process.
+    /// PosixSupport's `sendAll` adds MSG_NOSIGNAL, which turns a write to a closed peer into EPIPE
+    /// instead of killing the process.
     package func send(
         _ bytes: UnsafeRawBufferPointer,
         deadline: ContinuousClock.Instant?,
         moreToCome: Bool = false
     ) throws(SystemError) {
-        let flags = Int32(MSG_NOSIGNAL) | (moreToCome ? Int32(MSG_MORE) : 0)
-        var offset = 0
-        while offset < bytes.count {
-            do {
-                offset += try SystemCall.retrying("send") {
-                    Glibc.send(descriptor.rawValue, bytes.baseAddress! + offset, bytes.count - offset, flags)
-                }
-            } catch where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
-                try descriptor.wait(for: Int16(POLLOUT), until: deadline)
-            }
-        }
+        try descriptor.sendAll(bytes, flags: moreToCome ? Int32(MSG_MORE) : 0, until: deadline)
     }
 
     /// Sends every byte of `bytes`; see ``send(_:deadline:moreToCome:)-(UnsafeRawBufferPointer,_,_)``.

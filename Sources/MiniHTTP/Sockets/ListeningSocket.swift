@@ -45,7 +45,7 @@ package struct ListeningSocket: Sendable {
         let raw: Int32
         do {
             raw = try SystemCall.retrying("accept") { Glibc.accept(descriptor.rawValue, nil, nil) }
-        } catch where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
+        } catch where error.wouldBlock {
             return nil
         }
         let accepted = FileDescriptor(rawValue: raw)
