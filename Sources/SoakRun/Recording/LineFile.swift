@@ -17,23 +17,18 @@ package final class LineFile: @unchecked Sendable {
 
     deinit { try? descriptor.close() }
 
-    /// Appends `line`, which should end with a newline. Errors are reported, not thrown, so a full
-    /// disk degrades a run rather than ending it.
+    /// Appends `line`, which should end with a newline. Errors (ENOSPC, EFBIG) are reported, not
+    /// thrown, so a full disk degrades a run rather than ending it; they name the file.
     @discardableResult
     package func append(_ line: String) -> SystemError? {
-        var text = line
-        return text.withUTF8 { bytes -> SystemError? in
-            do {
-                try descriptor.writeAll(UnsafeRawBufferPointer(bytes))
-                return nil
-            } catch let error as SystemError {
-                return error
-            } catch {
-                return SystemError(operation: "write \(path)", errno: EIO)
-            }
+        do {
+            try descriptor.writeAll(line, operation: "write \(path)")
+            return nil
+        } catch {
+            return error
         }
     }
 
-    /// Forces the file to disk (for the end of a run).
-    package func sync() { _ = fsync(descriptor.rawValue) }
+    /// Forces the file to disk (for the end of a run); best effort, as the lines are already written.
+    package func sync() { try? descriptor.sync() }
 }

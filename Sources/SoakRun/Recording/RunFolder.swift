@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import PosixSupport
 
 /// A run's folder, `reports/<profile>-<UTC time>/`, and the names of the files in it.
 package struct RunFolder: Sendable {
@@ -33,9 +34,13 @@ package struct RunFolder: Sendable {
             let name = attempt == 0 ? "\(profile)-\(stamp)" : "\(profile)-\(stamp)-\(attempt)"
             let candidate = "\(parent)/\(name)"
             // mkdir is atomic: whoever creates the folder owns it.
-            if mkdir(candidate, 0o755) == 0 { return RunFolder(path: candidate) }
-            guard errno == EEXIST else {
-                throw SupervisorError("cannot create the run folder \(candidate): \(String(cString: strerror(errno)))")
+            do {
+                try FileSystem.makeDirectory(candidate, permissions: 0o755)
+                return RunFolder(path: candidate)
+            } catch where error.errno == EEXIST {
+                continue
+            } catch {
+                throw SupervisorError("cannot create the run folder \(candidate): \(error.message)")
             }
         }
         throw SupervisorError("cannot find a free run folder name under \(parent)")

@@ -38,20 +38,22 @@ package final class RunLock: @unchecked Sendable {
         }
         let deadline = ContinuousClock.now + patience
         while true {
-            if flock(descriptor.rawValue, LOCK_EX | LOCK_NB) == 0 { break }
-            let code = errno
-            if code == EINTR { continue }
-            if code == EWOULDBLOCK, ContinuousClock.now < deadline {
+            let locked: Bool
+            do {
+                locked = try descriptor.tryLock(exclusive: true)
+            } catch {
+                try? descriptor.close()
+                throw RunLockError("cannot lock \(folder.lock): \(error)")
+            }
+            if locked { break }
+            if ContinuousClock.now < deadline {
                 usleep(10_000)
                 continue
             }
             try? descriptor.close()
-            if code == EWOULDBLOCK {
-                let holder = ownerPID(folder).map { " (harness pid \($0))" } ?? ""
-                throw RunLockError("the run folder \(folder.path) is in use by another soak run\(holder): "
-                    + "two harnesses must never write one folder; follow it with soak status \(folder.path)")
-            }
-            throw RunLockError("cannot lock \(folder.lock): \(SystemError(operation: "flock", errno: code))")
+            let holder = ownerPID(folder).map { " (harness pid \($0))" } ?? ""
+            throw RunLockError("the run folder \(folder.path) is in use by another soak run\(holder): "
+                + "two harnesses must never write one folder; follow it with soak status \(folder.path)")
         }
         if FileManager.default.fileExists(atPath: folder.manifest) {
             try? descriptor.close()
@@ -66,14 +68,11 @@ package final class RunLock: @unchecked Sendable {
     /// Whether a live process holds the lock. Probes with a shared lock that is released at once;
     /// a folder without `run.lock` (made by an older soak) is never held.
     package static func isHeld(_ folder: RunFolder) -> Bool {
-        let descriptor = open(folder.lock, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        while flock(descriptor, LOCK_SH | LOCK_NB) != 0 {
-            if errno != EINTR { return errno == EWOULDBLOCK }
-        }
-        flock(descriptor, LOCK_UN)
-        return false
+        guard let descriptor = try? FileDescriptor.open(folder.lock, O_RDONLY) else { return false }
+        defer { try? descriptor.close() }
+        guard let acquired = try? descriptor.tryLock(exclusive: false) else { return false }
+        if acquired { try? descriptor.unlock() }
+        return !acquired
     }
 
     /// The pid of the harness that took the lock last, from `soak.pid` (else `run.lock`). It may
@@ -92,8 +91,9 @@ package final class RunLock: @unchecked Sendable {
     /// `soak.pid` atomically (for `soak stop`).
     private func recordOwner() {
         let text = "\(getpid())\n"
-        _ = ftruncate(descriptor.rawValue, 0)
-        _ = text.withCString { pwrite(descriptor.rawValue, $0, strlen($0), 0) }
+        // Best effort: the lock itself keeps a second harness out; the pid only names the owner.
+        try? descriptor.truncate(to: 0)
+        try? descriptor.writeAll(text, at: 0, operation: "write \(folder.lock)")
         try? Data(text.utf8).write(to: URL(fileURLWithPath: folder.pidFile), options: .atomic)
     }
 }
