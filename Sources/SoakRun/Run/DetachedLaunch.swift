@@ -49,13 +49,18 @@ package enum DetachedLaunch {
         // job's later soak report (or soak stop) annotates and writes the job summary, once.
         let environment = ProcessEnvironment.current.filter { $0.key != "GITHUB_ACTIONS" }
             .map { "\($0.key)=\($0.value)" }
-        let pid = withCStrings([name, "run"] + arguments) { argv in
+        // errno is read inside, before the C strings are freed.
+        let spawned = withCStrings([name, "run"] + arguments) { argv in
             withCStrings(environment) { envp in
-                lazysoak_spawn_detached("/proc/self/exe", argv, envp, log.rawValue)
+                Result { () throws(SystemError) in
+                    try SystemCall.once("exec") { lazysoak_spawn_detached("/proc/self/exe", argv, envp, log.rawValue) }
+                }
             }
         }
-        guard pid > 0 else {
-            let error = SystemError(operation: "exec", errno: errno)
+        let pid: Int32
+        do {
+            pid = try spawned.get()
+        } catch {
             throw Failure(description: "cannot start the detached run: \(error)")
         }
         return try waitUntilOwned(folder: folder, pid: pid, timeout: timeout)

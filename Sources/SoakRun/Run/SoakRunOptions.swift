@@ -1,4 +1,5 @@
 import Glibc
+import PosixSupport
 import SoakProfiles
 
 /// What `soak run` was asked to do.
@@ -45,7 +46,7 @@ package enum TenantdLocator {
         if let executable = ProfileCatalog.currentExecutablePath() {
             let sibling = executable.split(separator: "/", omittingEmptySubsequences: false).dropLast()
                 .joined(separator: "/") + "/tenantd"
-            if access(sibling, X_OK) == 0 { return sibling }
+            if FileSystem.isExecutable(sibling) { return sibling }
         }
         return "tenantd"
     }

@@ -51,17 +51,17 @@ package final class TargetProcess: @unchecked Sendable {
         }
         let stdoutLog: FileDescriptor
         let stderrLog: FileDescriptor
-        var pipeEnds: [Int32] = [-1, -1]
+        let pipe: (reader: FileDescriptor, writer: FileDescriptor)
         do {
             stdoutLog = try FileDescriptor.open(spec.stdoutPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, permissions: 0o644)
             stderrLog = try FileDescriptor.open(spec.stderrPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, permissions: 0o644)
-            try SystemCall.retrying("pipe") { lazysoak_pipe_cloexec(&pipeEnds) }
+            pipe = try FileDescriptor.makePipe()
         } catch {
             throw SupervisorError("cannot prepare the target's output files: \(error)")
         }
         defer {
             try? stderrLog.close()
-            close(pipeEnds[1])
+            try? pipe.writer.close()
         }
 
         var environment = ProcessEnvironment.current
@@ -69,26 +69,35 @@ package final class TargetProcess: @unchecked Sendable {
         let argv = [path] + spec.arguments
         let envp = environment.map { "\($0.key)=\($0.value)" }
         var options = lazysoak_spawn_options(
-            stdin_fd: -1, stdout_fd: pipeEnds[1], stderr_fd: stderrLog.rawValue,
+            stdin_fd: -1, stdout_fd: pipe.writer.rawValue, stderr_fd: stderrLog.rawValue,
             new_process_group: 1, parent_death_signal: SIGKILL, working_directory: nil)
-        let pid: pid_t = withCStrings(argv) { cArgv in
+        // The C strings are freed on the way out, so errno is read inside, right after the call.
+        let spawned = withCStrings(argv) { cArgv in
             withCStrings(envp) { cEnvp in
-                if let directory = spec.workingDirectory {
-                    return directory.withCString { cDirectory in
-                        options.working_directory = cDirectory
-                        return lazysoak_spawn(path, cArgv, cEnvp, &options)
+                Result { () throws(SystemError) in
+                    // `once`: a retry after EINTR could start a second target.
+                    try SystemCall.once("exec") {
+                        guard let directory = spec.workingDirectory else {
+                            return lazysoak_spawn(path, cArgv, cEnvp, &options)
+                        }
+                        return directory.withCString { cDirectory in
+                            options.working_directory = cDirectory
+                            return lazysoak_spawn(path, cArgv, cEnvp, &options)
+                        }
                     }
                 }
-                return lazysoak_spawn(path, cArgv, cEnvp, &options)
             }
         }
-        guard pid > 0 else {
+        let pid: pid_t
+        do {
+            pid = try spawned.get()
+        } catch {
             try? stdoutLog.close()
-            close(pipeEnds[0])
-            throw SupervisorError("cannot start \(path): \(SystemError(operation: "exec", errno: errno))")
+            try? pipe.reader.close()
+            throw SupervisorError("cannot start \(path): \(error)")
         }
         let process = TargetProcess(pid: pid)
-        process.startCopyingStdout(from: pipeEnds[0], to: stdoutLog.rawValue)
+        process.startCopyingStdout(from: pipe.reader, to: stdoutLog)
         return process
     }
 
@@ -108,8 +117,10 @@ package final class TargetProcess: @unchecked Sendable {
     package var exit: TargetExit? {
         exitState.withLock { state in
             if state == nil {
-                var status: Int32 = 0
-                if waitpid(pid, &status, WNOHANG) == pid { state = TargetExit(waitStatus: status) }
+                // ECHILD (reaped elsewhere) leaves the state unknown, as a child still running does.
+                if let status = try? PosixProcess.reap(pid, blocking: false) {
+                    state = TargetExit(waitStatus: status)
+                }
             }
             return state
         }
@@ -118,22 +129,21 @@ package final class TargetProcess: @unchecked Sendable {
     /// Ends the target: SIGTERM to its group, up to `grace` for it to exit, then SIGKILL.
     package func terminate(grace: Duration) -> (step: TeardownStep, exit: TargetExit?) {
         if let exit {
-            kill(-pid, SIGKILL)  // anything it left behind in its group
+            try? PosixProcess.send(SIGKILL, to: -pid)  // anything it left behind in its group
             return (.alreadyExited, exit)
         }
-        kill(-pid, SIGTERM)
+        try? PosixProcess.send(SIGTERM, to: -pid)
         let deadline = ContinuousClock.now + grace
         while ContinuousClock.now < deadline {
             if let exit {
-                kill(-pid, SIGKILL)
+                try? PosixProcess.send(SIGKILL, to: -pid)
                 return (.sigterm, exit)
             }
             usleep(5_000)
         }
-        kill(-pid, SIGKILL)
+        try? PosixProcess.send(SIGKILL, to: -pid)
         let final = exitState.withLock { state -> TargetExit? in
-            var status: Int32 = 0
-            if state == nil, (try? SystemCall.retrying("waitpid") { waitpid(pid, &status, 0) }) == pid {
+            if state == nil, let status = try? PosixProcess.reap(pid, blocking: true) {
                 state = TargetExit(waitStatus: status)
             }
             return state
@@ -141,7 +151,7 @@ package final class TargetProcess: @unchecked Sendable {
         return (.sigkill, final)
     }
 
-    private func startCopyingStdout(from pipe: Int32, to log: Int32) {
+    private func startCopyingStdout(from pipe: FileDescriptor, to log: FileDescriptor) {
         let context = Unmanaged.passRetained(StdoutCopier(pipe: pipe, log: log, process: self)).toOpaque()
         pthread_create(&reader, nil, { raw in
             Unmanaged<StdoutCopier>.fromOpaque(raw!).takeRetainedValue().run()
@@ -158,11 +168,11 @@ package final class TargetProcess: @unchecked Sendable {
     }
 
     private static func resolve(_ executable: String) -> String? {
-        if executable.contains("/") { return access(executable, X_OK) == 0 ? executable : nil }
+        if executable.contains("/") { return FileSystem.isExecutable(executable) ? executable : nil }
         let path = ProcessEnvironment.current["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for folder in path.split(separator: ":") {
             let candidate = "\(folder)/\(executable)"
-            if access(candidate, X_OK) == 0 { return candidate }
+            if FileSystem.isExecutable(candidate) { return candidate }
         }
         return nil
     }
@@ -170,11 +180,11 @@ package final class TargetProcess: @unchecked Sendable {
 
 /// Copies the target's stdout to its log and hands complete lines to the process.
 private final class StdoutCopier: @unchecked Sendable {
-    let pipe: Int32
-    let log: Int32
+    let pipe: FileDescriptor
+    let log: FileDescriptor
     let process: TargetProcess
 
-    init(pipe: Int32, log: Int32, process: TargetProcess) {
+    init(pipe: FileDescriptor, log: FileDescriptor, process: TargetProcess) {
         self.pipe = pipe
         self.log = log
         self.process = process
@@ -182,16 +192,18 @@ private final class StdoutCopier: @unchecked Sendable {
 
     func run() {
         defer {
-            close(pipe)
-            close(log)
+            try? pipe.close()
+            try? log.close()
         }
         var buffer = [UInt8](repeating: 0, count: 4096)
         var pending: [UInt8] = []
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(pipe, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return }
-            _ = buffer.withUnsafeBytes { write(log, $0.baseAddress, count) }
+            // End of file (the target and its children closed stdout) or a read error ends the copy.
+            guard let count = try? buffer.withUnsafeMutableBytes({ try pipe.read(into: $0) }), count > 0 else {
+                return
+            }
+            // A full disk loses log text but never stops the readiness scan.
+            buffer.withUnsafeBytes { try? log.writeAll(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             pending.append(contentsOf: buffer[..<count])
             var lines: [String] = []
             while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {

@@ -1,4 +1,5 @@
 import Glibc
+import PosixSupport
 
 /// Whether the `soak` process that owns a run folder is still alive, so a folder whose `run.json`
 /// still says `running` can be told apart from one whose harness was killed.
@@ -6,7 +7,7 @@ package enum HarnessLiveness {
     /// True when `pid` is a live `soak` process. A recycled pid running something else counts as
     /// dead: its command line is checked, not just its existence.
     package static func isRunning(pid: Int32) -> Bool {
-        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard pid > 0, PosixProcess.exists(pid) else { return false }
         guard let state = processState(pid), state != "Z", state != "X" else { return false }
         guard let arguments = commandLine(pid), let first = arguments.first else { return false }
         return first.split(separator: "/").last.map { $0.hasPrefix("soak") } ?? false
