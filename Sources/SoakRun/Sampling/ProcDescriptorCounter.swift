@@ -52,7 +52,7 @@ struct ProcDescriptorCounter {
         }
         guard let stream = fdopendir(duplicate) else {
             let error = SystemError.current("fdopendir")
-            close(duplicate)
+            try? FileDescriptor(rawValue: duplicate).close()
             throw error
         }
         defer { closedir(stream) }

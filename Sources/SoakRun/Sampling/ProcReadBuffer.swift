@@ -75,8 +75,3 @@ final class ProcReadBuffer {
         storage = larger
     }
 }
-
-extension SystemError {
-    /// Whether a /proc call failed because the process has exited (or never existed).
-    var meansProcessGone: Bool { errno == ESRCH || errno == ENOENT }
-}

@@ -1,4 +1,5 @@
 import Glibc
+import PosixSupport
 
 /// Finds a process and all its descendants.
 ///
@@ -12,7 +13,7 @@ struct ProcessTreeDiscovery {
     let hasChildrenFiles: Bool
 
     init() {
-        hasChildrenFiles = access("/proc/self/task/\(getpid())/children", R_OK) == 0
+        hasChildrenFiles = FileSystem.isReadable("/proc/self/task/\(getpid())/children")
     }
 
     /// The root followed by its descendants, parents before children; empty when the root is gone.
@@ -44,7 +45,7 @@ struct ProcessTreeDiscovery {
     }
 
     private func scanParents(from root: pid_t, buffer: ProcReadBuffer) -> [pid_t] {
-        guard access("/proc/\(root)", F_OK) == 0 else { return [] }
+        guard FileSystem.exists("/proc/\(root)") else { return [] }
         var children: [pid_t: [pid_t]] = [:]
         for pid in Self.numericEntries(of: "/proc") ?? [] {
             guard case .bytes(let bytes) = buffer.read(path: "/proc/\(pid)/stat"),

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import PosixSupport
 import SoakAnalysis
 import SoakProfiles
 
@@ -75,8 +76,7 @@ package enum RunJudge {
     }
 
     private static func readSamples(_ folder: RunFolder) throws(RunJudgeError) -> SampleTable? {
-        var status = stat()
-        guard stat(folder.samples, &status) == 0, status.st_size > 0 else { return nil }
+        guard let status = try? FileSystem.status(of: folder.samples), status.st_size > 0 else { return nil }
         do {
             return try SampleTable(contentsOfFile: folder.samples)
         } catch {
