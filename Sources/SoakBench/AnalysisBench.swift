@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import PosixSupport
 import SoakAnalysis
 import SoakRun
 
@@ -23,8 +24,7 @@ enum AnalysisBench {
         for size in sizes {
             let file = "\(context.work)/analysis-\(size).csv"
             try SyntheticSamples.write(rows: size, to: file)
-            var status = stat()
-            let bytes = stat(file, &status) == 0 ? Int(status.st_size) : 0
+            let bytes = (try? FileSystem.status(of: file)).map { Int($0.st_size) } ?? 0
             var runs: [[String: Double]] = []
             for index in 0..<context.repeats {
                 let logs = "\(context.work)/analysis-\(size)-\(index)"

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import PosixSupport
 import SoakAnalysis
 
 /// The hidden `soak bench --analysis-child FILE` mode: reads and judges one samples.csv in a fresh
@@ -36,21 +37,19 @@ package enum AnalysisChild {
 /// 1 Hz with a trough every 180 samples (a 3-minute cycle), flat memory with noise.
 enum SyntheticSamples {
     static func write(rows: Int, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw BenchError("bench: cannot write \(path)") }
-        defer { close(descriptor) }
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC)
+        } catch {
+            throw BenchError("bench: cannot write \(path): \(error.message)")
+        }
+        defer { try? descriptor.close() }
         func flush(_ text: inout String) throws {
-            let ok = text.withUTF8 { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written < 0, errno == EINTR { continue }
-                    guard written > 0 else { return false }
-                    offset += written
-                }
-                return true
+            do {
+                try descriptor.writeAll(text)
+            } catch {
+                throw BenchError("bench: cannot write \(path): \(error.message)")
             }
-            guard ok else { throw BenchError("bench: cannot write \(path): \(String(cString: strerror(errno)))") }
             text = ""
         }
         var chunk = SampleColumn.header + "\n"

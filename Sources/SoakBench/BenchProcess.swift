@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import PosixSupport
 import SoakRun
 
 /// Starting and watching the programs a bench measures: other `soak` runs, `tenantd`, peers.
@@ -90,6 +91,6 @@ enum BenchProcess {
     /// The first program named `name` on PATH.
     static func which(_ name: String) -> String? {
         let path = ProcessEnvironment.value("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first(where: FileSystem.isExecutable)
     }
 }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import PosixSupport
 import SoakRun
 
 /// `soak bench sampling`: what a sample costs in CPU and memory, ours against the C floor
@@ -106,7 +107,7 @@ enum SamplingBench {
             return nil
         }
         let source = "\(root)/ci/bench/proc-floor.c"
-        guard access(source, R_OK) == 0 else { return nil }
+        guard FileSystem.isReadable(source) else { return nil }
         let binary = "\(context.work)/proc-floor"
         let completion = try BenchProcess.run(
             cc, ["-O2", "-o", binary, source], logs: "\(binary).cc", timeout: .seconds(60))

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import PosixSupport
 import SoakRun
 
 /// One measurement window of the sampling suite: every sampler watches the same process at the
@@ -47,7 +48,7 @@ struct SamplingWindow {
         var appeared: [String: Double] = [:]
         let warmEnd = BenchProcess.monotonicSeconds() + warmup
         while BenchProcess.monotonicSeconds() < warmEnd {
-            for (tool, _, _) in started where appeared[tool.name] == nil && access(tool.log, F_OK) == 0 {
+            for (tool, _, _) in started where appeared[tool.name] == nil && FileSystem.exists(tool.log) {
                 appeared[tool.name] = BenchProcess.unixSeconds()
             }
             usleep(2_000)
