@@ -42,7 +42,9 @@ let package = Package(
             dependencies: ["SoakProfiles", "SoakAnalysis", "SoakUnits", "MiniHTTP", "PosixSupport", "CSystemShim"]
         ),
         // What a run leaves for people: HTML, SVG, JUnit, Markdown, and the diff of two runs.
-        .target(name: "SoakReports", dependencies: ["SoakRun", "SoakProfiles", "SoakAnalysis", "SoakUnits"]),
+        .target(
+            name: "SoakReports", dependencies: ["SoakRun", "SoakProfiles", "SoakAnalysis", "SoakUnits", "PosixSupport"]
+        ),
         // `soak bench`: measurements against the quality bars, kept out of the product libraries.
         .target(
             name: "SoakBench",

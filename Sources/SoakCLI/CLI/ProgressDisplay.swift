@@ -1,4 +1,4 @@
-import Glibc
+import PosixSupport
 import SoakRun
 import SoakUnits
 
@@ -9,7 +9,7 @@ package final class ProgressDisplay: RunProgress {
     private var lastPercentLogged = -5
     private var lastDraw = 0.0
 
-    package init(isTerminal: Bool = isatty(STDERR_FILENO) == 1) {
+    package init(isTerminal: Bool = FileDescriptor.standardError.isTerminal) {
         self.isTerminal = isTerminal
     }
 
@@ -46,7 +46,6 @@ package final class ProgressDisplay: RunProgress {
     }
 
     private func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in _ = Glibc.write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
+        try? FileDescriptor.standardError.writeAll(text)
     }
 }

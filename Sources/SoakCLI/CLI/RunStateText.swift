@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import PosixSupport
 import SoakAnalysis
 import SoakRun
 import SoakUnits
@@ -55,9 +56,9 @@ enum RunStateText {
         } else {
             recorded = "the start of the run"
         }
-        var status = stat()
-        let written = stat(folder.samples, &status) == 0
-            ? Date(timeIntervalSince1970: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9) : nil
+        let written = (try? FileSystem.status(of: folder.samples)).map {
+            Date(timeIntervalSince1970: Double($0.st_mtim.tv_sec) + Double($0.st_mtim.tv_nsec) / 1e9)
+        }
         if let written { recorded += ", samples.csv last written \(written.formatted(.iso8601))" }
         return [
             "state: killed",
@@ -131,15 +132,15 @@ enum RunStateText {
     /// The first and the last `bytes` of a file (overlapping when it is short), read with pread so
     /// a large file is never read whole.
     private static func headAndTail(of path: String, bytes: Int) -> (head: [UInt8], tail: [UInt8])? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return nil }
+        guard let descriptor = try? FileDescriptor.open(path, O_RDONLY) else { return nil }
+        defer { try? descriptor.close() }
+        guard let status = try? descriptor.status() else { return nil }
         func read(at offset: Int, count: Int) -> [UInt8]? {
             var buffer = [UInt8](repeating: 0, count: count)
-            let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(offset)) }
-            return got < 0 ? nil : Array(buffer[..<got])
+            guard let got = try? buffer.withUnsafeMutableBytes({ try descriptor.read(into: $0, at: offset) }) else {
+                return nil
+            }
+            return Array(buffer[..<got])
         }
         let size = Int(status.st_size)
         guard let head = read(at: 0, count: min(4096, size)),

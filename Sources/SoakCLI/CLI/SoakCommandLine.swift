@@ -1,4 +1,4 @@
-import Glibc
+import PosixSupport
 import SoakRun
 
 /// `soak`'s entry point: dispatches subcommands and turns every error into a message and an
@@ -59,19 +59,11 @@ package enum SoakCommandLine {
 
 /// Writes whole lines to stdout and stderr without stdio buffers (safe under Swift 6).
 enum Output {
-    static func out(_ text: String) { write(text, to: STDOUT_FILENO) }
-    static func err(_ text: String) { write(text, to: STDERR_FILENO) }
+    static func out(_ text: String) { write(text, to: .standardOutput) }
+    static func err(_ text: String) { write(text, to: .standardError) }
 
-    private static func write(_ text: String, to descriptor: Int32) {
-        var line = text.hasSuffix("\n") ? text : text + "\n"
-        line.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0, errno == EINTR { continue }
-                guard written > 0 else { return }
-                offset += written
-            }
-        }
+    private static func write(_ text: String, to descriptor: FileDescriptor) {
+        // Nowhere is left to report a closed or full stdout to: the exit code still says how it went.
+        try? descriptor.writeAll(text.hasSuffix("\n") ? text : text + "\n")
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import PosixSupport
 import SoakRun
 import SoakUnits
 
@@ -43,9 +44,10 @@ enum StopCommand {
             throw CommandError("stop: pid \(pid) (from \(folder.pidFile)) is not a soak process; not signalling it. "
                 + "If the run is stuck, find its harness with ps and stop it by hand", exitCode: .failed)
         }
-        guard kill(pid, SIGTERM) == 0 else {
-            throw CommandError("stop: cannot signal the harness (pid \(pid)): \(String(cString: strerror(errno)))",
-                               exitCode: .failed)
+        do {
+            try PosixProcess.send(SIGTERM, to: pid)
+        } catch {
+            throw CommandError("stop: cannot signal the harness (pid \(pid)): \(error.message)", exitCode: .failed)
         }
         Output.err("stop: sent SIGTERM to the harness (pid \(pid)); waiting up to \(DurationText.format(timeout)) "
             + "for it to finish the run and write its reports")
