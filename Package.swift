@@ -31,7 +31,7 @@ let package = Package(
         // HTTP/1.1 over POSIX sockets: tenantd's server and the harness's client.
         .target(name: "MiniHTTP", dependencies: ["PosixSupport"]),
         .target(name: "TenantRuntime", dependencies: ["SoakUnits", "PosixSupport", "CSystemShim"]),
-        .executableTarget(name: "tenantd", dependencies: ["TenantRuntime", "MiniHTTP"]),
+        .executableTarget(name: "tenantd", dependencies: ["TenantRuntime", "MiniHTTP", "PosixSupport"]),
         // Statistics, series and verdict rules; depends on nothing but the units.
         .target(name: "SoakAnalysis", dependencies: ["SoakUnits"]),
         // The profile format: decoder, validator, catalog.

@@ -2,6 +2,7 @@
 // Flags, the HTTP adapter and signals live here; everything else is in TenantRuntime.
 import Glibc
 import MiniHTTP
+import PosixSupport
 import TenantRuntime
 
 // Block the stop signals before any thread starts, so every thread inherits the mask and the
@@ -14,13 +15,13 @@ pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 signal(SIGPIPE, SIG_IGN)
 
 /// Writes a whole line straight to a descriptor: unbuffered, so the harness sees it at once.
-func writeLine(_ text: String, to descriptor: Int32) {
-    var line = text + "\n"
-    line.withUTF8 { bytes in _ = write(descriptor, bytes.baseAddress, bytes.count) }
+/// A closed stdout or stderr leaves nowhere to say so; the exit status still does.
+func writeLine(_ text: String, to descriptor: FileDescriptor) {
+    try? descriptor.writeAll(text + "\n")
 }
 
 func fail(_ message: String, status: Int32) -> Never {
-    writeLine("tenantd: \(message)", to: STDERR_FILENO)
+    writeLine("tenantd: \(message)", to: .standardError)
     exit(status)
 }
 
@@ -52,7 +53,7 @@ case .serve(let options):
     let host = TenantHost(registry: registry, configuration: options.runtime, clock: ScaledClock(scale: options.timeScale))
     do {
         for failure in try host.loadEagerTenants() {
-            writeLine("tenantd: eager tenant \(failure.tenant) did not load: \(failure.error)", to: STDERR_FILENO)
+            writeLine("tenantd: eager tenant \(failure.tenant) did not load: \(failure.error)", to: .standardError)
         }
     } catch {
         fail("cannot list the registry's tenants: \(error)", status: 1)
@@ -70,12 +71,12 @@ case .serve(let options):
     let bound: SocketAddress
     do { bound = try server.start() } catch { fail("cannot listen on \(options.listen): \(error)", status: 1) }
     let sweeper = Sweeper(host: host)
-    sweeper.start()
-    writeLine("listening on \(bound)", to: STDOUT_FILENO)
+    do { try sweeper.start() } catch { fail("cannot start the sweeper: \(error)", status: 1) }
+    writeLine("listening on \(bound)", to: .standardOutput)
 
     var received: Int32 = 0
     sigwait(&stopSignals, &received)
     sweeper.stop()
     server.shutdown(graceWall: .seconds(5))
-    writeLine("tenantd: stopped on signal \(received)", to: STDERR_FILENO)
+    writeLine("tenantd: stopped on signal \(received)", to: .standardError)
 }

@@ -1,4 +1,5 @@
 import Glibc
+import PosixSupport
 
 /// The `stat` facts the ghost deployer compares to decide whether an artifact changed.
 struct FileStatus: Equatable, Sendable, Codable {
@@ -15,8 +16,7 @@ struct FileStatus: Equatable, Sendable, Codable {
 
     /// Stats `path`; nil when it does not exist or cannot be read.
     init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard let info = try? FileSystem.status(of: path) else { return nil }
         size = Int(info.st_size)
         modifiedNanos = Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)
         isDirectory = (info.st_mode & S_IFMT) == S_IFDIR

@@ -1,4 +1,5 @@
 import Glibc
+import PosixSupport
 import Synchronization
 
 /// The leaks `--inject-leak` can plant, to prove the harness finds each one.
@@ -38,16 +39,21 @@ final class LeakInjector: Sendable {
         case .globalCache:
             cache.withLock { $0.append([UInt8](repeating: 2, count: bytesPerLeak)) }
         case .fd:
-            _ = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            // Never closed, on purpose; a failed open (EMFILE at last) plants nothing more.
+            _ = try? FileDescriptor.open("/dev/null", O_RDONLY)
         case .thread:
             let gate = neverOpens
             var thread = pthread_t()
             let box = Unmanaged.passRetained(gate).toOpaque()
-            if pthread_create(&thread, nil, { raw in
-                let gate = Unmanaged<CompletionGate>.fromOpaque(raw!).takeRetainedValue()
-                while !gate.wait(timeout: .seconds(3600)) {}
-                return nil
-            }, box) != 0 {
+            do {
+                try SystemCall.returningErrno("pthread_create") {
+                    pthread_create(&thread, nil, { raw in
+                        let gate = Unmanaged<CompletionGate>.fromOpaque(raw!).takeRetainedValue()
+                        while !gate.wait(timeout: .seconds(3600)) {}
+                        return nil
+                    }, box)
+                }
+            } catch {
                 Unmanaged<CompletionGate>.fromOpaque(box).release()
             }
         }

@@ -1,4 +1,5 @@
 import Glibc
+import PosixSupport
 
 /// Calls `TenantHost.sweep()` every `sweepEvery` of simulated time on a thread of its own.
 ///
@@ -15,16 +16,24 @@ public final class Sweeper: @unchecked Sendable {
         self.host = host
     }
 
-    /// Starts sweeping.
-    public func start() {
+    /// Starts sweeping; throws (a `SystemError` naming pthread_create) when the thread cannot start,
+    /// since a runtime that never unloads anything would pass for one that leaks.
+    public func start() throws {
         guard !started else { return }
-        started = true
         let box = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&thread, nil, { raw in
-            let sweeper = Unmanaged<Sweeper>.fromOpaque(raw!).takeRetainedValue()
-            sweeper.run()
-            return nil
-        }, box)
+        do {
+            try SystemCall.returningErrno("pthread_create sweeper") {
+                pthread_create(&thread, nil, { raw in
+                    let sweeper = Unmanaged<Sweeper>.fromOpaque(raw!).takeRetainedValue()
+                    sweeper.run()
+                    return nil
+                }, box)
+            }
+        } catch {
+            Unmanaged<Sweeper>.fromOpaque(box).release()
+            throw error
+        }
+        started = true
     }
 
     /// Stops sweeping and waits for the thread to end.
