@@ -81,6 +81,20 @@ struct HTTPClientTests {
         #expect(throws: HTTPClientError.self) { try HTTPClient.get(url: "http://example.com/") }
     }
 
+    @Test func sendsHostOnEveryRequest() throws {
+        let echoHost: HTTPServer.Handler = { request in
+            HTTPResponse(text: request.headers.values(for: "Host").joined(separator: ","))
+        }
+        try withServer(handler: echoHost) { (_, address) throws in
+            let client = HTTPClient(address: address)
+            #expect(try client.get("/a").bodyText == "\(address)")
+            #expect(try client.send(HTTPRequest(method: "POST", target: "/b")).bodyText == "\(address)")
+            #expect(try client.get("/c", headers: ["Host": "tenant.example"]).bodyText == "tenant.example",
+                    "a caller's Host is kept, not doubled")
+            #expect(try HTTPClient.get(url: "http://\(address)/d").bodyText == "\(address)")
+        }
+    }
+
     @Test func parsesURLs() throws {
         let (address, target) = try HTTPClient.parse(url: "http://localhost:8080")
         #expect(address.description == "127.0.0.1:8080" && target == "/")

@@ -35,27 +35,30 @@ import Testing
     }
 
     @Test func keepAliveFollowsVersionAndConnectionHeader() throws {
-        #expect(try parse("GET / HTTP/1.1\r\nConnection: Close\r\n\r\n")?.wantsKeepAlive == false)
+        #expect(try parse("GET / HTTP/1.1\r\nHost: a\r\nConnection: Close\r\n\r\n")?.wantsKeepAlive == false)
         #expect(try parse("GET / HTTP/1.0\r\n\r\n")?.wantsKeepAlive == false)
         #expect(try parse("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")?.wantsKeepAlive == true)
     }
 
     @Test func pipelinedRequestsComeOutOneAtATime() throws {
         var parser = HTTPRequestParser()
-        parser.append(Array("GET /a HTTP/1.1\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 2\r\n\r\nokGET /c HT".utf8))
+        let pipelined = "GET /a HTTP/1.1\r\nHost: a\r\n\r\n"
+            + "POST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok"
+            + "GET /c HT"
+        parser.append(Array(pipelined.utf8))
         #expect(try parser.nextRequest()?.path == "/a")
         let second = try #require(try parser.nextRequest())
         #expect(second.path == "/b" && second.bodyText == "ok")
         #expect(try parser.nextRequest() == nil)
         #expect(parser.bufferedByteCount == "GET /c HT".utf8.count)
-        parser.append(Array("TP/1.1\r\n\r\n".utf8))
+        parser.append(Array("TP/1.1\r\nHost: a\r\n\r\n".utf8))
         #expect(try parser.nextRequest()?.path == "/c")
         #expect(parser.isBetweenRequests)
     }
 
     @Test func requestSplitAcrossReadsByteByByte() throws {
         var parser = HTTPRequestParser()
-        let bytes = Array("PUT /x HTTP/1.1\r\nContent-Length: 3\r\nA: b\r\n\r\nxyz".utf8)
+        let bytes = Array("PUT /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nA: b\r\n\r\nxyz".utf8)
         for (index, byte) in bytes.enumerated() {
             parser.append([byte])
             let request = try parser.nextRequest()
@@ -69,7 +72,7 @@ import Testing
     }
 
     @Test func leadingBlankLinesAreIgnored() throws {
-        #expect(try parse("\r\n\r\nGET /ok HTTP/1.1\r\n\r\n")?.path == "/ok")
+        #expect(try parse("\r\n\r\nGET /ok HTTP/1.1\r\nHost: a\r\n\r\n")?.path == "/ok")
     }
 
     @Test(arguments: [
@@ -91,6 +94,37 @@ import Testing
         #expect(status(of: text) == 400)
     }
 
+    @Test func http11WithoutHostIs400WithAMessage() throws {
+        var parser = HTTPRequestParser()
+        parser.append(Array("GET /t/a/b HTTP/1.1\r\nAccept: */*\r\n\r\n".utf8))
+        #expect(throws: HTTPParseError(
+            status: 400,
+            message: "HTTP/1.1 request without a Host header; send one, such as Host: 127.0.0.1:8080")) {
+            try parser.nextRequest()
+        }
+    }
+
+    @Test func http10MayOmitHost() throws {
+        #expect(try parse("GET /old HTTP/1.0\r\n\r\n")?.path == "/old")
+        #expect(try parse("GET /old HTTP/1.0\r\nHost: h\r\n\r\n")?.headers["host"] == "h")
+    }
+
+    @Test(arguments: [
+        "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        "GET / HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: user@evil\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n",
+    ])
+    func repeatedOrInvalidHostIs400(_ text: String) {
+        #expect(status(of: text) == 400)
+    }
+
+    @Test(arguments: ["127.0.0.1:8080", "localhost", "[::1]:80", "xn--bcher-kva.example", ""])
+    func usualHostsAreAccepted(_ host: String) throws {
+        #expect(try parse("GET / HTTP/1.1\r\nHost: \(host)\r\n\r\n")?.headers["Host"] == host)
+    }
+
     @Test func oversizeHeadersAre431() {
         let limits = HTTPRequestParser.Limits(maxHeaderBytes: 1024)
         let big = "GET / HTTP/1.1\r\nX-Big: \(String(repeating: "a", count: 2000))\r\n\r\n"
@@ -99,17 +133,19 @@ import Testing
         // make the server buffer forever.
         let endless = "GET / HTTP/1.1\r\nX-Big: \(String(repeating: "a", count: 2000))"
         #expect(status(of: endless, limits: limits) == 431)
-        #expect(status(of: "GET / HTTP/1.1\r\nX: \(String(repeating: "a", count: 900))\r\n\r\n", limits: limits) == nil)
+        let fits = "GET / HTTP/1.1\r\nHost: a\r\nX: \(String(repeating: "a", count: 900))\r\n\r\n"
+        #expect(status(of: fits, limits: limits) == nil)
     }
 
     @Test func oversizeBodyIs413BeforeTheBodyArrives() {
         let limits = HTTPRequestParser.Limits(maxBodyBytes: 100)
-        #expect(status(of: "POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n", limits: limits) == 413)
-        #expect(status(of: "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n") == 413)
+        #expect(status(of: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 101\r\n\r\n", limits: limits) == 413)
+        #expect(status(of: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999\r\n\r\n") == 413)
     }
 
     @Test func chunkedBodyIs501() {
-        #expect(status(of: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n") == 501)
+        let chunked = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+        #expect(status(of: chunked) == 501)
     }
 
     @Test func otherMajorVersionIs505() {

@@ -44,12 +44,27 @@ struct HTTPServerTests {
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
         try withServer { (_, address) throws in
             let raw = try RawConnection(address)
-            try raw.send("GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\nConnection: close\r\n\r\n")
+            try raw.send(requestHead("/a") + requestHead("/b", headers: ["Connection: close"]))
             let text = try raw.readToEnd()
             let first = try #require(text.firstRange(of: "ok /a"))
             let second = try #require(text.firstRange(of: "ok /b"))
             #expect(first.upperBound < second.lowerBound)
             #expect(text.contains("Connection: close"))
+        }
+    }
+
+    @Test func http11WithoutHostGets400AndHttp10WithoutHostIsServed() throws {
+        try withServer { (server, address) throws in
+            let bare = try RawConnection(address)
+            try bare.send("GET /t/a/b HTTP/1.1\r\nAccept: */*\r\n\r\n")
+            let refused = try bare.readToEnd()
+            #expect(refused.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "got \(refused.prefix(80))")
+            #expect(refused.hasSuffix(
+                "HTTP/1.1 request without a Host header; send one, such as Host: 127.0.0.1:8080\n"))
+            #expect(server.statistics.requestsHandled == 0, "the handler never saw it")
+            let old = try RawConnection(address)
+            try old.send("GET /old HTTP/1.0\r\n\r\n")
+            #expect(try old.readToEnd().hasPrefix("HTTP/1.1 200 OK\r\n"))
         }
     }
 
@@ -66,10 +81,11 @@ struct HTTPServerTests {
     @Test(arguments: [
         ("NONSENSE\r\n\r\n", "HTTP/1.1 400 "),
         ("GET / HTTP/2.0\r\n\r\n", "HTTP/1.1 505 "),
-        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "HTTP/1.1 501 "),
-        ("GET / HTTP/1.1\r\nX: \(String(repeating: "x", count: 20_000))\r\n\r\n", "HTTP/1.1 431 "),
-        ("POST / HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n", "HTTP/1.1 413 "),
+        (requestHead("/", method: "POST", headers: ["Transfer-Encoding: chunked"]) + "0\r\n\r\n", "HTTP/1.1 501 "),
+        (requestHead("/", headers: ["X: \(String(repeating: "x", count: 20_000))"]), "HTTP/1.1 431 "),
+        (requestHead("/", method: "POST", headers: ["Content-Length: 2000000"]), "HTTP/1.1 413 "),
         ("\u{0}\u{1}\u{2}\u{FF}\r\n\r\n", "HTTP/1.1 400 "),
+        ("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n", "HTTP/1.1 400 "),
     ])
     func malformedInputGetsAnErrorAndTheServerCarriesOn(input: String, expected: String) throws {
         try withServer { (server, address) throws in

@@ -48,6 +48,12 @@ final class BackgroundCall<Value: Sendable>: Sendable {
     }
 }
 
+/// A request head as an HTTP/1.1 client must send it: with Host (RFC 9112 §3.2), which the
+/// server refuses to do without. For raw-socket tests; ``HTTPClient`` adds Host itself.
+func requestHead(_ target: String, method: String = "GET", headers: [String] = []) -> String {
+    ([method + " " + target + " HTTP/1.1", "Host: 127.0.0.1"] + headers).joined(separator: "\r\n") + "\r\n\r\n"
+}
+
 /// A raw TCP connection for sending bytes the client would never produce.
 struct RawConnection: ~Copyable {
     let socket: ConnectedSocket

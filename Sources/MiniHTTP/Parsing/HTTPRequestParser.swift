@@ -134,6 +134,7 @@ package struct HTTPRequestParser: Sendable {
             }
         }
         guard let requestLine else { throw .badRequest("empty request") }
+        try checkHost(in: headers, version: requestLine.version)
         let bodyLength = try bodyLength(of: headers, limits: limits)
         return PendingHead(method: requestLine.method, target: requestLine.target,
                            version: requestLine.version, headers: headers, bodyLength: bodyLength)
@@ -176,6 +177,35 @@ package struct HTTPRequestParser: Sendable {
         }
         return HTTPVersion(major: major, minor: minor)
     }
+
+    /// RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host, and to
+    /// any request with more than one Host or an invalid one. HTTP/1.0 predates Host and may
+    /// omit it. Checked here rather than left to handlers, so no route can forget it.
+    static func checkHost(in headers: HTTPHeaders, version: HTTPVersion) throws(HTTPParseError) {
+        let hosts = headers.values(for: "Host")
+        if hosts.isEmpty {
+            guard version < .http1_1 else {
+                throw .badRequest("\(version) request without a Host header; send one, such as Host: 127.0.0.1:8080")
+            }
+            return
+        }
+        guard hosts.count == 1 else { throw .badRequest("more than one Host header") }
+        // uri-host [":" port]: a reg-name, IPv4 or [IPv6] (RFC 3986), so no spaces, slashes,
+        // "@" or other delimiters; empty is allowed (a target without an authority).
+        let valid = hosts[0].utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"):
+                return true
+            default:
+                return Self.otherHostBytes.contains(byte)
+            }
+        }
+        guard valid else { throw .badRequest("invalid Host header \"\(hosts[0].prefix(60))\"") }
+    }
+
+    /// RFC 3986 unreserved, sub-delims, "%" of pct-encoded, ":" before a port, "[" "]" around IPv6.
+    private static let otherHostBytes = Set("-._~!$&'()*+,;=%:[]".utf8)
 
     /// The body length the headers declare. Transfer-Encoding (chunked or other) is refused
     /// with 501 rather than read, so a body's size is always known before it is buffered.
