@@ -99,15 +99,43 @@ struct HTTPServerTests {
         }
     }
 
-    @Test func overTheConnectionLimitGets503() throws {
-        try withServer(HTTPServerConfiguration(maxConnections: 1)) { (server, address) throws in
-            let first = HTTPClient(address: address)
-            #expect(try first.get("/one").status == 200)
+    @Test func onlyAFullTableOfBusyHandlersGets503() throws {
+        let entered = Atomic<Bool>(false)
+        let release = Atomic<Bool>(false)
+        defer { release.store(true, ordering: .releasing) }
+        try withServer(HTTPServerConfiguration(maxConnections: 1), handler: { request in
+            if request.path == "/slow" {
+                entered.store(true, ordering: .releasing)
+                eventually(timeout: .seconds(3)) { release.load(ordering: .acquiring) }
+            }
+            return HTTPResponse(text: "ok \(request.path)")
+        }) { (server, address) throws in
+            let slow = try BackgroundCall { (try? HTTPClient(address: address).get("/slow"))?.status ?? -1 }
+            #expect(eventually { entered.load(ordering: .acquiring) })
             let refused = try HTTPClient(address: address).get("/two")
             #expect(refused.status == 503)
-            #expect(refused.bodyText.contains("too many connections (limit 1)"))
+            #expect(refused.bodyText == "all 1 connections are handling requests; retry later\n")
             #expect(server.statistics.rejectedConnections == 1)
-            #expect(try first.get("/again").status == 200)
+            release.store(true, ordering: .releasing)
+            #expect(slow.wait() == 200, "the busy connection is never evicted")
+            // Its client has closed; once the server has seen that, the slot is free again.
+            #expect(eventually { server.statistics.openConnections == 0 })
+            #expect(try HTTPClient(address: address).get("/again").status == 200)
+        }
+    }
+
+    @Test func aNewcomerEvictsTheLongestIdleKeepAliveConnection() throws {
+        try withServer(HTTPServerConfiguration(maxConnections: 2)) { (server, address) throws in
+            let first = HTTPClient(address: address), second = HTTPClient(address: address)
+            #expect(try first.get("/one").status == 200)
+            #expect(try second.get("/two").status == 200)
+            #expect(eventually { server.statistics.requestsHandled == 2 }, "both idle now")
+            #expect(try HTTPClient(address: address).get("/three").status == 200)
+            #expect(server.statistics.evictedConnections == 1)
+            #expect(server.statistics.rejectedConnections == 0)
+            // The evicted one was idle, so its client reconnects without noticing.
+            #expect(try first.get("/one-again").bodyText == "ok /one-again")
+            #expect(first.connectionsOpened == 2 && second.connectionsOpened == 1)
         }
     }
 

@@ -47,6 +47,9 @@ package struct HTTPRequestParser: Sendable {
     /// True between requests: nothing buffered and no head waiting for its body.
     package var isBetweenRequests: Bool { pending == nil && buffer.readableCount == 0 }
 
+    /// True when a request's head has arrived and its body has not, all of it.
+    var isAwaitingBody: Bool { pending != nil }
+
     /// How many more bytes the current request needs at least (a hint for read sizes).
     var bytesWanted: Int {
         guard let pending else { return 0 }

@@ -5,7 +5,8 @@ import Synchronization
 import PosixSupport
 
 /// A small HTTP/1.1 server: one accept thread, one thread per connection, keep-alive,
-/// limits on connections, idle time and request size, and a prompt, graceful shutdown.
+/// limits on connections, idle time, request head time and request size, and a prompt,
+/// graceful shutdown.
 ///
 ///     let server = HTTPServer { request in HTTPResponse(text: "hello \(request.path)") }
 ///     let address = try server.start()          // 127.0.0.1:<kernel-chosen port>
@@ -14,9 +15,13 @@ import PosixSupport
 ///
 /// Thread per connection is bounded by ``HTTPServerConfiguration/maxConnections``: the
 /// handler is synchronous and may block (loading a tenant), so a blocked handler only
-/// holds its own connection's thread. Malformed input is answered with the parser's status
-/// and closed; nothing a client sends can crash the process. Running threads keep the
-/// server alive: call ``shutdown(graceWall:)`` to release it.
+/// holds its own connection's thread. Slow clients cannot take every slot: a request head
+/// must arrive within ``HTTPServerConfiguration/headerTimeout`` however it trickles in, and
+/// a newcomer evicts the oldest incomplete request when those hold
+/// ``HTTPServerConfiguration/maxIncompleteConnections`` slots or the table is full (see
+/// ``ConnectionSlots``). Malformed input is answered with the parser's status and closed;
+/// nothing a client sends can crash the process. Running threads keep the server alive:
+/// call ``shutdown(graceWall:)`` to release it.
 package final class HTTPServer: Sendable {
     /// Handles one request; called on the connection's thread, possibly concurrently.
     package typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
@@ -24,7 +29,7 @@ package final class HTTPServer: Sendable {
     /// The configuration the server was created with.
     package let configuration: HTTPServerConfiguration
     let handler: Handler
-    let table = Mutex(ConnectionTable())
+    let table: Mutex<ConnectionTable>
     /// Read on every response (to add Connection: close), so an atomic rather than the lock.
     let stopping = Atomic<Bool>(false)
     private let wakePipe = Mutex<(reader: FileDescriptor, writer: FileDescriptor)?>(nil)
@@ -34,6 +39,9 @@ package final class HTTPServer: Sendable {
     package init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), handler: @escaping Handler) {
         self.configuration = configuration
         self.handler = handler
+        let limit = max(1, configuration.maxConnections)
+        table = Mutex(ConnectionTable(
+            limit: limit, incompleteLimit: min(limit, max(1, configuration.maxIncompleteConnections))))
     }
 
     /// The address being listened on, once started.
@@ -131,7 +139,7 @@ package final class HTTPServer: Sendable {
         while true {
             do {
                 guard let socket = try listener.accept() else { return }
-                admit(socket)
+                admit(socket, wake: wake)
             } catch where error.errno == ECONNABORTED || error.errno == EPROTO {
                 continue  // the client gave up before we accepted; nothing to serve
             } catch {
@@ -143,13 +151,24 @@ package final class HTTPServer: Sendable {
         }
     }
 
-    private func admit(_ socket: ConnectedSocket) {
-        let limit = configuration.maxConnections
-        switch table.withLock({ $0.admit(socket, limit: limit) }) {
+    private func admit(_ socket: ConnectedSocket, wake: FileDescriptor) {
+        let accepted = ContinuousClock.now
+        var admission = table.withLock { $0.admit(socket) }
+        // Evicted connections whose threads have not left yet fill the table: pause accepting
+        // (newcomers queue in the kernel's backlog) until they go, rather than refuse. A thread
+        // leaves as soon as it is scheduled, so this is brief; a second is the bound.
+        while admission == .wait && ContinuousClock.now - accepted < .seconds(1) {
+            if (try? wake.wait(for: Int16(POLLIN), until: .now + .milliseconds(1))) != nil {
+                admission = .stopping  // shutdown began
+                break
+            }
+            admission = table.withLock { $0.admit(socket) }
+        }
+        switch admission {
         case .serve(let id):
             do {
                 try PlainThread.start(name: "http-conn") {
-                    let connection = ServerConnection(server: self, id: id, socket: socket)
+                    let connection = ServerConnection(server: self, id: id, socket: socket, accepted: accepted)
                     connection.run()
                 }
             } catch {
@@ -157,7 +176,10 @@ package final class HTTPServer: Sendable {
                 refuse(socket, message: "cannot start a connection thread (\(error))")
             }
         case .overLimit:
-            refuse(socket, message: "too many connections (limit \(limit)); retry later")
+            let limit = configuration.maxConnections
+            refuse(socket, message: "all \(limit) connections are handling requests; retry later")
+        case .wait:
+            refuse(socket, message: "too many evicted connections still closing; retry later")
         case .stopping:
             refuse(socket, message: "server is shutting down")
         }
@@ -190,6 +212,22 @@ package final class HTTPServer: Sendable {
 }
 
 extension ConnectedSocket {
+    /// What a new connection has sent that its thread has not read yet: nothing, part of a
+    /// request head, or a whole one (or a malformed one, which is not slow either). Peeks at
+    /// most 4 KiB without waiting; a longer head reads as partial.
+    func peekUnreadRequest() -> ConnectionSlots.Unread {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { scratch in
+            // EAGAIN (nothing yet) and errors alike mean nothing to judge by.
+            let peeked = (try? SystemCall.retrying("recv MSG_PEEK") {
+                recv(descriptor.rawValue, scratch.baseAddress, scratch.count, Int32(MSG_PEEK | MSG_DONTWAIT))
+            }) ?? 0
+            guard peeked > 0 else { return .nothing }
+            let unread = UnsafeBufferPointer(rebasing: scratch[..<peeked])
+            if case .incomplete = HeadScanner.findEnd(in: unread, resumeAt: 0) { return .partialHead }
+            return .completeHead
+        }
+    }
+
     /// Reads and discards what has already arrived, without waiting.
     func drainAvailable(limit: Int = 256 * 1024) {
         var scratch = [UInt8](repeating: 0, count: 16 * 1024)

@@ -3,8 +3,9 @@ import Glibc
 import PosixSupport
 #endif
 
-/// Serves one accepted connection on its own thread until the client closes, the idle
-/// timeout passes, a request is malformed, or the server stops.
+/// Serves one accepted connection on its own thread until the client closes, a deadline
+/// passes (``RequestClock``), a request is malformed, the server evicts it for a newcomer,
+/// or the server stops.
 ///
 /// Buffers live for the whole connection: the parser's input buffer and the output buffer
 /// are reused request after request, so a warm keep-alive connection allocates only what
@@ -18,11 +19,14 @@ struct ServerConnection: ~Copyable {
     /// Requests answered since the count was last handed to the server's table (batched to
     /// ride on the lock taken anyway when going idle).
     private var handledSinceReport = 0
+    /// When the accept loop took the connection: its first request's head is due from then.
+    private let accepted: ContinuousClock.Instant
 
-    init(server: HTTPServer, id: Int, socket: ConnectedSocket) {
+    init(server: HTTPServer, id: Int, socket: ConnectedSocket, accepted: ContinuousClock.Instant) {
         self.server = server
         self.id = id
         self.socket = socket
+        self.accepted = accepted
         self.parser = HTTPRequestParser(limits: server.configuration.limits)
         output.reserveCapacity(1024)
     }
@@ -35,10 +39,7 @@ struct ServerConnection: ~Copyable {
     }
 
     private mutating func serve() {
-        let idleTimeout = server.configuration.idleTimeout
-        // One deadline per request, reset after each response: a client must send a whole
-        // request within the idle timeout, so trickling a byte at a time cannot hold a thread.
-        var deadline = ContinuousClock.now + idleTimeout
+        var clock = RequestClock(accepted: accepted, configuration: server.configuration)
         while true {
             let request: HTTPRequest?
             do {
@@ -49,32 +50,52 @@ struct ServerConnection: ~Copyable {
                 return
             }
             if let request {
+                guard server.table.withLock({ $0.enterHandling(id) }) else { return }
                 guard respond(to: request) else { return }
-                deadline = ContinuousClock.now + idleTimeout
+                clock.requestAnswered(nextAlreadyStarted: !parser.isBetweenRequests)
                 continue
             }
-            let wasIdle = parser.isBetweenRequests
-            if wasIdle {
-                let handled = handledSinceReport
-                handledSinceReport = 0
-                guard server.table.withLock({ $0.enterIdle(id, handled: handled) }) else { return }
-            }
+            guard report(clock.needsMoreBytes(isBetweenRequests: parser.isBetweenRequests,
+                                               awaitingBody: parser.isAwaitingBody)) else { return }
             do {
                 // Between requests the next one is rarely there yet: poll before recv.
                 let received = try parser.buffer.receive(
-                    from: socket, atLeast: parser.bytesWanted, deadline: deadline, pollFirst: wasIdle)
+                    from: socket, atLeast: parser.bytesWanted, deadline: clock.deadline,
+                    pollFirst: parser.isBetweenRequests)
                 if received == 0 { return }
+                clock.bytesArrived()
             } catch where error.isTimeout {
-                server.table.withLock { $0.statistics.idleTimeouts += 1 }
-                if !parser.isBetweenRequests {
-                    answerAndLinger(HTTPResponse(status: 408, text: "request not received within \(idleTimeout)\n"))
-                }
+                timedOut(clock)
                 return
             } catch {
-                return  // reset by peer, or interrupted by shutdown
+                return  // reset by peer, interrupted by shutdown, or evicted for a newcomer
             }
-            if wasIdle { server.table.withLock { $0.enterBusy(id) } }
         }
+    }
+
+    /// Tells the server's table what this connection now waits for; false means close.
+    private mutating func report(_ change: RequestClock.Change?) -> Bool {
+        switch change {
+        case nil:
+            return true
+        case .idle:
+            let handled = handledSinceReport
+            handledSinceReport = 0
+            return server.table.withLock { $0.enterIdle(id, handled: handled) }
+        case .receiving:
+            return server.table.withLock { $0.enterReceiving(id) }
+        }
+    }
+
+    /// Closes a connection whose deadline passed: silently when it owed us nothing (idle, or
+    /// a new connection that never sent a byte), with a 408 when a request was under way.
+    private mutating func timedOut(_ clock: RequestClock) {
+        guard let late = clock.lateRequestPart(bytesBuffered: !parser.isBetweenRequests) else {
+            server.table.withLock { $0.statistics.idleTimeouts += 1 }
+            return
+        }
+        server.table.withLock { $0.statistics.requestTimeouts += 1 }
+        answerAndLinger(HTTPResponse(status: 408, text: late + "\n"))
     }
 
     /// Runs the handler and writes its response; returns whether to keep the connection.
