@@ -61,7 +61,9 @@ case .serve(let options):
     let front = RuntimeFront(host: host)
     let server = HTTPServer(
         configuration: HTTPServerConfiguration(
-            address: address, maxConnections: options.maxConnections, idleTimeout: options.connectionIdle)
+            address: address, maxConnections: options.maxConnections,
+            maxIncompleteConnections: options.maxIncompleteConnections,
+            idleTimeout: options.connectionIdle, headerTimeout: options.headerTimeout)
     ) { request in
         let answer = front.respond(method: request.method, path: request.path)
         var headers = HTTPHeaders()

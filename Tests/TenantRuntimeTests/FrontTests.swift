@@ -70,6 +70,18 @@ import SoakUnits
         #expect(options.runtime.leakBytes == 256)
     }
 
+    @Test func connectionLimitFlags() throws {
+        let command = try TenantdCommand.parse([
+            "--registry", "/r", "--max-connections", "64", "--connection-idle", "45s",
+            "--header-timeout", "2s", "--max-incomplete", "16",
+        ])
+        guard case .serve(let options) = command else { Issue.record("expected serve"); return }
+        #expect(options.maxConnections == 64)
+        #expect(options.connectionIdle == .seconds(45))
+        #expect(options.headerTimeout == .seconds(2))
+        #expect(options.maxIncompleteConnections == 16)
+    }
+
     @Test func defaultsFollowTheDesign() throws {
         guard case .serve(let options) = try TenantdCommand.parse(["--registry", "r"]) else { return }
         #expect(options.listen == "127.0.0.1:0")
@@ -77,6 +89,9 @@ import SoakUnits
         #expect(options.runtime.artifactIdle == .seconds(600))
         #expect(options.runtime.sweepEvery == .seconds(60))
         #expect(options.runtime.eager.isEmpty)
+        #expect(options.maxConnections == 256)
+        #expect(options.headerTimeout == .seconds(10))
+        #expect(options.maxIncompleteConnections == nil, "nil: the server's default, half the connections")
     }
 
     @Test func seedCommand() throws {
@@ -94,6 +109,8 @@ import SoakUnits
         (["--registry", "r", "--artifact-idle", "soon"], "expected a duration like 90s"),
         (["--registry", "r", "--inject-leak", "memory"], "expected one of retain-cycle"),
         (["--registry", "r", "--bogus"], "unknown option --bogus"),
+        (["--registry", "r", "--header-timeout", "0s"], "--header-timeout: expected a duration above zero"),
+        (["--registry", "r", "--max-incomplete", "0"], "--max-incomplete: expected a whole number above zero"),
         ([], "--registry DIR is required"),
         (["--registry"], "--registry needs a value"),
         (["--registry", "r", "--eager", "../x"], "--eager: name"),

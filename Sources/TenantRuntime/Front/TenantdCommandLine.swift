@@ -18,6 +18,11 @@ public enum TenantdCommand: Sendable {
         public var maxConnections = 256
         /// Wall-clock time an idle keep-alive connection is kept.
         public var connectionIdle: Duration = .seconds(30)
+        /// Wall-clock time a request head may take from its first byte, however it trickles in.
+        public var headerTimeout: Duration = .seconds(10)
+        /// Connections with an incomplete request that may hold slots together; nil: half of
+        /// `maxConnections`. Beyond it a new connection evicts the oldest of them.
+        public var maxIncompleteConnections: Int?
     }
 
     public struct SeedOptions: Sendable {
@@ -47,6 +52,10 @@ public enum TenantdCommand: Sendable {
           --wait-timeout D          longest wait for another request's load, wall clock (default 30s)
           --max-connections N       concurrent connections (default 256)
           --connection-idle D       close keep-alive connections idle this long, wall clock (default 30s)
+          --header-timeout D        answer 408 to a request head not complete this long after its first
+                                    byte, wall clock, never extended by trickled bytes (default 10s)
+          --max-incomplete N        connections with an incomplete request that may hold slots; a new
+                                    one evicts the oldest of them (default half of --max-connections)
         Durations read as 250ms, 90s, 1m, 3m, 1h30m, 8d.
         """
 
@@ -87,6 +96,12 @@ public enum TenantdCommand: Sendable {
             case "--wait-timeout": options.runtime.waitTimeout = try reader.duration(for: flag)
             case "--max-connections": options.maxConnections = try reader.count(for: flag)
             case "--connection-idle": options.connectionIdle = try reader.duration(for: flag)
+            case "--header-timeout":
+                options.headerTimeout = try reader.duration(for: flag)
+                guard options.headerTimeout > .zero else {
+                    throw UsageError("--header-timeout: expected a duration above zero")
+                }
+            case "--max-incomplete": options.maxIncompleteConnections = try reader.count(for: flag)
             default: throw UsageError("unknown option \(flag); see tenantd --help")
             }
         }
