@@ -78,7 +78,7 @@ enum RunCommand {
         StopSignals.install()
         let runner: SoakRunner
         do {
-            runner = try SoakRunner(options: options, progress: ProgressDisplay()) { Output.err($0) }
+            runner = try SoakRunner(options: options, clock: SystemRunClock(), progress: ProgressDisplay()) { Output.err($0) }
         } catch {
             throw CommandError("run: \(error)")
         }

@@ -18,16 +18,21 @@ package final class SoakRunner {
     private let lock: RunLock
     private let progress: RunProgress?
     private let log: (String) -> Void
+    /// Every wait of the run sleeps on it.
+    private let clock: any RunClock
 
-    /// Creates the run folder. `progress` sees the scenario advance (a terminal line, say); `log`
-    /// receives one-line messages for the user.
-    package init(options: SoakRunOptions, progress: RunProgress?, log: @escaping (String) -> Void) throws {
+    /// Creates the run folder. `clock` is the one the run waits on; `progress` sees the scenario
+    /// advance (a terminal line, say); `log` receives one-line messages for the user.
+    package init(
+        options: SoakRunOptions, clock: any RunClock, progress: RunProgress?, log: @escaping (String) -> Void
+    ) throws {
         self.options = options
+        self.clock = clock
         self.progress = progress
         self.log = log
         folder = try options.runFolder.map(RunFolder.init(path:))
             ?? RunFolder.create(under: options.outputParent, profile: options.profile.name)
-        lock = try RunLock.acquire(folder)
+        lock = try RunLock.acquire(folder, clock: clock)
         monitor = RunMonitor(folder: folder, options: options)
     }
 
@@ -66,13 +71,11 @@ package final class SoakRunner {
         manifest.targetPID = target.pid
         save(manifest)
 
-        let baseURL: String?
+        var baseURL: String?
         do {
-            baseURL = try ReadinessWaiter.wait(for: target, plan: plan)
+            if case .ready(let url) = try ReadinessWaiter.wait(for: target, plan: plan, clock: clock) { baseURL = url }
         } catch {
-            let teardown = target.terminate(grace: options.profile.limits.teardownGraceWall)
-            manifest.targetExit = teardown.exit
-            manifest.teardown = teardown.step
+            tearDown(target, into: &manifest)
             let reason = "\(error.description)\(stderrTail())"
             recorder.record(event: "not-ready", message: reason)
             return finish(&manifest, .notReady, reason)
@@ -96,9 +99,8 @@ package final class SoakRunner {
         }
 
         let crashedExit = result.stoppedBy == .targetExited ? target.exit : nil
-        let teardown = target.terminate(grace: options.profile.limits.teardownGraceWall)
+        let teardown = tearDown(target, into: &manifest)
         manifest.targetExit = crashedExit ?? teardown.exit
-        manifest.teardown = teardown.step
         recorder.sync()
 
         switch result.stoppedBy {
@@ -136,7 +138,7 @@ package final class SoakRunner {
         let driver = ScenarioDriver(
             plan: ScenarioPlan(scenario: scenario, artifactKind: artifactKind), sampling: options.profile.sampling,
             scale: accelerate,
-            clock: MonotonicClock(), sender: scenario.kind == .sampleOnly ? nil : sender, sampler: sampler,
+            clock: clock, sender: scenario.kind == .sampleOnly ? nil : sender, sampler: sampler,
             sink: monitor.observing(recorder),
             shouldStop: {
                 if StopSignals.received != nil { return .interrupted }
@@ -151,13 +153,21 @@ package final class SoakRunner {
             executable: tenantd, arguments: arguments, stdoutPath: "\(folder.path)/seed.log",
             stderrPath: "\(folder.path)/seed.stderr.log")
         let seeding = try TargetProcess.launch(spec)
-        let deadline = ContinuousClock.now + .seconds(120)
-        while seeding.exit == nil, ContinuousClock.now < deadline { usleep(5_000) }
+        _ = clock.poll(every: .milliseconds(5), for: .seconds(120)) { seeding.exit }
         guard seeding.exit == .exited(status: 0) else {
-            _ = seeding.terminate(grace: .seconds(1))
+            _ = seeding.terminate(grace: .seconds(1), clock: clock)
             let output = (try? String(contentsOfFile: spec.stderrPath, encoding: .utf8)) ?? ""
             throw SupervisorError("seeding the registry failed (\(seeding.exit?.description ?? "timed out")): \(output.suffix(500))")
         }
+    }
+
+    /// Stops the target in steps and records which step ended it.
+    @discardableResult
+    private func tearDown(_ target: TargetProcess, into manifest: inout RunManifest) -> (step: TeardownStep, exit: TargetExit?) {
+        let teardown = target.terminate(grace: options.profile.limits.teardownGraceWall, clock: clock)
+        manifest.targetExit = teardown.exit
+        manifest.teardown = teardown.step
+        return teardown
     }
 
     private func stderrTail() -> String {

@@ -35,7 +35,7 @@ package struct SupervisorError: Error, CustomStringConvertible, Sendable {
 ///
 /// The parent-death signal fires when the *thread* that spawned the target ends, so spawn from
 /// a thread that lives as long as the run (the main thread).
-package final class TargetProcess: @unchecked Sendable {
+package final class TargetProcess: SupervisedProcess, @unchecked Sendable {
     /// The target's pid, also its process group id.
     package let pid: pid_t
     private let stdoutLines = Mutex<[String]>([])
@@ -103,14 +103,19 @@ package final class TargetProcess: @unchecked Sendable {
 
     /// The first stdout line containing `text`, waiting up to `timeout` (wall clock); nil when it
     /// did not appear in time or the target exited first.
-    package func waitForLine(containing text: String, timeout: Duration) -> String? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let line = stdoutLines.withLock({ $0.first { $0.contains(text) } }) { return line }
-            if exit != nil { return nil }
-            usleep(2_000)
+    package func waitForLine(
+        containing text: String, timeout: Duration, clock: any RunClock = SystemRunClock()
+    ) -> String? {
+        let found = clock.poll(every: .milliseconds(2), for: timeout) { () -> String?? in
+            if let line = firstLine(containing: text) { return .some(line) }
+            return exit != nil ? .some(nil) : nil
         }
+        if case .value(let line) = found { return line }
         return nil
+    }
+
+    package func firstLine(containing text: String) -> String? {
+        stdoutLines.withLock { $0.first { $0.contains(text) } }
     }
 
     /// How the target ended, or nil while it runs. Reaps it without blocking.
@@ -126,29 +131,25 @@ package final class TargetProcess: @unchecked Sendable {
         }
     }
 
-    /// Ends the target: SIGTERM to its group, up to `grace` for it to exit, then SIGKILL.
-    package func terminate(grace: Duration) -> (step: TeardownStep, exit: TargetExit?) {
-        if let exit {
-            try? PosixProcess.send(SIGKILL, to: -pid)  // anything it left behind in its group
-            return (.alreadyExited, exit)
-        }
-        try? PosixProcess.send(SIGTERM, to: -pid)
-        let deadline = ContinuousClock.now + grace
-        while ContinuousClock.now < deadline {
-            if let exit {
-                try? PosixProcess.send(SIGKILL, to: -pid)
-                return (.sigterm, exit)
-            }
-            usleep(5_000)
-        }
-        try? PosixProcess.send(SIGKILL, to: -pid)
-        let final = exitState.withLock { state -> TargetExit? in
+    /// Ends the target: SIGTERM to its group, up to `grace` for it to exit, then SIGKILL (see
+    /// ``Teardown``). `hurry` cuts the grace short.
+    package func terminate(
+        grace: Duration, clock: any RunClock = SystemRunClock(), hurry: () -> Bool = { false }
+    ) -> (step: TeardownStep, exit: TargetExit?) {
+        Teardown.run(self, grace: grace, clock: clock, hurry: hurry)
+    }
+
+    package func signalGroup(_ signal: Int32) {
+        try? PosixProcess.send(signal, to: -pid)
+    }
+
+    package func reapAfterKill() -> TargetExit? {
+        exitState.withLock { state -> TargetExit? in
             if state == nil, let status = try? PosixProcess.reap(pid, blocking: true) {
                 state = TargetExit(waitStatus: status)
             }
             return state
         }
-        return (.sigkill, final)
     }
 
     private func startCopyingStdout(from pipe: FileDescriptor, to log: FileDescriptor) {
