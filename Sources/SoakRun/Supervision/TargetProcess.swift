@@ -44,8 +44,12 @@ package final class TargetProcess: SupervisedProcess, @unchecked Sendable {
 
     private init(pid: pid_t) { self.pid = pid }
 
-    /// Starts the target.
-    package static func launch(_ spec: LaunchSpec) throws(SupervisorError) -> TargetProcess {
+    /// Starts the target. `whenOutputEnds` runs (on another thread) once its stdout has closed and
+    /// it has exited, or a second after the close: a run rings its clock with it, so a target
+    /// that dies mid-sleep is noticed at once rather than at the next sample.
+    package static func launch(
+        _ spec: LaunchSpec, whenOutputEnds: (@Sendable () -> Void)? = nil
+    ) throws(SupervisorError) -> TargetProcess {
         guard let path = resolve(spec.executable) else {
             throw SupervisorError("cannot find the target program \"\(spec.executable)\" (not a file, and not on PATH)")
         }
@@ -97,7 +101,7 @@ package final class TargetProcess: SupervisedProcess, @unchecked Sendable {
             throw SupervisorError("cannot start \(path): \(error)")
         }
         let process = TargetProcess(pid: pid)
-        process.startCopyingStdout(from: pipe.reader, to: stdoutLog)
+        process.startCopyingStdout(from: pipe.reader, to: stdoutLog, whenOutputEnds: whenOutputEnds)
         return process
     }
 
@@ -152,8 +156,11 @@ package final class TargetProcess: SupervisedProcess, @unchecked Sendable {
         }
     }
 
-    private func startCopyingStdout(from pipe: FileDescriptor, to log: FileDescriptor) {
-        let context = Unmanaged.passRetained(StdoutCopier(pipe: pipe, log: log, process: self)).toOpaque()
+    private func startCopyingStdout(
+        from pipe: FileDescriptor, to log: FileDescriptor, whenOutputEnds: (@Sendable () -> Void)?
+    ) {
+        let copier = StdoutCopier(pipe: pipe, log: log, process: self, whenOutputEnds: whenOutputEnds)
+        let context = Unmanaged.passRetained(copier).toOpaque()
         pthread_create(&reader, nil, { raw in
             Unmanaged<StdoutCopier>.fromOpaque(raw!).takeRetainedValue().run()
             return nil
@@ -184,17 +191,26 @@ private final class StdoutCopier: @unchecked Sendable {
     let pipe: FileDescriptor
     let log: FileDescriptor
     let process: TargetProcess
+    let whenOutputEnds: (@Sendable () -> Void)?
 
-    init(pipe: FileDescriptor, log: FileDescriptor, process: TargetProcess) {
+    init(pipe: FileDescriptor, log: FileDescriptor, process: TargetProcess, whenOutputEnds: (@Sendable () -> Void)?) {
         self.pipe = pipe
         self.log = log
         self.process = process
+        self.whenOutputEnds = whenOutputEnds
     }
 
     func run() {
         defer {
             try? pipe.close()
             try? log.close()
+            if let whenOutputEnds {
+                // The pipe closes as the target exits, a moment before it can be reaped: wait for
+                // that moment, so whoever is told finds the exit (bounded, for a target that merely
+                // closed its stdout).
+                _ = SystemRunClock().poll(every: .milliseconds(1), for: .seconds(1)) { process.exit }
+                whenOutputEnds()
+            }
         }
         var buffer = [UInt8](repeating: 0, count: 4096)
         var pending: [UInt8] = []
