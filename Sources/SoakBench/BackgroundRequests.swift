@@ -39,7 +39,7 @@ final class BackgroundRequests: Sendable {
     func stop() {
         stopped.store(true, ordering: .releasing)
         clock.wake()
-        _ = SystemRunClock().poll(every: .milliseconds(1), for: .seconds(12)) {
+        _ = SystemRunClock.polling.poll(every: .milliseconds(1), for: .seconds(12)) {
             finished.load(ordering: .acquiring) ? true : nil
         }
     }

@@ -33,7 +33,7 @@ enum BenchProcess {
     ) throws -> Completion {
         let started = monotonicSeconds()
         let process = try start(executable, arguments, logs: logs)
-        _ = SystemRunClock().poll(every: .milliseconds(2), for: timeout) { process.exit }
+        _ = SystemRunClock.polling.poll(every: .milliseconds(2), for: timeout) { process.exit }
         let wall = monotonicSeconds() - started
         guard let exit = process.exit else {
             _ = process.terminate(grace: .seconds(2))

@@ -46,7 +46,7 @@ struct SamplingWindow {
         // psrecord writes elapsed seconds from its own start, which is when it opens its log:
         // note when each log appears to turn those into unix times.
         var appeared: [String: Double] = [:]
-        let clock = SystemRunClock()
+        let clock = SystemRunClock.polling
         _ = clock.poll(every: .milliseconds(2), for: .seconds(warmup)) { () -> Bool? in
             for (tool, _, _) in started where appeared[tool.name] == nil && FileSystem.exists(tool.log) {
                 appeared[tool.name] = BenchProcess.unixSeconds()

@@ -69,7 +69,7 @@ package enum DetachedLaunch {
     /// Polls until the child's `status.json` names it, which it writes after taking the lock
     /// and writing `run.json` and `soak.pid`.
     static func waitUntilOwned(
-        folder: RunFolder, pid: Int32, timeout: Duration, clock: any RunClock = SystemRunClock()
+        folder: RunFolder, pid: Int32, timeout: Duration, clock: any RunClock = SystemRunClock.polling
     ) throws(Failure) -> Started {
         let owned = clock.poll(every: .milliseconds(20), for: timeout) { () -> Started?? in
             if let status = RunStatus.read(from: folder.status), status.harnessPID == pid {

@@ -18,7 +18,7 @@ package enum HarnessStop {
     ///
     /// The harness is done when it has exited: it drops the lock only then, after `summary.json`.
     package static func waitUntilEnded(
-        folder: RunFolder, pid: Int32, timeout: Duration, clock: any RunClock = SystemRunClock()
+        folder: RunFolder, pid: Int32, timeout: Duration, clock: any RunClock = SystemRunClock.polling
     ) -> Bool {
         waitUntilEnded(timeout: timeout, clock: clock) {
             !RunLock.isHeld(folder) && !HarnessLiveness.isRunning(pid: pid)

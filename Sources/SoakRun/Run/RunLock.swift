@@ -28,7 +28,7 @@ package final class RunLock: @unchecked Sendable {
     /// `patience` covers `isHeld` probes from `soak status`, `stop` and `report`, which hold a
     /// shared lock for a few microseconds; a real owner holds it far longer. The wait runs on `clock`.
     package static func acquire(
-        _ folder: RunFolder, patience: Duration = .milliseconds(500), clock: any RunClock = SystemRunClock()
+        _ folder: RunFolder, patience: Duration = .milliseconds(500), clock: any RunClock = SystemRunClock.polling
     ) throws(RunLockError) -> RunLock {
         let descriptor: FileDescriptor
         do {

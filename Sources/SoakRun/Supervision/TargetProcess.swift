@@ -108,7 +108,7 @@ package final class TargetProcess: SupervisedProcess, @unchecked Sendable {
     /// The first stdout line containing `text`, waiting up to `timeout` (wall clock); nil when it
     /// did not appear in time or the target exited first.
     package func waitForLine(
-        containing text: String, timeout: Duration, clock: any RunClock = SystemRunClock()
+        containing text: String, timeout: Duration, clock: any RunClock = SystemRunClock.polling
     ) -> String? {
         let found = clock.poll(every: .milliseconds(2), for: timeout) { () -> String?? in
             if let line = firstLine(containing: text) { return .some(line) }
@@ -138,7 +138,7 @@ package final class TargetProcess: SupervisedProcess, @unchecked Sendable {
     /// Ends the target: SIGTERM to its group, up to `grace` for it to exit, then SIGKILL (see
     /// ``Teardown``). `hurry` cuts the grace short.
     package func terminate(
-        grace: Duration, clock: any RunClock = SystemRunClock(), hurry: () -> Bool = { false }
+        grace: Duration, clock: any RunClock = SystemRunClock.polling, hurry: () -> Bool = { false }
     ) -> (step: TeardownStep, exit: TargetExit?) {
         Teardown.run(self, grace: grace, clock: clock, hurry: hurry)
     }
@@ -208,7 +208,7 @@ private final class StdoutCopier: @unchecked Sendable {
                 // The pipe closes as the target exits, a moment before it can be reaped: wait for
                 // that moment, so whoever is told finds the exit (bounded, for a target that merely
                 // closed its stdout).
-                _ = SystemRunClock().poll(every: .milliseconds(1), for: .seconds(1)) { process.exit }
+                _ = SystemRunClock.polling.poll(every: .milliseconds(1), for: .seconds(1)) { process.exit }
                 whenOutputEnds()
             }
         }
