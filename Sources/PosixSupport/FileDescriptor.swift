@@ -78,7 +78,7 @@ package struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomStrin
             let ready = try SystemCall.retrying("poll") { poll(&request, 1, timeout) }
             if ready > 0 { return request.revents }
             // poll rounds to milliseconds, so check the clock rather than trusting one zero.
-            if let deadline, ContinuousClock.now >= deadline {
+            if let deadline, MonotonicClock.instant >= deadline {
                 throw SystemError(operation: "poll", errno: ETIMEDOUT)
             }
         }
@@ -87,7 +87,7 @@ package struct FileDescriptor: RawRepresentable, Hashable, Sendable, CustomStrin
     /// Milliseconds left until `deadline`, rounded up so a wait never ends early; -1 for none.
     static func pollTimeout(until deadline: ContinuousClock.Instant?) -> Int32 {
         guard let deadline else { return -1 }
-        let remaining = ContinuousClock.now.duration(to: deadline)
+        let remaining = MonotonicClock.instant.duration(to: deadline)
         if remaining <= .zero { return 0 }
         let (seconds, attoseconds) = remaining.components
         let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000

@@ -1,5 +1,6 @@
 import Glibc
 import MiniHTTP
+import SoakRun
 import Synchronization
 
 /// Requests one path at a steady pace from a thread of its own until stopped: it keeps the
@@ -10,12 +11,14 @@ final class BackgroundRequests: Sendable {
     private let finished = Atomic<Bool>(false)
     private let port: UInt16
     private let path: String
-    private let periodMicros: UInt32
+    private let period: Duration
+    /// The thread's clock: `stop` wakes it mid-period.
+    private let clock = SystemRunClock()
 
     init(port: UInt16, path: String, every seconds: Double) {
         self.port = port
         self.path = path
-        periodMicros = UInt32(seconds * 1e6)
+        period = .seconds(seconds)
     }
 
     /// Starts the thread.
@@ -23,9 +26,10 @@ final class BackgroundRequests: Sendable {
         try PlainThread.start(name: "bench-requests") { [self] in
             defer { finished.store(true, ordering: .releasing) }
             guard let client = try? HTTPClient(host: "127.0.0.1", port: port) else { return }
-            while !stopped.load(ordering: .acquiring) {
+            let isStopped = { self.stopped.load(ordering: .acquiring) }
+            while !isStopped() {
                 _ = try? client.get(path)
-                usleep(periodMicros)
+                _ = clock.sleep(until: clock.now + period, unless: isStopped)
             }
             client.close()
         }
@@ -34,7 +38,9 @@ final class BackgroundRequests: Sendable {
     /// Stops the thread and waits for it (bounded by one period and one request).
     func stop() {
         stopped.store(true, ordering: .releasing)
-        let deadline = ContinuousClock.now + .seconds(12)
-        while !finished.load(ordering: .acquiring), ContinuousClock.now < deadline { usleep(1_000) }
+        clock.wake()
+        _ = SystemRunClock.polling.poll(every: .milliseconds(1), for: .seconds(12)) {
+            finished.load(ordering: .acquiring) ? true : nil
+        }
     }
 }

@@ -33,8 +33,7 @@ enum BenchProcess {
     ) throws -> Completion {
         let started = monotonicSeconds()
         let process = try start(executable, arguments, logs: logs)
-        let deadline = ContinuousClock.now + timeout
-        while process.exit == nil, ContinuousClock.now < deadline { usleep(2_000) }
+        _ = SystemRunClock.polling.poll(every: .milliseconds(2), for: timeout) { process.exit }
         let wall = monotonicSeconds() - started
         guard let exit = process.exit else {
             _ = process.terminate(grace: .seconds(2))
@@ -45,9 +44,7 @@ enum BenchProcess {
 
     /// Seconds on the monotonic clock.
     static func monotonicSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        MonotonicClock.now.secondsValue
     }
 
     /// Seconds since the epoch, for matching timestamps written by other programs.

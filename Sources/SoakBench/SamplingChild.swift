@@ -23,7 +23,7 @@ package enum SamplingChild {
             next += interval
             // Sleep to the next tick rather than for a fixed time, so the rate holds under load.
             let wait = next - BenchProcess.monotonicSeconds()
-            if wait > 0 { usleep(UInt32(wait * 1e6)) } else { next = BenchProcess.monotonicSeconds() }
+            if wait > 0 { MonotonicClock.sleep(until: .seconds(next)) } else { next = BenchProcess.monotonicSeconds() }
         }
         return 0
     }

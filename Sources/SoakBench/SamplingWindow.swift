@@ -46,16 +46,16 @@ struct SamplingWindow {
         // psrecord writes elapsed seconds from its own start, which is when it opens its log:
         // note when each log appears to turn those into unix times.
         var appeared: [String: Double] = [:]
-        let warmEnd = BenchProcess.monotonicSeconds() + warmup
-        while BenchProcess.monotonicSeconds() < warmEnd {
+        let clock = SystemRunClock.polling
+        _ = clock.poll(every: .milliseconds(2), for: .seconds(warmup)) { () -> Bool? in
             for (tool, _, _) in started where appeared[tool.name] == nil && FileSystem.exists(tool.log) {
                 appeared[tool.name] = BenchProcess.unixSeconds()
             }
-            usleep(2_000)
+            return nil
         }
         let first = started.map { (BenchProcess.cpuSeconds(pid: $0.1.pid), BenchProcess.lineCount($0.0.log)) }
         let markStart = BenchProcess.unixSeconds()
-        usleep(UInt32(seconds * 1e6))
+        clock.sleep(until: clock.now + .seconds(seconds))
         let markEnd = BenchProcess.unixSeconds()
         var outcomes: [Outcome] = []
         for (index, (tool, process, _)) in started.enumerated() {

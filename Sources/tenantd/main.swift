@@ -5,13 +5,6 @@ import MiniHTTP
 import PosixSupport
 import TenantRuntime
 
-// Block the stop signals before any thread starts, so every thread inherits the mask and the
-// main thread alone receives them through sigwait.
-var stopSignals = sigset_t()
-sigemptyset(&stopSignals)
-sigaddset(&stopSignals, SIGTERM)
-sigaddset(&stopSignals, SIGINT)
-pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 signal(SIGPIPE, SIG_IGN)
 
 /// Writes a whole line straight to a descriptor: unbuffered, so the harness sees it at once.
@@ -43,6 +36,14 @@ case .seed(let options):
         fail("cannot seed \(options.folder): \(error)", status: 1)
     }
 case .serve(let options):
+    // Block the stop signals before any thread starts, so every thread inherits the mask and the
+    // main thread alone receives them through sigwait. Only when serving: `tenantd seed` keeps
+    // their default action, so SIGTERM ends a long seeding at once (the harness relies on that).
+    var stopSignals = sigset_t()
+    sigemptyset(&stopSignals)
+    sigaddset(&stopSignals, SIGTERM)
+    sigaddset(&stopSignals, SIGINT)
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
     let registry = Registry(root: options.registry)
     guard registry.exists else {
         fail("\(options.registry) is not a registry (no tenants/ folder); create one with tenantd seed", status: 2)

@@ -13,9 +13,9 @@ final class FakeSender: RequestSending {
     var sent: [String] = []
     var foundActualOnRequest: Set<Int> = []
     var failOnRequest: Set<Int> = []
-    let clock: ManualSchedulerClock
+    let clock: ManualRunClock
 
-    init(clock: ManualSchedulerClock) { self.clock = clock }
+    init(clock: ManualRunClock) { self.clock = clock }
 
     func send(path: String) -> RequestOutcome {
         defer { sent.append(path) }
@@ -57,8 +57,8 @@ final class CollectingSink: RunSink {
     func drive(
         _ scenario: Profile.Scenario, scale: Double = 7200, configure: (FakeSender) -> Void = { _ in },
         stop: @escaping () -> DriverStop? = { nil }
-    ) -> (ScenarioDriver.Result, CollectingSink, ManualSchedulerClock) {
-        let clock = ManualSchedulerClock()
+    ) -> (ScenarioDriver.Result, CollectingSink, ManualRunClock) {
+        let clock = ManualRunClock()
         let sender = FakeSender(clock: clock)
         configure(sender)
         let sink = CollectingSink()
@@ -172,12 +172,12 @@ final class CollectingSink: RunSink {
 
 /// Takes one sample that stalls the harness, as a descheduled process would.
 final class StallingSampler: SampleTaking {
-    let clock: ManualSchedulerClock
+    let clock: ManualRunClock
     let stallOnSample: Int
     let stall: Duration
     var taken = 0
 
-    init(clock: ManualSchedulerClock, stallOnSample: Int, stall: Duration) {
+    init(clock: ManualRunClock, stallOnSample: Int, stall: Duration) {
         self.clock = clock
         self.stallOnSample = stallOnSample
         self.stall = stall
@@ -194,7 +194,7 @@ final class StallingSampler: SampleTaking {
 
 @Suite struct ScenarioDriverLatenessTests {
     @Test func aLateCyclePushesTheNextBackSoNoIdlePeriodIsShortened() {
-        let clock = ManualSchedulerClock()
+        let clock = ManualRunClock()
         let sink = CollectingSink()
         var sampling = Profile.Sampling()
         sampling.every = .seconds(60)
@@ -220,7 +220,7 @@ final class StallingSampler: SampleTaking {
     }
 
     @Test func aStalledRequestPushesTheNextCycleBackFromItsEnd() {
-        let clock = ManualSchedulerClock()
+        let clock = ManualRunClock()
         let sink = CollectingSink()
         let sender = StallingSender(clock: clock, stallOnRequest: 7, stall: .milliseconds(25))
         let driver = ScenarioDriver(
@@ -240,12 +240,12 @@ final class StallingSampler: SampleTaking {
 
 /// A sender whose one request takes a long time.
 final class StallingSender: RequestSending {
-    let clock: ManualSchedulerClock
+    let clock: ManualRunClock
     let stallOnRequest: Int
     let stall: Duration
     var sent = 0
 
-    init(clock: ManualSchedulerClock, stallOnRequest: Int, stall: Duration) {
+    init(clock: ManualRunClock, stallOnRequest: Int, stall: Duration) {
         self.clock = clock
         self.stallOnRequest = stallOnRequest
         self.stall = stall

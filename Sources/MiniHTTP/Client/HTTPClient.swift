@@ -1,3 +1,4 @@
+import PosixSupport
 import Synchronization
 
 /// A blocking HTTP/1.1 client holding one keep-alive connection to one server.
@@ -91,7 +92,7 @@ package final class HTTPClient: Sendable {
 
     /// Sends `request` and returns the response, whatever its status; throws ``HTTPClientError``.
     package func send(_ request: HTTPRequest) throws -> HTTPResponse {
-        let deadline = ContinuousClock.now + configuration.timeout
+        let deadline = MonotonicClock.deadline(after: configuration.timeout)
         return try state.withLock { (state) throws(HTTPClientError) -> HTTPResponse in
             try send(request, deadline: deadline, state: &state)
         }

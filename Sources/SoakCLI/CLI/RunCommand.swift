@@ -75,10 +75,12 @@ enum RunCommand {
         if detach {
             return try startDetached(runArguments: Array(commandLine.dropFirst()), options: options)
         }
-        StopSignals.install()
+        // The run waits on this clock alone; SIGINT, SIGTERM and soak stop ring it.
+        let clock = SystemRunClock()
+        StopSignals.install(waking: clock)
         let runner: SoakRunner
         do {
-            runner = try SoakRunner(options: options, progress: ProgressDisplay()) { Output.err($0) }
+            runner = try SoakRunner(options: options, clock: clock, progress: ProgressDisplay()) { Output.err($0) }
         } catch {
             throw CommandError("run: \(error)")
         }

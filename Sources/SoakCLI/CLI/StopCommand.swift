@@ -45,21 +45,16 @@ enum StopCommand {
                 + "If the run is stuck, find its harness with ps and stop it by hand", exitCode: .failed)
         }
         do {
-            try PosixProcess.send(SIGTERM, to: pid)
+            try HarnessStop.request(pid: pid)
         } catch {
             throw CommandError("stop: cannot signal the harness (pid \(pid)): \(error.message)", exitCode: .failed)
         }
         Output.err("stop: sent SIGTERM to the harness (pid \(pid)); waiting up to \(DurationText.format(timeout)) "
             + "for it to finish the run and write its reports")
-        let deadline = ContinuousClock.now + timeout
-        // The harness is done when it has exited: it drops the lock only then, after summary.json.
-        while RunLock.isHeld(folder) || HarnessLiveness.isRunning(pid: pid) {
-            guard ContinuousClock.now < deadline else {
-                throw CommandError("stop: the harness (pid \(pid)) has not finished after "
-                    + "\(DurationText.format(timeout)); see \(folder.path)/soak.log. Wait and run soak status "
-                    + "\(folder.path), or kill -9 \(pid) and run soak report \(folder.path)", exitCode: .failed)
-            }
-            usleep(50_000)
+        guard HarnessStop.waitUntilEnded(folder: folder, pid: pid, timeout: timeout) else {
+            throw CommandError("stop: the harness (pid \(pid)) has not finished after "
+                + "\(DurationText.format(timeout)); see \(folder.path)/soak.log. Wait and run soak status "
+                + "\(folder.path), or kill -9 \(pid) and run soak report \(folder.path)", exitCode: .failed)
         }
         switch try RunFolderState.inspect(folder, command: "stop") {
         case .ended(let manifest, let summary):

@@ -21,16 +21,23 @@ package final class RunMonitor: RunSink, Sendable {
     private let state = Mutex<LiveRunState?>(nil)
     private let metricsAddress = Mutex<String?>(nil)
     private let stopRequested = Atomic<Bool>(false)
-    private let publisherRunning = Atomic<Bool>(false)
+    /// The writer thread, joined by `finish`.
+    private let publisher = Mutex<pthread_t?>(nil)
+    /// The writer thread's own clock: `finish` wakes it, so it ends at once rather than at its next look.
+    private let clock: any RunClock
 
     let writeEvery: Duration = .seconds(2)
     let writePercent = 2.0
     let judgeEvery: Duration = .seconds(10)
     let judgePercent = 5.0
+    /// How often the writer looks for news.
+    let lookEvery: Duration = .milliseconds(100)
 
-    /// A monitor for the run `options` describe, writing into `folder`.
-    package init(folder: RunFolder, options: SoakRunOptions) {
+    /// A monitor for the run `options` describe, writing into `folder`; the writer waits on `clock`
+    /// (its own: the run's clock has the run's thread as its sleeper).
+    package init(folder: RunFolder, options: SoakRunOptions, clock: any RunClock = SystemRunClock()) {
         self.folder = folder
+        self.clock = clock
         analysis = AnalysisOptions(profile: options.profile)
         troughs = options.profile.sampling.troughs
     }
@@ -50,24 +57,22 @@ package final class RunMonitor: RunSink, Sendable {
             state?.status.metricsAddress = address
         }
         publish(judging: false)
-        publisherRunning.store(true, ordering: .sequentiallyConsistent)
-        let started = (try? PlainThread.start(name: "soak-status") { [self] in
+        let thread = try? PlainThread.start(name: "soak-status", joinable: true) { [self] in
             // See InterimSeries.fullOfTroughs: the arena reaches its final size before the run.
             _ = InterimJudge.judge(
                 .fullOfTroughs(), options: analysis, manifest: manifest, integrity: Integrity())
             publishLoop()
-            publisherRunning.store(false, ordering: .sequentiallyConsistent)
-        }) != nil
-        if !started { publisherRunning.store(false, ordering: .sequentiallyConsistent) }
+        }
+        publisher.withLock { $0 = thread }
     }
 
     /// The run has ended as `manifest` says: stops the writer and writes the final `status.json`.
     package func finish(_ manifest: RunManifest) {
         stopRequested.store(true, ordering: .sequentiallyConsistent)
-        // The writer sleeps in short steps and a fit takes milliseconds: this wait is brief.
-        let deadline = ContinuousClock.now + .seconds(5)
-        while publisherRunning.load(ordering: .sequentiallyConsistent), ContinuousClock.now < deadline {
-            usleep(5_000)
+        clock.wake()
+        // Woken, the writer ends at once, or after the fit in hand (milliseconds: a few hundred points).
+        if let thread = publisher.withLock({ thread in defer { thread = nil }; return thread }) {
+            PlainThread.join(thread)
         }
         guard state.withLock({ state in
             state?.end(manifest)
@@ -97,18 +102,18 @@ package final class RunMonitor: RunSink, Sendable {
     // MARK: - Writing
 
     private func publishLoop() {
-        var lastWrite = ContinuousClock.now
+        var lastWrite = clock.now
         var lastWritePercent = 0.0
         var lastVersion = -1
-        var lastJudge = ContinuousClock.now
+        var lastJudge = clock.now
         var lastJudgePercent = 0.0
         var lastJudgedSeen = 0
-        while !stopRequested.load(ordering: .sequentiallyConsistent) {
-            usleep(100_000)
+        let stopping = { self.stopRequested.load(ordering: .sequentiallyConsistent) }
+        while clock.sleep(until: clock.now + lookEvery, unless: stopping) {
             guard let (version, percent, seen) = state.withLock({ state in
                 state.map { ($0.version, $0.status.progress.percent, $0.series.seen) }
             }), version != lastVersion else { continue }
-            let now = ContinuousClock.now
+            let now = clock.now
             guard now - lastWrite >= writeEvery || percent >= lastWritePercent + writePercent else { continue }
             let judging = seen != lastJudgedSeen
                 && (now - lastJudge >= judgeEvery || percent >= lastJudgePercent + judgePercent)

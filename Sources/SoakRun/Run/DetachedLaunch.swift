@@ -68,21 +68,26 @@ package enum DetachedLaunch {
 
     /// Polls until the child's `status.json` names it, which it writes after taking the lock
     /// and writing `run.json` and `soak.pid`.
-    static func waitUntilOwned(folder: RunFolder, pid: Int32, timeout: Duration) throws(Failure) -> Started {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+    static func waitUntilOwned(
+        folder: RunFolder, pid: Int32, timeout: Duration, clock: any RunClock = SystemRunClock.polling
+    ) throws(Failure) -> Started {
+        let owned = clock.poll(every: .milliseconds(20), for: timeout) { () -> Started?? in
             if let status = RunStatus.read(from: folder.status), status.harnessPID == pid {
                 return Started(pid: pid, folder: folder, metricsAddress: status.metricsAddress)
             }
-            if !HarnessLiveness.isRunning(pid: pid) {
-                throw Failure(description: "the detached run (pid \(pid)) ended before it started its run"
-                    + logTail(folder))
-            }
-            usleep(20_000)
+            return HarnessLiveness.isRunning(pid: pid) ? nil : .some(nil)
         }
-        throw Failure(description: "the detached run (pid \(pid)) has not started its run after "
-            + "\(DurationText.format(timeout)); it may still: follow it with soak status \(folder.path)"
-            + logTail(folder))
+        switch owned {
+        case .value(let started?):
+            return started
+        case .value(nil):
+            throw Failure(description: "the detached run (pid \(pid)) ended before it started its run"
+                + logTail(folder))
+        case .timedOut, .interrupted:
+            throw Failure(description: "the detached run (pid \(pid)) has not started its run after "
+                + "\(DurationText.format(timeout)); it may still: follow it with soak status \(folder.path)"
+                + logTail(folder))
+        }
     }
 
     private static func logTail(_ folder: RunFolder) -> String {

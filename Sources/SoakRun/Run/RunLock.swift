@@ -26,9 +26,9 @@ package final class RunLock: @unchecked Sendable {
     /// holds a run (`run.json`): a run folder is written by exactly one run, ever.
     ///
     /// `patience` covers `isHeld` probes from `soak status`, `stop` and `report`, which hold a
-    /// shared lock for a few microseconds; a real owner holds it far longer.
+    /// shared lock for a few microseconds; a real owner holds it far longer. The wait runs on `clock`.
     package static func acquire(
-        _ folder: RunFolder, patience: Duration = .milliseconds(500)
+        _ folder: RunFolder, patience: Duration = .milliseconds(500), clock: any RunClock = SystemRunClock.polling
     ) throws(RunLockError) -> RunLock {
         let descriptor: FileDescriptor
         do {
@@ -36,21 +36,19 @@ package final class RunLock: @unchecked Sendable {
         } catch {
             throw RunLockError("cannot lock the run folder \(folder.path): \(error)")
         }
-        let deadline = ContinuousClock.now + patience
-        while true {
-            let locked: Bool
-            do {
-                locked = try descriptor.tryLock(exclusive: true)
+        var failure: SystemError?
+        let locked = clock.poll(every: .milliseconds(10), for: patience) { () -> Bool? in
+            do throws(SystemError) {
+                // Another holder: try again after a step; a failure will not get better.
+                return try descriptor.tryLock(exclusive: true) ? true : nil
             } catch {
-                try? descriptor.close()
-                throw RunLockError("cannot lock \(folder.lock): \(error)")
+                failure = error
+                return false
             }
-            if locked { break }
-            if ContinuousClock.now < deadline {
-                usleep(10_000)
-                continue
-            }
+        }
+        guard case .value(true) = locked else {
             try? descriptor.close()
+            if let failure { throw RunLockError("cannot lock \(folder.lock): \(failure)") }
             let holder = ownerPID(folder).map { " (harness pid \($0))" } ?? ""
             throw RunLockError("the run folder \(folder.path) is in use by another soak run\(holder): "
                 + "two harnesses must never write one folder; follow it with soak status \(folder.path)")

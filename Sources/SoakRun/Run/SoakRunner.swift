@@ -18,16 +18,22 @@ package final class SoakRunner {
     private let lock: RunLock
     private let progress: RunProgress?
     private let log: (String) -> Void
+    /// Every wait of the run sleeps on it; a stop request wakes it (see `StopSignals`).
+    private let clock: any RunClock
 
-    /// Creates the run folder. `progress` sees the scenario advance (a terminal line, say); `log`
-    /// receives one-line messages for the user.
-    package init(options: SoakRunOptions, progress: RunProgress?, log: @escaping (String) -> Void) throws {
+    /// Creates the run folder. `clock` is the one the run waits on, which the stop signals ring;
+    /// `progress` sees the scenario advance (a terminal line, say); `log` receives one-line
+    /// messages for the user.
+    package init(
+        options: SoakRunOptions, clock: any RunClock, progress: RunProgress?, log: @escaping (String) -> Void
+    ) throws {
         self.options = options
+        self.clock = clock
         self.progress = progress
         self.log = log
         folder = try options.runFolder.map(RunFolder.init(path:))
             ?? RunFolder.create(under: options.outputParent, profile: options.profile.name)
-        lock = try RunLock.acquire(folder)
+        lock = try RunLock.acquire(folder, clock: clock)
         monitor = RunMonitor(folder: folder, options: options)
     }
 
@@ -56,9 +62,12 @@ package final class SoakRunner {
         do {
             plan = try TargetLaunchPlan.make(
                 for: options.profile.target, folder: folder, accelerate: accelerate, tenantdPath: options.tenantdPath)
-            if let seed = plan.seed { try seedRegistry(tenantd: seed.tenantd, arguments: seed.arguments) }
+            if let seed = plan.seed, try !seedRegistry(tenantd: seed.tenantd, arguments: seed.arguments) {
+                return interrupted(&manifest, recorder, "while seeding the registry")
+            }
             manifest.targetCommand = [plan.launch.executable] + plan.launch.arguments
-            target = try TargetProcess.launch(plan.launch)
+            // The target's exit wakes the run, so a crash is seen at once, not at the next sample.
+            target = try TargetProcess.launch(plan.launch) { [clock] in clock.wake() }
         } catch {
             recorder.record(event: "not-ready", message: error.description)
             return finish(&manifest, .notReady, error.description)
@@ -68,11 +77,15 @@ package final class SoakRunner {
 
         let baseURL: String?
         do {
-            baseURL = try ReadinessWaiter.wait(for: target, plan: plan)
+            let readiness = try ReadinessWaiter.wait(
+                for: target, plan: plan, clock: clock, stopRequested: stopRequested)
+            guard case .ready(let url) = readiness else {
+                tearDown(target, into: &manifest)
+                return interrupted(&manifest, recorder, "before the target was ready")
+            }
+            baseURL = url
         } catch {
-            let teardown = target.terminate(grace: options.profile.limits.teardownGraceWall)
-            manifest.targetExit = teardown.exit
-            manifest.teardown = teardown.step
+            tearDown(target, into: &manifest)
             let reason = "\(error.description)\(stderrTail())"
             recorder.record(event: "not-ready", message: reason)
             return finish(&manifest, .notReady, reason)
@@ -96,9 +109,8 @@ package final class SoakRunner {
         }
 
         let crashedExit = result.stoppedBy == .targetExited ? target.exit : nil
-        let teardown = target.terminate(grace: options.profile.limits.teardownGraceWall)
+        let teardown = tearDown(target, into: &manifest)
         manifest.targetExit = crashedExit ?? teardown.exit
-        manifest.teardown = teardown.step
         recorder.sync()
 
         switch result.stoppedBy {
@@ -107,9 +119,7 @@ package final class SoakRunner {
             recorder.record(event: "target-exit", message: reason)
             return finish(&manifest, .crashed, reason)
         case .interrupted:
-            let reason = "stopped by \(StopSignals.received.map(TargetExit.signalName) ?? "request") after \(result.cyclesCompleted) of \(scenario.cycles) cycles"
-            recorder.record(event: "interrupted", message: reason)
-            return finish(&manifest, .interrupted, reason)
+            return interrupted(&manifest, recorder, "after \(result.cyclesCompleted) of \(scenario.cycles) cycles")
         case nil:
             recorder.record(event: "completed", message: "\(result.cyclesCompleted) cycles; target ended by \(teardown.step.rawValue)")
             return finish(&manifest, .completed, nil)
@@ -136,28 +146,64 @@ package final class SoakRunner {
         let driver = ScenarioDriver(
             plan: ScenarioPlan(scenario: scenario, artifactKind: artifactKind), sampling: options.profile.sampling,
             scale: accelerate,
-            clock: MonotonicClock(), sender: scenario.kind == .sampleOnly ? nil : sender, sampler: sampler,
+            clock: clock, sender: scenario.kind == .sampleOnly ? nil : sender, sampler: sampler,
             sink: monitor.observing(recorder),
-            shouldStop: {
-                if StopSignals.received != nil { return .interrupted }
+            shouldStop: { [stopRequested] in
+                if stopRequested() { return .interrupted }
                 if target.exit != nil { return .targetExited }
                 return nil
             })
         return driver.run()
     }
 
-    private func seedRegistry(tenantd: String, arguments: [String]) throws(SupervisorError) {
+    /// Writes the registry fixture with `tenantd seed`; false when a stop request ended it first.
+    private func seedRegistry(tenantd: String, arguments: [String]) throws(SupervisorError) -> Bool {
         let spec = LaunchSpec(
             executable: tenantd, arguments: arguments, stdoutPath: "\(folder.path)/seed.log",
             stderrPath: "\(folder.path)/seed.stderr.log")
         let seeding = try TargetProcess.launch(spec)
-        let deadline = ContinuousClock.now + .seconds(120)
-        while seeding.exit == nil, ContinuousClock.now < deadline { usleep(5_000) }
-        guard seeding.exit == .exited(status: 0) else {
-            _ = seeding.terminate(grace: .seconds(1))
+        switch clock.poll(every: .milliseconds(5), for: .seconds(120), unless: stopRequested, { seeding.exit }) {
+        case .value(.exited(status: 0)):
+            return true
+        case .interrupted:
+            // A half-written registry is scratch: the seeder dies on SIGTERM, and is killed otherwise.
+            _ = seeding.terminate(grace: .seconds(1), clock: clock, hurry: hurryRequested())
+            return false
+        case .value, .timedOut:
+            _ = seeding.terminate(grace: .seconds(1), clock: clock)
             let output = (try? String(contentsOfFile: spec.stderrPath, encoding: .utf8)) ?? ""
             throw SupervisorError("seeding the registry failed (\(seeding.exit?.description ?? "timed out")): \(output.suffix(500))")
         }
+    }
+
+    /// Whether SIGINT, SIGTERM or `soak stop` asked the run to stop.
+    private var stopRequested: () -> Bool { { StopSignals.received != nil } }
+
+    /// A condition that holds once a stop request arrives after now: during a teardown, a further
+    /// request means "now", so the grace is cut short.
+    private func hurryRequested() -> () -> Bool {
+        let before = StopSignals.requests
+        return { StopSignals.requests > before }
+    }
+
+    /// Stops the target in steps and records which step ended it.
+    @discardableResult
+    private func tearDown(
+        _ target: TargetProcess, into manifest: inout RunManifest
+    ) -> (step: TeardownStep, exit: TargetExit?) {
+        let teardown = target.terminate(
+            grace: options.profile.limits.teardownGraceWall, clock: clock, hurry: hurryRequested())
+        manifest.targetExit = teardown.exit
+        manifest.teardown = teardown.step
+        return teardown
+    }
+
+    /// Ends a run a stop request cut short, `when` saying where it was.
+    private func interrupted(_ manifest: inout RunManifest, _ recorder: RunRecorder, _ when: String) -> RunManifest {
+        let reason = "stopped by \(StopSignals.received.map(TargetExit.signalName) ?? "request") \(when)"
+        recorder.record(event: "interrupted", message: reason)
+        recorder.sync()
+        return finish(&manifest, .interrupted, reason)
     }
 
     private func stderrTail() -> String {

@@ -1,4 +1,5 @@
 import Glibc
+import PosixSupport
 
 /// Measures what sampling costs, for `soak bench sampling` and for comparing with the C floor
 /// in `ci/bench/proc-floor.c`.
@@ -25,18 +26,18 @@ package enum SamplerBenchmark {
         var last = sampler.sample()
         let count = max(1, samples)
         let cpuStart = now(CLOCK_THREAD_CPUTIME_ID)
-        let wallStart = now(CLOCK_MONOTONIC)
+        let wallStart = MonotonicClock.now
         for _ in 0..<count {
             last = sampler.sample()
         }
         let cpu = now(CLOCK_THREAD_CPUTIME_ID) - cpuStart
-        let wall = now(CLOCK_MONOTONIC) - wallStart
+        let wall = (MonotonicClock.now - wallStart).secondsValue * 1e6
         return Result(
             cpuMicrosPerSample: cpu / Double(count), wallMicrosPerSample: wall / Double(count),
             samples: count, processes: last.processes)
     }
 
-    /// The clock's reading in microseconds.
+    /// The thread's CPU clock in microseconds.
     private static func now(_ clock: clockid_t) -> Double {
         var time = timespec()
         clock_gettime(clock, &time)

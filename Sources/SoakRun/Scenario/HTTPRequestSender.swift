@@ -1,10 +1,10 @@
 import MiniHTTP
+import PosixSupport
 
 /// Sends scenario requests over one keep-alive connection, each bounded by a wall-clock timeout.
 /// A timeout or a reset is recorded as a failed request; the next request reconnects.
 package final class HTTPRequestSender: RequestSending {
     private let client: HTTPClient
-    private let clock = MonotonicClock()
 
     package init(baseURL: String, timeout: Duration) throws(SupervisorError) {
         guard let address = HTTPRequestSender.address(of: baseURL) else {
@@ -16,15 +16,15 @@ package final class HTTPRequestSender: RequestSending {
     deinit { client.close() }
 
     package func send(path: String) -> RequestOutcome {
-        let started = clock.now
+        let started = MonotonicClock.now
         do {
             let response = try client.get(path)
             return RequestOutcome(
-                status: response.status, latencyMilliseconds: (clock.now - started).secondsValue * 1000,
+                status: response.status, latencyMilliseconds: (MonotonicClock.now - started).secondsValue * 1000,
                 tenantWas: response.headers["X-Tenant-Was"], artifactWas: response.headers["X-Artifact-Was"])
         } catch {
-            return RequestOutcome(
-                status: nil, failure: "\(error)", latencyMilliseconds: (clock.now - started).secondsValue * 1000)
+            let latency = (MonotonicClock.now - started).secondsValue * 1000
+            return RequestOutcome(status: nil, failure: "\(error)", latencyMilliseconds: latency)
         }
     }
 

@@ -74,14 +74,14 @@ package final class ScenarioDriver {
     package let sampling: Profile.Sampling
     /// Simulated seconds per wall second.
     package let scale: Double
-    private let clock: any SchedulerClock
+    private let clock: any RunClock
     private let sender: (any RequestSending)?
     private let sampler: any SampleTaking
     private let sink: any RunSink
     private let shouldStop: () -> DriverStop?
 
     package init(
-        plan: ScenarioPlan, sampling: Profile.Sampling, scale: Double, clock: any SchedulerClock,
+        plan: ScenarioPlan, sampling: Profile.Sampling, scale: Double, clock: any RunClock,
         sender: (any RequestSending)?, sampler: any SampleTaking, sink: any RunSink,
         shouldStop: @escaping () -> DriverStop?
     ) {
@@ -121,6 +121,19 @@ package final class ScenarioDriver {
         var result = Result()
         var lastSample: SampleRow?
 
+        // Sleeps until `deadline` unless the run must stop, which a stop request or the target's
+        // exit makes known at once (they wake the clock); false when it must.
+        func sleep(until deadline: Duration) -> Bool {
+            var stop: DriverStop?
+            _ = clock.sleep(until: deadline) {
+                stop = shouldStop()
+                return stop != nil
+            }
+            guard let stop else { return true }
+            result.stoppedBy = stop
+            return false
+        }
+
         func take(_ kind: SampleKind, cycle: Int) {
             var row = sampler.takeSample()
             let wall = (clock.now - start).secondsValue
@@ -135,11 +148,7 @@ package final class ScenarioDriver {
         // Periodic samples due before `deadline`; false when the run must stop.
         func samplePeriodically(until deadline: Duration, cycle: Int) -> Bool {
             while nextPeriodic < deadline {
-                clock.sleep(until: nextPeriodic)
-                if let stop = shouldStop() {
-                    result.stoppedBy = stop
-                    return false
-                }
+                guard sleep(until: nextPeriodic) else { return false }
                 take(.periodic, cycle: cycle)
                 nextPeriodic += periodic
                 // A slow sample must not make the sampler try to catch up in a burst.
@@ -160,11 +169,7 @@ package final class ScenarioDriver {
         for cycle in 0..<cycles {
             let cycleStart = start + interval * cycle + shift
             guard samplePeriodically(until: cycleStart, cycle: max(0, cycle - 1)) else { break }
-            clock.sleep(until: cycleStart)
-            if let stop = shouldStop() {
-                result.stoppedBy = stop
-                break
-            }
+            guard sleep(until: cycleStart) else { break }
             if cycle > 0, sampling.troughs { take(.trough, cycle: cycle) }
             runRequests(cycle: cycle, start: start, into: &result)
             let earliestNext = clock.now + interval - lateAllowance
@@ -183,9 +188,8 @@ package final class ScenarioDriver {
         if result.stoppedBy == nil {
             // The last cycle's idle period belongs to the run too: sample it, then a final trough.
             let end = start + plan.scenario.duration / scale + shift
-            if samplePeriodically(until: end, cycle: max(0, cycles - 1)) {
-                clock.sleep(until: end)
-                if sampling.troughs, shouldStop() == nil { take(.trough, cycle: cycles) }
+            if samplePeriodically(until: end, cycle: max(0, cycles - 1)), sleep(until: end), sampling.troughs {
+                take(.trough, cycle: cycles)
             }
         }
         return result

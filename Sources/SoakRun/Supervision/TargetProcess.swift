@@ -35,7 +35,7 @@ package struct SupervisorError: Error, CustomStringConvertible, Sendable {
 ///
 /// The parent-death signal fires when the *thread* that spawned the target ends, so spawn from
 /// a thread that lives as long as the run (the main thread).
-package final class TargetProcess: @unchecked Sendable {
+package final class TargetProcess: SupervisedProcess, @unchecked Sendable {
     /// The target's pid, also its process group id.
     package let pid: pid_t
     private let stdoutLines = Mutex<[String]>([])
@@ -44,8 +44,12 @@ package final class TargetProcess: @unchecked Sendable {
 
     private init(pid: pid_t) { self.pid = pid }
 
-    /// Starts the target.
-    package static func launch(_ spec: LaunchSpec) throws(SupervisorError) -> TargetProcess {
+    /// Starts the target. `whenOutputEnds` runs (on another thread) once its stdout has closed and
+    /// it has exited, or a second after the close: a run rings its clock with it, so a target
+    /// that dies mid-sleep is noticed at once rather than at the next sample.
+    package static func launch(
+        _ spec: LaunchSpec, whenOutputEnds: (@Sendable () -> Void)? = nil
+    ) throws(SupervisorError) -> TargetProcess {
         guard let path = resolve(spec.executable) else {
             throw SupervisorError("cannot find the target program \"\(spec.executable)\" (not a file, and not on PATH)")
         }
@@ -97,20 +101,25 @@ package final class TargetProcess: @unchecked Sendable {
             throw SupervisorError("cannot start \(path): \(error)")
         }
         let process = TargetProcess(pid: pid)
-        process.startCopyingStdout(from: pipe.reader, to: stdoutLog)
+        process.startCopyingStdout(from: pipe.reader, to: stdoutLog, whenOutputEnds: whenOutputEnds)
         return process
     }
 
     /// The first stdout line containing `text`, waiting up to `timeout` (wall clock); nil when it
     /// did not appear in time or the target exited first.
-    package func waitForLine(containing text: String, timeout: Duration) -> String? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let line = stdoutLines.withLock({ $0.first { $0.contains(text) } }) { return line }
-            if exit != nil { return nil }
-            usleep(2_000)
+    package func waitForLine(
+        containing text: String, timeout: Duration, clock: any RunClock = SystemRunClock.polling
+    ) -> String? {
+        let found = clock.poll(every: .milliseconds(2), for: timeout) { () -> String?? in
+            if let line = firstLine(containing: text) { return .some(line) }
+            return exit != nil ? .some(nil) : nil
         }
+        if case .value(let line) = found { return line }
         return nil
+    }
+
+    package func firstLine(containing text: String) -> String? {
+        stdoutLines.withLock { $0.first { $0.contains(text) } }
     }
 
     /// How the target ended, or nil while it runs. Reaps it without blocking.
@@ -126,33 +135,32 @@ package final class TargetProcess: @unchecked Sendable {
         }
     }
 
-    /// Ends the target: SIGTERM to its group, up to `grace` for it to exit, then SIGKILL.
-    package func terminate(grace: Duration) -> (step: TeardownStep, exit: TargetExit?) {
-        if let exit {
-            try? PosixProcess.send(SIGKILL, to: -pid)  // anything it left behind in its group
-            return (.alreadyExited, exit)
-        }
-        try? PosixProcess.send(SIGTERM, to: -pid)
-        let deadline = ContinuousClock.now + grace
-        while ContinuousClock.now < deadline {
-            if let exit {
-                try? PosixProcess.send(SIGKILL, to: -pid)
-                return (.sigterm, exit)
-            }
-            usleep(5_000)
-        }
-        try? PosixProcess.send(SIGKILL, to: -pid)
-        let final = exitState.withLock { state -> TargetExit? in
+    /// Ends the target: SIGTERM to its group, up to `grace` for it to exit, then SIGKILL (see
+    /// ``Teardown``). `hurry` cuts the grace short.
+    package func terminate(
+        grace: Duration, clock: any RunClock = SystemRunClock.polling, hurry: () -> Bool = { false }
+    ) -> (step: TeardownStep, exit: TargetExit?) {
+        Teardown.run(self, grace: grace, clock: clock, hurry: hurry)
+    }
+
+    package func signalGroup(_ signal: Int32) {
+        try? PosixProcess.send(signal, to: -pid)
+    }
+
+    package func reapAfterKill() -> TargetExit? {
+        exitState.withLock { state -> TargetExit? in
             if state == nil, let status = try? PosixProcess.reap(pid, blocking: true) {
                 state = TargetExit(waitStatus: status)
             }
             return state
         }
-        return (.sigkill, final)
     }
 
-    private func startCopyingStdout(from pipe: FileDescriptor, to log: FileDescriptor) {
-        let context = Unmanaged.passRetained(StdoutCopier(pipe: pipe, log: log, process: self)).toOpaque()
+    private func startCopyingStdout(
+        from pipe: FileDescriptor, to log: FileDescriptor, whenOutputEnds: (@Sendable () -> Void)?
+    ) {
+        let copier = StdoutCopier(pipe: pipe, log: log, process: self, whenOutputEnds: whenOutputEnds)
+        let context = Unmanaged.passRetained(copier).toOpaque()
         pthread_create(&reader, nil, { raw in
             Unmanaged<StdoutCopier>.fromOpaque(raw!).takeRetainedValue().run()
             return nil
@@ -183,17 +191,26 @@ private final class StdoutCopier: @unchecked Sendable {
     let pipe: FileDescriptor
     let log: FileDescriptor
     let process: TargetProcess
+    let whenOutputEnds: (@Sendable () -> Void)?
 
-    init(pipe: FileDescriptor, log: FileDescriptor, process: TargetProcess) {
+    init(pipe: FileDescriptor, log: FileDescriptor, process: TargetProcess, whenOutputEnds: (@Sendable () -> Void)?) {
         self.pipe = pipe
         self.log = log
         self.process = process
+        self.whenOutputEnds = whenOutputEnds
     }
 
     func run() {
         defer {
             try? pipe.close()
             try? log.close()
+            if let whenOutputEnds {
+                // The pipe closes as the target exits, a moment before it can be reaped: wait for
+                // that moment, so whoever is told finds the exit (bounded, for a target that merely
+                // closed its stdout).
+                _ = SystemRunClock.polling.poll(every: .milliseconds(1), for: .seconds(1)) { process.exit }
+                whenOutputEnds()
+            }
         }
         var buffer = [UInt8](repeating: 0, count: 4096)
         var pending: [UInt8] = []

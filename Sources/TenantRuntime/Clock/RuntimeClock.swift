@@ -1,4 +1,4 @@
-import Glibc
+import PosixSupport
 import SoakUnits
 import Synchronization
 
@@ -52,9 +52,7 @@ public struct ScaledClock: RuntimeClock {
     public func wallDuration(of simulated: Duration) -> Duration { simulated / scale }
 
     static func monotonicNow() -> Duration {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
+        MonotonicClock.now
     }
 }
 

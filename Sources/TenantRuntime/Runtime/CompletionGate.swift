@@ -1,4 +1,5 @@
 import Glibc
+import PosixSupport
 
 /// A one-shot gate many threads can wait on, with a wall-clock bound.
 ///
@@ -14,7 +15,7 @@ final class CompletionGate: @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_condattr_setclock(&attributes, MonotonicClock.clockID)
         pthread_cond_init(condition, &attributes)
         pthread_condattr_destroy(&attributes)
     }
@@ -36,12 +37,7 @@ final class CompletionGate: @unchecked Sendable {
 
     /// Waits until the gate opens or `timeout` passes; true when it opened.
     func wait(timeout: Duration) -> Bool {
-        var deadline = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &deadline)
-        let (seconds, attoseconds) = timeout.components
-        let nanos = Int(deadline.tv_nsec) + Int(attoseconds / 1_000_000_000)
-        deadline.tv_sec += Int(seconds) + nanos / 1_000_000_000
-        deadline.tv_nsec = nanos % 1_000_000_000
+        var deadline = MonotonicClock.absoluteTimespec(at: MonotonicClock.now + timeout)
 
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }

@@ -1,0 +1,13 @@
+/// What supervision needs of a started program: how it ended, what it printed, and a way to
+/// signal it. ``TargetProcess`` is the real one; tests give a scripted one to check readiness and
+/// teardown on a manual clock.
+package protocol SupervisedProcess: AnyObject {
+    /// How the process ended, or nil while it runs (reaping it without blocking).
+    var exit: TargetExit? { get }
+    /// The first line it printed on stdout that contains `text`, so far.
+    func firstLine(containing text: String) -> String?
+    /// Sends `signal` to the process and everything in its process group.
+    func signalGroup(_ signal: Int32)
+    /// Waits for the process to end after SIGKILL (which it cannot ignore) and reaps it.
+    func reapAfterKill() -> TargetExit?
+}
