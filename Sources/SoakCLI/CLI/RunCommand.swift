@@ -90,7 +90,13 @@ enum RunCommand {
         }
         _ = runner.run()
         endpoint?.shutdown()
-        return try RunVerdictPrinter.conclude(folder: runner.folder)
+        let code = try RunVerdictPrinter.conclude(folder: runner.folder)
+        if let failure = runner.writeFailure {
+            // Whatever the recorded part shows, the run did not finish: never a pass or a leak.
+            Output.err("soak: run: \(runner.folder.path): \(failure)")
+            return .failed
+        }
+        return code
     }
 
     /// `--accelerate` and `--duration` change the profile, so the changed profile must pass the

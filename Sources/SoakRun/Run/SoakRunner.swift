@@ -18,6 +18,9 @@ package final class SoakRunner {
     private let lock: RunLock
     private let progress: RunProgress?
     private let log: (String) -> Void
+    /// Why the run stopped early because its folder could not be written (a full disk, a file-size
+    /// limit); nil when every write went through.
+    package private(set) var writeFailure: String?
 
     /// Creates the run folder. `progress` sees the scenario advance (a terminal line, say); `log`
     /// receives one-line messages for the user.
@@ -101,6 +104,12 @@ package final class SoakRunner {
         manifest.teardown = teardown.step
         recorder.sync()
 
+        if let writeError = recorder.writeError {
+            let reason = "stopped after \(result.cyclesCompleted) of \(scenario.cycles) cycles: the run folder "
+                + "cannot be written (\(writeError)); what was written before is kept"
+            writeFailure = reason
+            return finish(&manifest, .interrupted, reason)
+        }
         switch result.stoppedBy {
         case .targetExited:
             let reason = "the target \(manifest.targetExit.map(\.description) ?? "exited") during cycle \(result.cyclesCompleted)\(stderrTail())"
@@ -139,7 +148,7 @@ package final class SoakRunner {
             clock: MonotonicClock(), sender: scenario.kind == .sampleOnly ? nil : sender, sampler: sampler,
             sink: monitor.observing(recorder),
             shouldStop: {
-                if StopSignals.received != nil { return .interrupted }
+                if StopSignals.received != nil || recorder.writeError != nil { return .interrupted }
                 if target.exit != nil { return .targetExited }
                 return nil
             })
@@ -176,6 +185,10 @@ package final class SoakRunner {
     }
 
     private func save(_ manifest: RunManifest) {
-        do { try manifest.write(to: folder.manifest) } catch { log("warning: cannot write run.json: \(error)") }
+        do {
+            try manifest.write(to: folder.manifest)
+        } catch {
+            log("warning: cannot write run.json: \(FileErrorText.describe(error))")
+        }
     }
 }
