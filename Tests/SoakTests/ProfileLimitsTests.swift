@@ -62,4 +62,36 @@ import Testing
             try ProfileLoader.load(file: path, displayPath: "big.json")
         }
     }
+
+    /// Profiles/README.md's "Limits" table says what ProfileLimits holds, bound for bound.
+    @Test func theReadmeStatesTheSameLimits() throws {
+        let readme = try String(contentsOfFile: ProfileTesting.shippedDirectory + "/README.md", encoding: .utf8)
+        let lines = readme.split(separator: "\n")
+        let rows: [(String, [String])] = [
+            ("| `limits.memory` |", [ProfileLimits.memory.shownMinimum, ProfileLimits.memory.shownMaximum]),
+            ("| `target.tenantd.leakBytes` |", [ProfileLimits.leakBytes.shownMinimum, ProfileLimits.leakBytes.shownMaximum]),
+            ("| byte amounts", [ProfileLimits.byteAmount.shownMaximum]),
+            ("| other amounts", [ProfileLimits.countAmount.shownMaximum]),
+            ("| `target.tenantd.tenants`", [ProfileLimits.tenants.shownMinimum, ProfileLimits.tenants.shownMaximum]),
+            ("| `target.tenantd.artifactsPerTenant`", [ProfileLimits.artifactsPerTenant.shownMaximum]),
+            ("| tenants × artifactsPerTenant", [ProfileLimits.seededArtifacts.shownMaximum]),
+            ("| `target.tenantd.payloadKB`", [ProfileLimits.payloadKB.shownMaximum]),
+            ("| requests per cycle", [ProfileLimits.requestsPerCycle.shownMaximum]),
+            ("| cycles", [ProfileLimits.cycles.shownMaximum]),
+            ("| `scenario.duration`", [ProfileLimits.scenarioDuration.shownMaximum]),
+            ("| `target.tenantd.tenantIdle`", [ProfileLimits.runtimeIdle.shownMinimum, ProfileLimits.runtimeIdle.shownMaximum]),
+            ("| `sampling.minimumWallPeriod`",
+                [ProfileLimits.minimumWallPeriod.shownMinimum, ProfileLimits.minimumWallPeriod.shownMaximum]),
+            ("| `readyTimeout`, `ready.delay`", [ProfileLimits.wallWait.shownMaximum]),
+            ("| `accelerate`, `--accelerate`", [ProfileLimits.accelerate.shownMinimum]),
+            ("| `limits.maxAccelerate`", [ProfileLimits.maxAccelerate.shownMinimum, ProfileLimits.maxAccelerate.shownMaximum]),
+        ]
+        for (start, bounds) in rows {
+            let row = lines.first { $0.hasPrefix(start) }
+            #expect(row != nil, "no row \(start) in Profiles/README.md")
+            for bound in bounds {
+                #expect(row?.contains(bound) == true, "\(start) should state \(bound)")
+            }
+        }
+    }
 }
