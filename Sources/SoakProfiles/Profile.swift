@@ -3,6 +3,7 @@
 /// Profiles are JSON files in `Profiles/`; `ProfileLoader` parses and validates them and refuses
 /// unknown fields. Every duration here is in simulated time unless its name says `wall`.
 import SoakAnalysis
+import SoakUnits
 
 package struct Profile: Sendable, Equatable {
     /// The profile's name: the file name without `.json`.
@@ -134,8 +135,8 @@ extension Profile {
             self.duration = duration
         }
 
-        /// The number of cycles the run replays.
-        package var cycles: Int { Int(duration / interval) }
+        /// The number of cycles the run replays (0 for a zero interval, which validation refuses).
+        package var cycles: Int { duration.wholeMultiples(of: interval) }
     }
 
     /// The integrity rule a scenario implies.

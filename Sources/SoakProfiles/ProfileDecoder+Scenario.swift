@@ -50,11 +50,11 @@ extension ProfileDecoder {
     private func decodeChurn(_ field: ProfileField) -> Profile.Churn? {
         guard let fields = object(field, allowed: Self.churnKeys) else { return nil }
         let tenants = required(fields, "tenants", expected: "a whole number like 300")
-            .flatMap { integer($0, example: "300") }
+            .flatMap { count($0, limit: ProfileLimits.tenants, example: "300") }
         let artifacts = required(fields, "artifactsPerTenant", expected: "a whole number like 5")
-            .flatMap { integer($0, example: "5") }
+            .flatMap { count($0, limit: ProfileLimits.artifactsPerTenant, example: "5") }
         let active = required(fields, "activeTenants", expected: "a whole number like 20")
-            .flatMap { integer($0, example: "20") }
+            .flatMap { count($0, limit: ProfileLimits.tenants, example: "20") }
         let changeEvery = required(fields, "changeEvery", expected: "a duration like 1h")
             .flatMap { duration($0, example: "1h") }
         // A fixed default seed keeps runs reproducible when the profile does not care.
@@ -120,8 +120,8 @@ extension ProfileDecoder {
     func decodeLimits(_ field: ProfileField) -> Profile.Limits? {
         guard let fields = object(field, allowed: Self.limitKeys) else { return nil }
         var limits = Profile.Limits()
-        if let value = fields["memory"].flatMap({ byteSize($0, example: "512MiB") }) {
-            limits.memoryBytes = Int(value.rounded())
+        if let value = fields["memory"].flatMap({ wholeBytes($0, limit: ProfileLimits.memory, example: "512MiB") }) {
+            limits.memoryBytes = value
         }
         if let value = fields["teardownGrace"].flatMap({ duration($0, example: "5s") }) {
             limits.teardownGraceWall = value
@@ -142,34 +142,48 @@ extension ProfileDecoder {
         remember(field.path, field.value.offset)
         var seen = Set<String>()
         var result: [(Metric, ProfileField)] = []
+        var stray = StrayNames(decoder: self, object: field, allowed: names, noun: "metric")
         for member in list {
             let memberField = ProfileField(value: member.value, path: field.path(member.key))
             guard let metric = Metric(rawValue: member.key) else {
-                report(memberField.path, unknownFieldMessage(member.key, allowed: names, noun: "metric"),
-                    at: member.value.offset)
+                stray.unknown(member)
                 continue
             }
             guard seen.insert(member.key).inserted else {
-                report(memberField.path, "metric given twice; keep one", at: member.value.offset)
+                stray.repeated(member)
                 continue
             }
             remember(memberField.path, member.value.offset)
             result.append((metric, memberField))
         }
+        stray.finish()
         return result
     }
 
     /// An amount in the metric's unit: a byte size for byte metrics, a plain number otherwise.
     private func amount(_ field: ProfileField, metric: Metric, orPercentage: Bool = false) -> Double? {
         let alternative = orPercentage ? " or a percentage like 5%" : ""
+        let value: Double
+        let limit: StatedLimit<Double>
         if metric.unit == .bytes {
-            if let value = ByteSize.parse(stringOrNumberText(field) ?? "") { return value }
-            mismatch(field, expected: "a byte size like 64KiB or a number of bytes" + alternative)
+            guard let bytes = ByteSize.parse(stringOrNumberText(field) ?? "") else {
+                mismatch(field, expected: "a byte size like 64KiB or a number of bytes" + alternative)
+                return nil
+            }
+            (value, limit) = (bytes, ProfileLimits.byteAmount)
+        } else {
+            guard case .number(let text) = field.value.kind, let number = Double(text), number.isFinite else {
+                mismatch(field, expected: "a number of \(metric.unit.rawValue) like 5" + alternative)
+                return nil
+            }
+            (value, limit) = (number, ProfileLimits.countAmount)
+        }
+        // Only the top is refused here; a negative amount gets the validator's "at least 0".
+        if value > limit.range.upperBound {
+            refuse(field, limit.atMost)
             return nil
         }
-        if case .number(let text) = field.value.kind, let value = Double(text), value.isFinite { return value }
-        mismatch(field, expected: "a number of \(metric.unit.rawValue) like 5" + alternative)
-        return nil
+        return value
     }
 
     private func stringOrNumberText(_ field: ProfileField) -> String? {

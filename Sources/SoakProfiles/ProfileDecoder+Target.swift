@@ -43,7 +43,7 @@ extension ProfileDecoder {
             return value
         }
 
-        guard issues.isEmpty, let description, let target, let scenario else { return nil }
+        guard !foundProblems, let description, let target, let scenario else { return nil }
         var profile = Profile(name: name, description: description, target: target, scenario: scenario)
         if let accelerate { profile.accelerate = accelerate }
         if let sampling { profile.sampling = sampling }
@@ -80,12 +80,18 @@ extension ProfileDecoder {
     private func decodeTenantd(_ field: ProfileField) -> Profile.TenantdTarget? {
         guard let fields = object(field, allowed: Self.tenantdKeys) else { return nil }
         var tenantd = Profile.TenantdTarget()
-        if let value = fields["tenants"].flatMap({ integer($0, example: "1") }) { tenantd.tenants = value }
-        if let value = fields["artifactsPerTenant"].flatMap({ integer($0, example: "1") }) {
+        if let value = fields["tenants"].flatMap({ count($0, limit: ProfileLimits.tenants, example: "1") }) {
+            tenantd.tenants = value
+        }
+        if let value = fields["artifactsPerTenant"]
+            .flatMap({ count($0, limit: ProfileLimits.artifactsPerTenant, example: "1") })
+        {
             tenantd.artifactsPerTenant = value
         }
         if let value = fields["kind"].flatMap({ string($0, expected: "service or webapp") }) { tenantd.kind = value }
-        if let value = fields["payloadKB"].flatMap({ integer($0, example: "64") }) { tenantd.payloadKB = value }
+        if let value = fields["payloadKB"].flatMap({ count($0, limit: ProfileLimits.payloadKB, example: "64") }) {
+            tenantd.payloadKB = value
+        }
         if let value = fields["tenantIdle"].flatMap({ duration($0, example: "30m") }) { tenantd.tenantIdle = value }
         if let value = fields["artifactIdle"].flatMap({ duration($0, example: "1m") }) {
             tenantd.artifactIdle = value
@@ -98,8 +104,10 @@ extension ProfileDecoder {
         if let field = fields["injectLeak"] {
             tenantd.injectLeak = string(field, expected: "one of \(Self.leakKinds.joined(separator: ", ")) or null")
         }
-        if let value = fields["leakBytes"].flatMap({ byteSize($0, example: "1KiB") }) {
-            tenantd.leakBytes = Int(value.rounded())
+        if let value = fields["leakBytes"]
+            .flatMap({ wholeBytes($0, limit: ProfileLimits.leakBytes, example: "1KiB") })
+        {
+            tenantd.leakBytes = value
         }
         if let value = fields["extraArguments"].flatMap({ strings($0) }) { tenantd.extraArguments = value }
         return tenantd

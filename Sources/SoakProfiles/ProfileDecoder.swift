@@ -34,33 +34,35 @@ struct ProfileObject {
 final class ProfileDecoder {
     let file: String
     private let bytes: [UInt8]
-    private(set) var issues: [ProfileError.Issue] = []
+    private var problems: ProfileIssues
     /// Where each field path was found, for positions of later (semantic) problems.
     private(set) var offsets: [String: Int] = [:]
+    /// Unknown or repeated field names reported per object before the rest are only counted.
+    static let namesShownPerObject = 3
 
     init(file: String, bytes: [UInt8]) {
         self.file = file
         self.bytes = bytes
+        problems = ProfileIssues(file: file)
     }
+
+    /// True when some problem was found.
+    var foundProblems: Bool { !problems.isEmpty }
+
+    /// Every problem found, positioned in the file.
+    var issues: [ProfileError.Issue] { problems.resolved(in: bytes) }
 
     /// Notes where `path` stands in the file.
     func remember(_ path: String, _ offset: Int) { offsets[path] = offset }
 
-    /// The line and column of a field path seen while decoding.
-    func position(of path: String) -> TextPosition? {
-        offsets[path].map { TextPosition(offset: $0, in: bytes) }
-    }
-
     /// Records a problem at `path`, positioned at `offset` when known.
     func report(_ path: String, _ message: String, at offset: Int? = nil) {
-        let position = (offset ?? offsets[path]).map { TextPosition(offset: $0, in: bytes) }
-        issues.append(ProfileError.Issue(
-            file: file, path: path, message: message, line: position?.line, column: position?.column))
+        problems.add(path, message, at: offset ?? offsets[path])
     }
 
     /// Records a problem with the whole file, without a position.
     func reportWholeFile(_ message: String) {
-        issues.append(ProfileError.Issue(file: file, path: "", message: message))
+        problems.add("", message, at: nil)
     }
 
     /// Records `expected ..., found <value>` for a field.
@@ -69,6 +71,9 @@ final class ProfileDecoder {
     }
 
     /// Reads an object, reporting unknown and repeated keys; nil when the value is not an object.
+    ///
+    /// Only the first few unknown or repeated names are reported, then a count: a file with
+    /// 300,000 stray fields gets four lines, in time linear in its size.
     func object(_ field: ProfileField, allowed: [String], expected: String = "an object") -> ProfileObject? {
         offsets[field.path] = field.value.offset
         guard case .object(let list) = field.value.kind else {
@@ -76,19 +81,21 @@ final class ProfileDecoder {
             return nil
         }
         var members: [String: ProfileJSON] = [:]
+        var names = StrayNames(decoder: self, object: field, allowed: allowed, noun: "field")
         for member in list {
-            let path = field.path(member.key)
             if members[member.key] != nil {
-                report(path, "field given twice; keep one", at: member.value.offset)
+                names.repeated(member)
                 continue
             }
             guard allowed.contains(member.key) else {
-                report(path, unknownFieldMessage(member.key, allowed: allowed), at: member.value.offset)
+                names.unknown(member)
                 continue
             }
+            let path = field.path(member.key)
             members[member.key] = member.value
             offsets[path] = member.value.offset
         }
+        names.finish()
         return ProfileObject(field: field, members: members)
     }
 
@@ -97,12 +104,6 @@ final class ProfileDecoder {
         if let field = object[key] { return field }
         report(object.field.path(key), "missing; expected \(expected)", at: object.field.value.offset)
         return nil
-    }
-
-    func unknownFieldMessage(_ key: String, allowed: [String], noun: String = "field") -> String {
-        var message = "unknown \(noun); expected one of \(allowed.joined(separator: ", "))"
-        if let guess = Self.closest(to: key, among: allowed) { message += " (did you mean \(guess)?)" }
-        return message
     }
 
     // MARK: Scalars
@@ -196,10 +197,11 @@ final class ProfileDecoder {
         }
         var result: [String: String] = [:]
         var ok = true
+        var names = StrayNames(decoder: self, object: field, allowed: [], noun: "field")
         for member in list {
             let memberField = ProfileField(value: member.value, path: field.path(member.key))
             if result[member.key] != nil {
-                report(memberField.path, "field given twice; keep one", at: member.value.offset)
+                names.repeated(member)
                 ok = false
             } else if let text = string(memberField) {
                 result[member.key] = text
@@ -207,34 +209,7 @@ final class ProfileDecoder {
                 ok = false
             }
         }
+        names.finish()
         return ok ? result : nil
-    }
-
-    /// The allowed name nearest to a misspelt one, when it is near enough to be a likely typo.
-    static func closest(to key: String, among allowed: [String]) -> String? {
-        let lowered = key.lowercased()
-        // A shortened name (`heap` for `heap_in_use`) is as likely a slip as a typo.
-        if lowered.count >= 3, let prefixed = allowed.first(where: { $0.lowercased().hasPrefix(lowered) }) {
-            return prefixed
-        }
-        let scored = allowed.map { ($0, editDistance(lowered, $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        return best.1 <= max(2, key.count / 3) ? best.0 : nil
-    }
-
-    private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

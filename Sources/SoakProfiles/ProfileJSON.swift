@@ -38,11 +38,27 @@ package struct ProfileJSON: Sendable {
         switch kind {
         case .null: "null"
         case .bool(let value): value ? "true" : "false"
-        case .number(let text): text
+        case .number(let text): Self.shortened(text)
         case .string(let text): Self.quoted(text)
         case .array(let items): items.isEmpty ? "an empty list" : "a list"
         case .object: "an object"
         }
+    }
+
+    /// The value as written, for a message about a value that read well but breaks a limit:
+    /// `8388608TiB`, `1e30`; containers as `foundText` says them.
+    var writtenText: String {
+        switch kind {
+        case .number(let text): Self.shortened(text)
+        // Escaped and shortened as `quoted` does, without the quotes.
+        case .string(let text): String(Self.quoted(text).dropFirst().dropLast())
+        default: foundText
+        }
+    }
+
+    /// `text` cut after 60 characters (a 5 MB number must not become a 5 MB message).
+    static func shortened(_ text: String) -> String {
+        text.count > 60 ? String(text.prefix(60)) + "…" : text
     }
 
     /// `text` in double quotes, shortened past 60 characters and with control characters escaped.
@@ -59,7 +75,16 @@ package struct ProfileJSON: Sendable {
             case "\n": shown += "\\n"
             case "\t": shown += "\\t"
             case "\r": shown += "\\r"
-            default: shown.append(character)
+            default:
+                // Other control characters (a NUL) would reach the terminal as they are.
+                if character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first,
+                    scalar.value < 0x20 || scalar.value == 0x7F
+                {
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
+                    shown += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    shown.append(character)
+                }
             }
         }
         return "\"" + shown + "\""
@@ -71,6 +96,11 @@ package struct ProfileJSON: Sendable {
 struct TextPosition: Sendable, Equatable {
     var line: Int
     var column: Int
+
+    init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
 
     init(offset: Int, in bytes: [UInt8]) {
         var line = 1

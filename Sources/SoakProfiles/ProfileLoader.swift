@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SoakUnits
 
 /// Reads profile files into `Profile` values, refusing anything that would make a run meaningless
 /// before the run starts.
@@ -18,11 +19,28 @@ package enum ProfileLoader {
         guard !isDirectory else {
             throw ProfileError(file: shown, message: "is a directory; expected a profile .json file")
         }
+        // A device (`/dev/zero`) would be read until memory ran out, and no profile is megabytes.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        switch attributes?[.type] as? FileAttributeType {
+        case .typeCharacterSpecial?, .typeBlockSpecial?, .typeSocket?:
+            throw ProfileError(file: shown, message: "is a device or socket; expected a profile .json file")
+        case .typeRegular?:
+            let size = Self.integer(attributes?[.size]) ?? 0
+            if size > maximumFileBytes {
+                throw ProfileError(file: shown, message: "is \(ByteSize.format(size)); a profile is at most "
+                    + "\(ByteSize.format(maximumFileBytes))")
+            }
+        default:
+            break
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ProfileError(file: shown, message: "cannot be read (check its permissions)")
         }
         return try load(json: [UInt8](data), name: profileName(forFile: path), file: shown)
     }
+
+    /// The largest profile file read: the shipped ones are about 1 KiB.
+    package static let maximumFileBytes = 16 << 20
 
     /// Loads a profile from JSON text already in memory, named `name`, reported as `file`.
     package static func load(json text: String, name: String, file: String) throws(ProfileError) -> Profile {
@@ -55,12 +73,21 @@ package enum ProfileLoader {
         guard let profile = decoder.decodeProfile(root, name: name) else {
             throw ProfileError(issues: decoder.issues)
         }
-        var validator = ProfileValidator(profile: profile, file: file) { path in
-            decoder.position(of: path).map { ($0.line, $0.column) }
-        }
+        var validator = ProfileValidator(profile: profile, file: file) { path in decoder.offsets[path] }
         validator.run()
-        if !validator.issues.isEmpty { throw ProfileError(issues: validator.issues) }
+        if !validator.problems.isEmpty { throw ProfileError(issues: validator.issues(in: bytes)) }
         return profile
+    }
+
+    /// A file attribute's number, whichever integer type the platform boxed it in.
+    private static func integer(_ value: Any?) -> Int? {
+        switch value {
+        case let number as Int: number
+        case let number as Int64: Int(clamping: number)
+        case let number as UInt64: Int(clamping: number)
+        case let number as UInt: Int(clamping: number)
+        default: nil
+        }
     }
 
     /// The profile name for a file: its last path component without `.json`.
@@ -71,9 +98,11 @@ package enum ProfileLoader {
 
     /// The offset of the first byte that breaks UTF-8, or nil when the bytes are valid.
     private static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        // Profiles are mostly ASCII, which is valid UTF-8 byte by byte; decode from the first other byte.
+        guard let firstNonASCII = bytes.firstIndex(where: { $0 >= 0x80 }) else { return nil }
         var decoder = UTF8()
-        var iterator = bytes.makeIterator()
-        var offset = 0
+        var iterator = bytes[firstNonASCII...].makeIterator()
+        var offset = firstNonASCII
         while true {
             switch decoder.decode(&iterator) {
             case .scalarValue(let scalar):
@@ -93,6 +122,6 @@ extension Profile {
     package func validate(file: String) throws(ProfileError) {
         var validator = ProfileValidator(profile: self, file: file)
         validator.run()
-        if !validator.issues.isEmpty { throw ProfileError(issues: validator.issues) }
+        if !validator.problems.isEmpty { throw ProfileError(issues: validator.issues()) }
     }
 }

@@ -16,6 +16,17 @@ extension ProfileValidator {
                 + "for kind \(scenario.kind.rawValue) (only sample-only runs without requests)")
             return
         }
+        // The active tenants count is bounded (checkChurn), so the product cannot overflow.
+        let activeTenants = scenario.kind == .manyTenants ? max(1, min(scenario.churn?.activeTenants ?? 1, 10_000)) : 1
+        let perCycle = scenario.requests.count * activeTenants
+        if ProfileLimits.requestsPerCycle.refusal(of: perCycle) != nil {
+            let found = scenario.kind == .manyTenants
+                ? "\(scenario.requests.count) × activeTenants \(scenario.churn?.activeTenants ?? 1) = \(perCycle)"
+                : "\(perCycle)"
+            report("scenario.requests",
+                "requests per cycle " + ProfileLimits.requestsPerCycle.atMost.message(found: found))
+            return
+        }
         for (index, request) in scenario.requests.enumerated() {
             let path = "scenario.requests[\(index)]"
             if let problem = RequestPath.problem(in: request, placeholders: scenario.kind == .manyTenants) {
@@ -38,11 +49,9 @@ extension ProfileValidator {
                 + "many-tenants), found an object")
         }
         let base = "scenario.churn"
-        for (key, value) in [("tenants", churn.tenants), ("artifactsPerTenant", churn.artifactsPerTenant),
-            ("activeTenants", churn.activeTenants)]
-        {
-            require(value >= 1, "\(base).\(key)", expected: "a count of at least 1", found: "\(value)")
-        }
+        require(churn.tenants, within: ProfileLimits.tenants, "\(base).tenants")
+        require(churn.artifactsPerTenant, within: ProfileLimits.artifactsPerTenant, "\(base).artifactsPerTenant")
+        require(churn.activeTenants, within: ProfileLimits.tenants, "\(base).activeTenants")
         if churn.activeTenants >= 1, churn.tenants >= 1 {
             require(churn.activeTenants <= churn.tenants, "\(base).activeTenants",
                 expected: "at most scenario.churn.tenants (\(churn.tenants))", found: "\(churn.activeTenants)")
@@ -98,25 +107,37 @@ extension ProfileValidator {
 
     mutating func checkSampling() {
         requirePositive(profile.sampling.every, "sampling.every")
-        requirePositive(profile.sampling.minimumWallPeriod, "sampling.minimumWallPeriod")
+        require(profile.sampling.minimumWallPeriod, within: ProfileLimits.minimumWallPeriod,
+            "sampling.minimumWallPeriod")
     }
 
     mutating func checkThresholds() {
         for metric in Metric.allCases {
+            let amountLimit = metric.unit == .bytes ? ProfileLimits.byteAmount : ProfileLimits.countAmount
             if let threshold = profile.thresholds[metric] {
                 let path = "thresholds.\(metric.rawValue)"
                 require(threshold.perCycle >= 0, "\(path).perCycle", expected: "an amount of at least 0",
                     found: Self.number(threshold.perCycle))
                 require(threshold.floor >= 0, "\(path).floor", expected: "an amount of at least 0",
                     found: Self.number(threshold.floor))
+                // perHour becomes perCycle with the interval, so a large one can grow past the limit.
+                if threshold.perCycle >= 0 {
+                    require(threshold.perCycle, within: amountLimit, "\(path).perCycle", found: Self.number)
+                }
+                if threshold.floor >= 0 {
+                    require(threshold.floor, within: amountLimit, "\(path).floor", found: Self.number)
+                }
             }
             switch profile.tolerances[metric] {
             case .relative(let fraction):
-                require(fraction >= 0, "tolerances.\(metric.rawValue)", expected: "a percentage of at least 0%",
-                    found: Percentage.format(fraction))
+                require(fraction >= 0 && fraction.isFinite, "tolerances.\(metric.rawValue)",
+                    expected: "a percentage of at least 0%", found: Percentage.format(fraction))
             case .absolute(let amount):
                 require(amount >= 0, "tolerances.\(metric.rawValue)", expected: "an amount of at least 0",
                     found: Self.number(amount))
+                if amount >= 0 {
+                    require(amount, within: amountLimit, "tolerances.\(metric.rawValue)", found: Self.number)
+                }
             case nil:
                 break
             }
@@ -125,9 +146,10 @@ extension ProfileValidator {
 
     mutating func checkLimits() {
         if let memory = profile.limits.memoryBytes {
-            require(memory > 0, "limits.memory", expected: "a byte size above 0", found: ByteSize.format(memory))
+            require(memory, within: ProfileLimits.memory, "limits.memory", found: ByteSize.format)
         }
-        require(profile.limits.maxAccelerate > 0, "limits.maxAccelerate", expected: "a number above 0",
-            found: Self.number(profile.limits.maxAccelerate))
+        require(profile.limits.teardownGraceWall, within: ProfileLimits.wallWait, "limits.teardownGrace")
+        require(profile.limits.maxAccelerate, within: ProfileLimits.maxAccelerate, "limits.maxAccelerate",
+            found: Self.number)
     }
 }

@@ -1,6 +1,7 @@
 import Glibc
 import SoakBench
 import SoakRun
+import SoakUnits
 
 /// `soak bench [SUITE...]`: the performance figures behind DESIGN.md's quality bars.
 enum BenchCommand {
@@ -28,9 +29,17 @@ enum BenchCommand {
             return .pass
         }
         let out = try parsed.value("--out") ?? "reports"
-        let repeats = try parsed.number("--repeats", expected: "a whole number of repeats like 3")
-        if let repeats, repeats != repeats.rounded() {
-            throw CommandError("bench: --repeats: expected a whole number of repeats like 3, found \(repeats)")
+        let repeats = try parsed.number("--repeats", expected: "a whole number of repeats like 3").map {
+            (value) throws(CommandError) -> Int in
+            guard value == value.rounded() else {
+                throw CommandError("bench: --repeats: expected a whole number of repeats like 3, found \(value)")
+            }
+            switch StatedLimit<Int>.count(1...1_000).wholeNumber(value) {
+            case .success(let count): return count
+            case .failure(let refusal):
+                let shown = DecimalText.format(value, significant: 6)
+                throw CommandError("bench: --repeats: \(refusal.message(found: shown))")
+            }
         }
         let quick = parsed.flag("--quick")
         // Hidden: small analysis sizes for the end-to-end smoke test.
@@ -40,9 +49,14 @@ enum BenchCommand {
             return sizes
         }
         let names = try parsed.positionals(count: 0...BenchSuiteName.allCases.count * 2, usage: usage)
+        do {
+            try RunFolder.prepareParent(out, probing: true)
+        } catch {
+            throw CommandError("bench: --out \(error)")
+        }
         var options = BenchOptions(suites: try CommandError.mapping { () throws(BenchError) in try BenchSuiteName.parse(names) })
         options.outputParent = out
-        options.repeats = repeats.map { Int($0) }
+        options.repeats = repeats
         options.quick = quick
         options.analysisSizes = sizes
         options.commandLine = ["bench"] + arguments

@@ -13,7 +13,7 @@ extension RunCommand {
         do {
             folder = try RunFolder.create(under: options.outputParent, profile: options.profile.name)
         } catch {
-            throw CommandError("run: \(error)")
+            throw CommandError("run: \(error is RunFolderError ? "--out " : "")\(error)")
         }
         let started: DetachedLaunch.Started
         do {

@@ -56,11 +56,14 @@ enum RunCommand {
         } catch {
             throw CommandError(error.description)
         }
-        if let accelerate, accelerate > profile.limits.maxAccelerate {
-            throw CommandError("run: --accelerate \(SampleRow.format(accelerate)) is above the profile's limits.maxAccelerate (\(SampleRow.format(profile.limits.maxAccelerate)))")
-        }
-        if let duration, duration < profile.scenario.interval {
-            throw CommandError("run: --duration \(DurationText.format(duration)) is shorter than one cycle (\(DurationText.format(profile.scenario.interval)))")
+        try checkOverrides(of: profile, file: profileFile, accelerate: accelerate, duration: duration)
+
+        if runFolder == nil {
+            do {
+                try RunFolder.prepareParent(out, probing: true)
+            } catch {
+                throw CommandError("run: --out \(error)")
+            }
         }
 
         var options = SoakRunOptions(profile: profile, profileFile: profileFile, tenantdPath: TenantdLocator.locate())
@@ -82,13 +85,56 @@ enum RunCommand {
         do {
             runner = try SoakRunner(options: options, clock: clock, progress: ProgressDisplay()) { Output.err($0) }
         } catch {
-            throw CommandError("run: \(error)")
+            throw CommandError("run: \(error is RunFolderError ? "--out " : "")\(error)")
         }
         let endpoint = try metricsAddress.map { (address) throws(CommandError) in
             try serveMetrics(at: address, monitor: runner.monitor)
         }
         _ = runner.run()
         endpoint?.shutdown()
-        return try RunVerdictPrinter.conclude(folder: runner.folder)
+        let code = try RunVerdictPrinter.conclude(folder: runner.folder)
+        if let failure = runner.writeFailure {
+            // Whatever the recorded part shows, the run did not finish: never a pass or a leak.
+            Output.err("soak: run: \(runner.folder.path): \(failure)")
+            return .failed
+        }
+        return code
+    }
+
+    /// `--accelerate` and `--duration` change the profile, so the changed profile must pass the
+    /// same rules as a file; the flags' own bounds come first, named by flag.
+    static func checkOverrides(
+        of profile: Profile, file: String, accelerate: Double?, duration: Duration?
+    ) throws(CommandError) {
+        if let accelerate {
+            let shown = DecimalText.format(accelerate, significant: 6)
+            if let refusal = ProfileLimits.accelerate.refusal(of: accelerate) {
+                throw CommandError("run: --accelerate: \(refusal.message(found: shown))")
+            }
+            if accelerate > profile.limits.maxAccelerate {
+                throw CommandError("run: --accelerate \(shown) is above the profile's limits.maxAccelerate "
+                    + "(\(DecimalText.format(profile.limits.maxAccelerate, significant: 6)))")
+            }
+        }
+        if let duration, duration < profile.scenario.interval {
+            throw CommandError("run: --duration \(DurationText.format(duration)) is shorter than one cycle "
+                + "(\(DurationText.format(profile.scenario.interval)))")
+        }
+        guard accelerate != nil || duration != nil else { return }
+        var changed = profile
+        var flags: [String] = []
+        if let accelerate {
+            changed.accelerate = accelerate
+            flags.append("--accelerate \(DecimalText.format(accelerate, significant: 6))")
+        }
+        if let duration {
+            changed.scenario.duration = duration
+            flags.append("--duration \(DurationText.format(duration))")
+        }
+        do {
+            try changed.validate(file: "\(file) with \(flags.joined(separator: " "))")
+        } catch {
+            throw CommandError(error.description)
+        }
     }
 }

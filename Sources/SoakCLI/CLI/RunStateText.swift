@@ -51,7 +51,7 @@ enum RunStateText {
         if let last = lastSample(folder) ?? status.flatMap({ $0.phase == .starting ? nil : $0.progress }).map({
             (cycle: Double($0.cycle), simSeconds: $0.simSeconds)
         }) {
-            recorded = "cycle \(Int(last.cycle)) of \(manifest.plannedCycles) (simulated "
+            recorded = "cycle \(DecimalText.format(last.cycle, decimals: 0)) of \(manifest.plannedCycles) (simulated "
                 + "\(duration(last.simSeconds)) of \(duration(manifest.durationSeconds)))"
         } else {
             recorded = "the start of the run"

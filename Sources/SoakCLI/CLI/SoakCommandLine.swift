@@ -1,3 +1,4 @@
+import Glibc
 import PosixSupport
 import SoakRun
 
@@ -26,6 +27,10 @@ package enum SoakCommandLine {
 
     /// Runs the command line and returns the process exit status.
     package static func main(_ arguments: [String]) -> Int32 {
+        // Past a file-size limit (`ulimit -f`) the kernel kills a writer with SIGXFSZ, which ended
+        // the harness without a word. Ignored, the write fails with EFBIG instead, and that is
+        // reported and handled like any other write error.
+        signal(SIGXFSZ, SIG_IGN)
         guard let name = arguments.first, name != "--help", name != "-h", name != "help" else {
             Output.out(usage)
             return arguments.isEmpty ? ExitCode.usage.rawValue : ExitCode.pass.rawValue

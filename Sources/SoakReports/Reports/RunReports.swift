@@ -15,7 +15,7 @@ package enum RunReports {
             try judgement.summary.write(to: folder.summaryJSON)
             written.append(folder.summaryJSON)
         } catch {
-            throw RunReportsError(path: folder.summaryJSON, reason: "\(error)")
+            throw RunReportsError(path: folder.summaryJSON, reason: FileErrorText.describe(error))
         }
         let reports: [(path: String, render: () -> String)] = [
             (folder.reportHTML, { HTMLReport.render(judgement) }),
@@ -27,7 +27,7 @@ package enum RunReports {
                 // Atomic: a CI step reading the file never sees half of it.
                 try Data(report.render().utf8).write(to: URL(fileURLWithPath: report.path), options: .atomic)
             } catch {
-                throw RunReportsError(path: report.path, reason: "\(error)")
+                throw RunReportsError(path: report.path, reason: FileErrorText.describe(error))
             }
             written.append(report.path)
         }

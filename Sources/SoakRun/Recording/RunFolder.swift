@@ -28,7 +28,7 @@ package struct RunFolder: Sendable {
     /// Creates a new folder named after the profile and the UTC time under `parent`. Never reuses
     /// an existing folder: two runs must not write the same files.
     package static func create(under parent: String, profile: String, at date: Date = Date()) throws -> RunFolder {
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        try prepareParent(parent)
         let stamp = RunFolder.stamp(date)
         for attempt in 0..<100 {
             let name = attempt == 0 ? "\(profile)-\(stamp)" : "\(profile)-\(stamp)-\(attempt)"
@@ -40,7 +40,8 @@ package struct RunFolder: Sendable {
             } catch where error.errno == EEXIST {
                 continue
             } catch {
-                throw SupervisorError("cannot create the run folder \(candidate): \(error.message)")
+                throw RunFolderError(
+                    path: parent, problem: "cannot create the run folder \(name) in it: \(error.message)")
             }
         }
         throw SupervisorError("cannot find a free run folder name under \(parent)")

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import PosixSupport
 import SoakAnalysis
 
 /// Streams a run into its folder: each sample to `samples.csv` and each request or lifecycle
@@ -8,7 +9,8 @@ package final class RunRecorder: RunSink {
     private let samples: LineFile
     private let events: LineFile
     private let onProgress: (DriverProgress) -> Void
-    /// The first write error, reported once at the end rather than failing the run.
+    /// The first write error (`samples.csv: File too large`): the run stops at the next check,
+    /// since a run that cannot record what it measures cannot be judged.
     package private(set) var writeError: String?
 
     package init(folder: RunFolder, onProgress: @escaping (DriverProgress) -> Void = { _ in }) throws {
@@ -21,7 +23,7 @@ package final class RunRecorder: RunSink {
     }
 
     package func record(sample: SampleRow) {
-        note(samples.append(sample.csvLine))
+        note(samples.append(sample.csvLine), in: samples)
     }
 
     package func record(request: RequestRecord) {
@@ -38,7 +40,7 @@ package final class RunRecorder: RunSink {
         line.add("failure", request.outcome.failure)
         line.add("ok", request.violation == nil)
         line.add("violation", request.violation)
-        note(events.append(line.line))
+        note(events.append(line.line), in: events)
     }
 
     /// Records a lifecycle event (`ready`, `target-exit`, `interrupted`, ...) with a message.
@@ -48,7 +50,7 @@ package final class RunRecorder: RunSink {
         line.add("wall_seconds", wallSeconds)
         line.add("message", message)
         line.add("time", Date().formatted(.iso8601))
-        note(events.append(line.line))
+        note(events.append(line.line), in: events)
     }
 
     package func progress(_ progress: DriverProgress) {
@@ -61,7 +63,9 @@ package final class RunRecorder: RunSink {
         events.sync()
     }
 
-    private func note(_ error: (any Error)?) {
-        if let error, writeError == nil { writeError = "\(error)" }
+    private func note(_ error: SystemError?, in file: LineFile) {
+        guard let error, writeError == nil else { return }
+        let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+        writeError = "\(name): \(error.message)"
     }
 }

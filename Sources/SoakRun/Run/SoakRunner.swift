@@ -20,6 +20,9 @@ package final class SoakRunner {
     private let log: (String) -> Void
     /// Every wait of the run sleeps on it; a stop request wakes it (see `StopSignals`).
     private let clock: any RunClock
+    /// Why the run stopped early because its folder could not be written (a full disk, a file-size
+    /// limit); nil when every write went through.
+    package private(set) var writeFailure: String?
 
     /// Creates the run folder. `clock` is the one the run waits on, which the stop signals ring;
     /// `progress` sees the scenario advance (a terminal line, say); `log` receives one-line
@@ -113,6 +116,12 @@ package final class SoakRunner {
         manifest.targetExit = crashedExit ?? teardown.exit
         recorder.sync()
 
+        if let writeError = recorder.writeError {
+            let reason = "stopped after \(result.cyclesCompleted) of \(scenario.cycles) cycles: the run folder "
+                + "cannot be written (\(writeError)); what was written before is kept"
+            writeFailure = reason
+            return finish(&manifest, .interrupted, reason)
+        }
         switch result.stoppedBy {
         case .targetExited:
             let reason = "the target \(manifest.targetExit.map(\.description) ?? "exited") during cycle \(result.cyclesCompleted)\(stderrTail())"
@@ -149,7 +158,7 @@ package final class SoakRunner {
             clock: clock, sender: scenario.kind == .sampleOnly ? nil : sender, sampler: sampler,
             sink: monitor.observing(recorder),
             shouldStop: { [stopRequested] in
-                if stopRequested() { return .interrupted }
+                if stopRequested() || recorder.writeError != nil { return .interrupted }
                 if target.exit != nil { return .targetExited }
                 return nil
             })
@@ -222,6 +231,10 @@ package final class SoakRunner {
     }
 
     private func save(_ manifest: RunManifest) {
-        do { try manifest.write(to: folder.manifest) } catch { log("warning: cannot write run.json: \(error)") }
+        do {
+            try manifest.write(to: folder.manifest)
+        } catch {
+            log("warning: cannot write run.json: \(FileErrorText.describe(error))")
+        }
     }
 }

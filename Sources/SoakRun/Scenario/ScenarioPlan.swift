@@ -3,6 +3,7 @@
 /// Kept free of clocks and sockets so every profile's schedule is checked in unit tests.
 import SoakAnalysis
 import SoakProfiles
+import SoakUnits
 
 package struct ScenarioPlan: Sendable {
     package let scenario: Profile.Scenario
@@ -19,7 +20,7 @@ package struct ScenarioPlan: Sendable {
         guard scenario.kind == .manyTenants, let churn = scenario.churn else { return scenario.requests }
         // The active subset changes every `changeEvery`; within an epoch it is fixed, and a
         // given seed always yields the same subsets on every machine, so runs are comparable.
-        let epoch = UInt64(scenario.interval * cycle / churn.changeEvery)
+        let epoch = UInt64((scenario.interval * cycle).wholeMultiples(of: churn.changeEvery))
         var random = SplitMix64(seed: churn.seed &+ epoch &* 0x9E37_79B9_7F4A_7C15)
         var tenants = Array(1...churn.tenants)
         let active = min(churn.activeTenants, tenants.count)

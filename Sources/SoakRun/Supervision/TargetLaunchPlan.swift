@@ -24,7 +24,7 @@ package struct TargetLaunchPlan: Sendable {
         case .tenantd(let tenantd):
             var arguments = [
                 "--registry", folder.registry, "--listen", "127.0.0.1:0",
-                "--time-scale", SampleRow.format(accelerate),
+                "--time-scale", timeScaleText(accelerate),
                 "--tenant-idle", DurationText.exact(tenantd.tenantIdle),
                 "--artifact-idle", DurationText.exact(tenantd.artifactIdle),
                 "--sweep-every", DurationText.exact(tenantd.sweepEvery),
@@ -52,7 +52,7 @@ package struct TargetLaunchPlan: Sendable {
                     .replacing("{run}", with: folder.path)
             }
             var arguments = command.argv.dropFirst().map(substitute)
-            if let flag = command.timeScaleFlag { arguments += [flag, SampleRow.format(accelerate)] }
+            if let flag = command.timeScaleFlag { arguments += [flag, timeScaleText(accelerate)] }
             var launch = LaunchSpec(
                 executable: substitute(command.argv[0]), arguments: arguments,
                 stdoutPath: folder.targetStdout, stderrPath: folder.targetStderr)
@@ -72,6 +72,14 @@ package struct TargetLaunchPlan: Sendable {
                 launch: launch, readiness: readiness, readyTimeout: command.readyTimeoutWall,
                 baseURL: command.baseURL.map(substitute), statsPath: statsPath)
         }
+    }
+
+    /// The clock scale as the target reads it back exactly: `7200`, `1.5`, `0.0000001`. The sample
+    /// format rounds to six decimals, which once made `accelerate: 1e-7` into `--time-scale 0.0`
+    /// (validation now keeps the scale at 1 or more; this keeps the flag honest whatever it gets).
+    static func timeScaleText(_ scale: Double) -> String {
+        if scale == scale.rounded(), scale.magnitude < 1e15 { return SampleRow.format(scale) }
+        return DecimalText.format(scale, significant: 17)
     }
 
     /// A port that was free a moment ago, for a target that needs one on its command line.
