@@ -59,6 +59,7 @@ package struct ProfileJSON: Sendable {
             case "\n": shown += "\\n"
             case "\t": shown += "\\t"
             case "\r": shown += "\\r"
+            case "\r\n": shown += "\\r\\n"  // one Character, which neither case above matches
             default: shown.append(character)
             }
         }
