@@ -87,7 +87,8 @@ extension Profile {
         package var ready: Readiness
         /// Wall-clock bound on readiness.
         package var readyTimeoutWall: Duration = .seconds(30)
-        /// Base URL requests go to (`{port}` substituted); nil when the target takes no requests.
+        /// Base URL requests go to (`{port}` substituted): `http://HOST:PORT[/prefix]`, where HOST is a
+        /// name, an IPv4 address or a bracketed IPv6 one; nil when the target takes no requests.
         package var baseURL: String? = nil
         /// Flag the target takes for the clock scale (for example `--time-scale`); nil when none.
         package var timeScaleFlag: String? = nil
@@ -115,8 +116,8 @@ extension Profile {
     /// What the driver replays.
     package struct Scenario: Sendable, Equatable {
         package var kind: ScenarioKind
-        /// Paths requested each cycle, in order (`/t/<tenant>/<artifact>`). Empty: sample only.
-        package var requests: [String]
+        /// Requests sent each cycle, in order (`GET /t/<tenant>/<artifact>`). Empty: sample only.
+        package var requests: [Request]
         /// Simulated time between cycles.
         package var interval: Duration
         /// Simulated length of the whole run.
@@ -128,7 +129,7 @@ extension Profile {
         /// For `manyTenants`: how the active subset moves.
         package var churn: Churn? = nil
 
-        package init(kind: ScenarioKind, requests: [String], interval: Duration, duration: Duration) {
+        package init(kind: ScenarioKind, requests: [Request], interval: Duration, duration: Duration) {
             self.kind = kind
             self.requests = requests
             self.interval = interval

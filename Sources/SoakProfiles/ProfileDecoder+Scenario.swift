@@ -14,8 +14,7 @@ extension ProfileDecoder {
         else { return nil }
         let kinds = Profile.ScenarioKind.allCases.map(\.rawValue).joined(separator: ", ")
         let kind = required(fields, "kind", expected: "one of \(kinds)").flatMap(decodeKind)
-        let requests = fields["requests"]
-            .flatMap { strings($0, expected: "a list of paths like [\"/t/t1/echo.service\"]") }
+        let requests = fields["requests"].flatMap(decodeRequests)
         let interval = required(fields, "interval", expected: "a duration like 3m").flatMap { self.duration($0) }
         let length = required(fields, "duration", expected: "a duration like 8d")
             .flatMap { self.duration($0, example: "8d") }

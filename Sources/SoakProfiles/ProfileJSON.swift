@@ -75,6 +75,7 @@ package struct ProfileJSON: Sendable {
             case "\n": shown += "\\n"
             case "\t": shown += "\\t"
             case "\r": shown += "\\r"
+            case "\r\n": shown += "\\r\\n"  // one Character, which neither case above matches
             default:
                 // Other control characters (a NUL) would reach the terminal as they are.
                 if character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first,

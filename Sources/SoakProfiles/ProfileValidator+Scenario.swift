@@ -29,9 +29,10 @@ extension ProfileValidator {
         }
         for (index, request) in scenario.requests.enumerated() {
             let path = "scenario.requests[\(index)]"
-            if let problem = RequestPath.problem(in: request, placeholders: scenario.kind == .manyTenants) {
+            if let problem = RequestPath.problem(in: request.path, placeholders: scenario.kind == .manyTenants) {
                 report(path, problem)
             }
+            checkRequestFields(request, path)
         }
     }
 
@@ -93,7 +94,7 @@ extension ProfileValidator {
                     + "found \(DurationText.format(tenantd.tenantIdle))")
             }
             if let eager = EagerList(tenantd.eager) {
-                let pinned = scenario.requests.compactMap(RequestPath.tenant).filter(eager.includes)
+                let pinned = scenario.requests.map(\.path).compactMap(RequestPath.tenant).filter(eager.includes)
                 if let first = pinned.first {
                     report("target.tenantd.eager", "expected requested tenants to be lazy for kind tenant-unload "
                         + "(eager tenants never unload), found \(ProfileJSON.quoted(first)) loaded eagerly by "

@@ -135,14 +135,27 @@ struct ProfileValidator {
             report("\(base).baseURL", "missing; expected a URL like \"http://127.0.0.1:{port}\" because "
                 + "scenario.requests is not empty")
         }
-        for (key, url) in [("baseURL", command.baseURL), ("statsURL", command.statsURL)] {
-            guard let url else { continue }
-            require(url.hasPrefix("http://"), "\(base).\(key)", expected: "an http:// URL on loopback",
-                found: ProfileJSON.quoted(url))
+        if let url = command.baseURL {
+            checkURL(url, "\(base).baseURL", role: .base)
+            // The harness picks the port when the run starts; a target told nowhere would listen
+            // elsewhere and every request would be refused.
+            let told = command.argv.contains { $0.contains("{port}") }
+                || command.environment.values.contains { $0.contains("{port}") }
+            if url.contains("{port}"), !told, !command.argv.isEmpty {
+                report("\(base).baseURL", "expected {port} also in argv or environment, so the target listens "
+                    + "where requests go, found it only in baseURL")
+            }
         }
-        if case .httpURL(let url) = command.ready {
-            require(url.hasPrefix("http://"), "\(base).ready.httpURL", expected: "an http:// URL",
-                found: ProfileJSON.quoted(url))
+        if let url = command.statsURL { checkURL(url, "\(base).statsURL", role: .endpoint) }
+        if case .httpURL(let url) = command.ready { checkURL(url, "\(base).ready.httpURL", role: .endpoint) }
+    }
+
+    /// Reports a URL the harness could not use: not http, no port, a bad host or path.
+    private mutating func checkURL(_ url: String, _ path: String, role: HTTPURL.Role) {
+        do {
+            _ = try HTTPURL.parse(url, role: role, portPlaceholder: true)
+        } catch {
+            report(path, error.description)
         }
     }
 

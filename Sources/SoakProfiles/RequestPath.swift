@@ -24,7 +24,7 @@ package enum RequestPath {
     /// In `/t/<tenant>/<artifact>`, why a name is not a registry name.
     private static func registryNameProblem(in request: String, placeholders allowPlaceholders: Bool) -> String? {
         let pathOnly = request.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
-        guard pathOnly.hasPrefix("/t/") || pathOnly == "/t" else { return nil }
+        guard pathOnly.hasPrefix("/t/") || pathOnly == "/t" else { return characterProblem(in: request) }
         let segments = pathOnly.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
         guard segments.count >= 2 else {
             return "expected a path like /t/<tenant>/<artifact>, found \(ProfileJSON.quoted(request))"
@@ -34,6 +34,29 @@ package enum RequestPath {
             if !isValidName(name) {
                 return "expected \(role) name of 1 to 64 characters from A-Z a-z 0-9 . _ - and not \"..\", "
                     + "found \(ProfileJSON.quoted(String(name))) in \(ProfileJSON.quoted(request))"
+            }
+        }
+        return characterProblem(in: request)
+    }
+
+    /// A path goes on the request line as written: a space would end it early and a control
+    /// character would break the request, so the server would answer 400 to every cycle.
+    private static func characterProblem(in request: String) -> String? {
+        guard let bad = invalidCharacter(in: request) else { return nil }
+        return "expected a path without spaces, control characters or non-ASCII characters (percent-encode "
+            + "them, like %20), found \(bad) in \(ProfileJSON.quoted(request))"
+    }
+
+    /// The first character that cannot stand in a request target as written, described for a
+    /// message (`a space`); nil when there is none.
+    static func invalidCharacter(in text: String) -> String? {
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x20: return "a space"
+            case 0..<0x20, 0x7F: return "a control character (code \(scalar.value))"
+            case 0x80...: return "the non-ASCII character \(ProfileJSON.quoted(String(scalar)))"
+            case 0x23: return "\"#\" (a fragment, which HTTP never sends)"
+            default: continue
             }
         }
         return nil

@@ -46,7 +46,8 @@ import Testing
             #"scenario.requests[0]: expected an artifact name of 1 to 64 characters from A-Z a-z 0-9 . _ - and not "#
             + #""..", found ".." in "/t/t1/..""#),
         ("scenario.requests", #"["/t/t1"]"#, #"scenario.requests[0]: expected a path like /t/<tenant>/<artifact>, found "/t/t1""#),
-        ("scenario.requests", #"["/t/t1/a1.service", 5]"#, "scenario.requests[1]: expected text in double quotes, found 5"),
+        ("scenario.requests", #"["/t/t1/a1.service", 5]"#, "scenario.requests[1]: expected a path like \"/orders\" "
+            + #"or a request object like {"method": "POST", "path": "/orders"}, found 5"#),
         ("scenario.churn", #"{"tenants": 1, "artifactsPerTenant": 1, "activeTenants": 1, "changeEvery": "1h"}"#,
             "scenario.churn: expected no churn for kind service-ghost (churn drives only many-tenants), found an object"),
         ("target.tenantd.injectLeak", #""memory""#,

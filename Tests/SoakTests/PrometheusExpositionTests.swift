@@ -27,7 +27,7 @@ import Testing
         }
         state.record(request: RequestRecord(
             cycle: 1, simSeconds: 0, wallSeconds: 0, path: "/t/t1/a1.service",
-            outcome: RequestOutcome(status: 200, latencyMilliseconds: 1), violation: nil))
+            outcome: RequestOutcome(status: 200, latencyMilliseconds: 1), succeeded: true, violation: nil))
         let options = AnalysisOptions(profile: try RunStatusTests.quick())
         state.status.interim = InterimJudge.judge(
             state.series, options: options, manifest: state.manifest, integrity: state.status.integrity)

@@ -36,7 +36,8 @@ import Testing
         recorder.record(sample: row)
         recorder.record(request: RequestRecord(
             cycle: 2, simSeconds: 360, wallSeconds: 0.05, path: "/t/\"q\"/a",
-            outcome: RequestOutcome(status: 200, latencyMilliseconds: 1.5, artifactWas: "ghost"), violation: nil))
+            outcome: RequestOutcome(status: 200, latencyMilliseconds: 1.5, artifactWas: "ghost"), succeeded: true,
+            violation: nil))
         // Read back through the file system while the recorder is still open: nothing is buffered.
         let samples = try String(contentsOfFile: folder.samples, encoding: .utf8).split(separator: "\n")
         #expect(samples.count == 2)

@@ -58,12 +58,13 @@ import Testing
             let ok = RequestOutcome(status: 200, latencyMilliseconds: 1, artifactWas: "ghost")
             state.record(request: RequestRecord(
                 cycle: cycle, simSeconds: 0, wallSeconds: 0, path: "/t/t1/a1.service", outcome: ok,
-                violation: cycle == 7 ? "found actual" : nil))
+                succeeded: true, violation: cycle == 7 ? "found actual" : nil))
             state.record(progress: Self.progress(cycle: cycle))
         }
         state.record(request: RequestRecord(
             cycle: 51, simSeconds: 0, wallSeconds: 0, path: "/t/t1/a1.service",
-            outcome: RequestOutcome(status: nil, failure: "timed out", latencyMilliseconds: 5000), violation: nil))
+            outcome: RequestOutcome(status: nil, failure: "timed out", latencyMilliseconds: 5000), succeeded: false,
+            violation: "timed out"))
         let status = state.status
         #expect(status.phase == .running)
         #expect(status.progress.cycle == 50)

@@ -17,8 +17,8 @@ final class FakeSender: RequestSending {
 
     init(clock: ManualRunClock) { self.clock = clock }
 
-    func send(path: String) -> RequestOutcome {
-        defer { sent.append(path) }
+    func send(_ request: Profile.Request) -> RequestOutcome {
+        defer { sent.append(request.path) }
         clock.advance(by: .milliseconds(1))
         if failOnRequest.contains(sent.count) {
             return RequestOutcome(status: nil, failure: "request timed out", latencyMilliseconds: 5000)
@@ -162,11 +162,36 @@ final class CollectingSink: RunSink {
 
     @Test func firstCycleMayFindAnything() {
         let plan = ScenarioPlan(scenario: Profile.Scenario(kind: .serviceGhost, requests: ["/x"], interval: .seconds(1), duration: .seconds(2)))
+        let request: Profile.Request = "/x"
         let actual = RequestOutcome(status: 200, latencyMilliseconds: 1, artifactWas: "actual")
-        #expect(plan.integrityViolation(of: actual, inCycle: 0) == nil)
-        #expect(plan.integrityViolation(of: actual, inCycle: 1) != nil)
+        #expect(plan.problem(of: actual, for: request, inCycle: 0) == nil)
+        #expect(plan.problem(of: actual, for: request, inCycle: 1)?.kind == .state)
         let failed = RequestOutcome(status: 503, latencyMilliseconds: 1, artifactWas: "ghost")
-        #expect(plan.integrityViolation(of: failed, inCycle: 0) == "status 503")
+        #expect(plan.problem(of: failed, for: request, inCycle: 0)
+            == RequestProblem(.request, "status 503, expected 2xx or 3xx"))
+    }
+
+    @Test func aRequestSucceedsOnTheStatusesItExpects() {
+        let plan = ScenarioPlan(
+            scenario: Profile.Scenario(kind: .plain, requests: ["/x"], interval: .seconds(1), duration: .seconds(2)))
+        var post = Profile.Request(path: "/orders")
+        post.method = "POST"
+        post.expect = [201]
+        func outcome(_ status: Int) -> RequestOutcome { RequestOutcome(status: status, latencyMilliseconds: 1) }
+        #expect(plan.problem(of: outcome(201), for: post, inCycle: 3) == nil)
+        #expect(plan.problem(of: outcome(200), for: post, inCycle: 3)
+            == RequestProblem(.request, "status 200, expected 201"))
+        post.expect = [200, 201, 202]
+        #expect(plan.problem(of: outcome(404), for: post, inCycle: 0)?.message
+            == "status 404, expected 200, 201 or 202")
+        // By default any 2xx or 3xx: a redirect is an answer, a 404 is not.
+        let get: Profile.Request = "/x"
+        #expect(plan.problem(of: outcome(302), for: get, inCycle: 1) == nil)
+        #expect(plan.problem(of: outcome(404), for: get, inCycle: 1)?.kind == .request)
+        let refused = RequestOutcome(status: nil, failure: "connection refused: nothing listens at 127.0.0.1:9",
+                                     latencyMilliseconds: 0)
+        #expect(plan.problem(of: refused, for: get, inCycle: 0)
+            == RequestProblem(.request, "connection refused: nothing listens at 127.0.0.1:9"))
     }
 }
 
@@ -251,7 +276,7 @@ final class StallingSender: RequestSending {
         self.stall = stall
     }
 
-    func send(path: String) -> RequestOutcome {
+    func send(_ request: Profile.Request) -> RequestOutcome {
         defer { sent += 1 }
         clock.advance(by: sent == stallOnRequest ? stall : .microseconds(100))
         return RequestOutcome(

@@ -54,18 +54,26 @@ package final class HTTPClient: Sendable {
         var connectionsOpened = 0
     }
 
-    /// The server this client talks to.
-    package let address: SocketAddress
+    /// Where the server may be reached, tried in order on each new connection.
+    package let addresses: [NetworkAddress]
     /// The timeout and caps in force.
     package let configuration: Configuration
     private let hostHeader: String
     private let state = Mutex(State())
 
     /// A client for the server at `address`; connects lazily on the first request.
-    package init(address: SocketAddress, configuration: Configuration = Configuration()) {
-        self.address = address
+    package convenience init(address: SocketAddress, configuration: Configuration = Configuration()) {
+        self.init(addresses: [NetworkAddress(address)], host: address.description, configuration: configuration)
+    }
+
+    /// A client for a server reachable at any of `addresses` (a resolved name: `::1` and
+    /// `127.0.0.1` for `localhost`), tried in order until one accepts. `host` is the `Host`
+    /// header: the name and port as the user wrote them (`myhost:8080`, `[::1]:8080`).
+    package init(addresses: [NetworkAddress], host: String, configuration: Configuration = Configuration()) {
+        precondition(!addresses.isEmpty, "an HTTPClient needs an address")
+        self.addresses = addresses
         self.configuration = configuration
-        self.hostHeader = address.description
+        self.hostHeader = host
     }
 
     /// A client for `host` ("127.0.0.1" or "localhost") and `port`.
@@ -164,15 +172,23 @@ package final class HTTPClient: Sendable {
         }
     }
 
+    /// Connects to the first address that accepts; a refusal moves on to the next (a server on
+    /// 127.0.0.1 only, reached as `localhost`, refuses on ::1), and the first refusal is the one
+    /// reported when none accepts.
     private func connect(deadline: ContinuousClock.Instant) throws(HTTPClientError) -> Connection {
-        do {
-            let socket = try ConnectedSocket.connect(to: address, deadline: deadline)
-            let parser = HTTPResponseParser(maxHeaderBytes: configuration.maxHeaderBytes,
-                                            maxResponseBytes: configuration.maxResponseBytes)
-            return Connection(socket: socket, parser: parser)
-        } catch {
-            throw error.isTimeout ? .timedOut : .system(error)
+        var firstError: SystemError?
+        for address in addresses {
+            do {
+                let socket = try ConnectedSocket.connect(to: address, deadline: deadline)
+                let parser = HTTPResponseParser(maxHeaderBytes: configuration.maxHeaderBytes,
+                                                maxResponseBytes: configuration.maxResponseBytes)
+                return Connection(socket: socket, parser: parser)
+            } catch {
+                if error.isTimeout { throw .timedOut }
+                if firstError == nil { firstError = error }
+            }
         }
+        throw .system(firstError!)
     }
 
     private func drop(_ state: inout State) {

@@ -23,8 +23,16 @@ package struct ConnectedSocket: Sendable {
         to address: SocketAddress,
         deadline: ContinuousClock.Instant? = nil
     ) throws(SystemError) -> ConnectedSocket {
+        try connect(to: NetworkAddress(address), deadline: deadline)
+    }
+
+    /// Connects to an IPv4 or IPv6 `address`, waiting no later than `deadline`.
+    package static func connect(
+        to address: NetworkAddress,
+        deadline: ContinuousClock.Instant? = nil
+    ) throws(SystemError) -> ConnectedSocket {
         let socketType = Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue)
-        let raw = try SystemCall.retrying("socket") { Glibc.socket(AF_INET, socketType, 0) }
+        let raw = try SystemCall.retrying("socket") { Glibc.socket(address.family, socketType, 0) }
         let connected = ConnectedSocket(descriptor: FileDescriptor(rawValue: raw))
         do throws(SystemError) {
             try address.withSockAddr { (pointer, length) throws(SystemError) in

@@ -53,6 +53,10 @@ enum RunCommand {
         do {
             profileFile = try catalog.resolve(profileArgument)
             profile = try catalog.load(profileArgument)
+            // Hosts that do not resolve and body files that cannot be read are refused now, as
+            // bad input, rather than after the target has started.
+            let shown = ProfileCatalog.isPath(profileArgument) ? profileArgument : catalog.displayPath(profileFile)
+            try RunPreflight.check(profile, profileFile: profileFile, shownAs: shown)
         } catch {
             throw CommandError(error.description)
         }

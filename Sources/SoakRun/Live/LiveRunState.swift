@@ -32,7 +32,7 @@ struct LiveRunState: Sendable {
     }
 
     mutating func record(request: RequestRecord) {
-        if !request.outcome.succeeded {
+        if !request.succeeded {
             status.requests.failed += 1
         } else if request.violation != nil {
             status.requests.integrityViolations += 1

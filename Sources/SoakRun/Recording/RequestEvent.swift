@@ -4,6 +4,7 @@ import FoundationEssentials
 package struct RequestEvent: Sendable, Equatable {
     package var cycle: Int
     package var simSeconds: Double
+    package var method = "GET"
     package var path: String
     /// Nil when no response came.
     package var status: Int?
@@ -12,10 +13,20 @@ package struct RequestEvent: Sendable, Equatable {
     package var artifactWas: String?
     /// False when the request broke the scenario's integrity.
     package var ok: Bool
+    /// Whether a response came with a status the request expects.
+    package var succeeded: Bool
+    /// Why no usable response came (`connection refused ...`), as the sender said it.
+    package var failure: String?
+    /// Why the request broke the scenario's integrity (`status 404, expected 2xx or 3xx`).
+    package var violation: String?
 
     /// True when the request had to load its tenant or deploy a ghost.
     package var isCold: Bool { tenantWas == "unloaded" || artifactWas == "ghost" }
-    package var succeeded: Bool { status.map { (200..<300).contains($0) } ?? false }
+
+    /// `POST /orders: status 404, expected 2xx or 3xx`: what went wrong, for a verdict line.
+    package var failureText: String {
+        "\(method) \(path): \(violation ?? failure ?? "status \(status.map(String.init) ?? "none")")"
+    }
 
     /// Reads every request event of `events.jsonl`; other events and a truncated last line are
     /// skipped, so a killed run's log still reads.
@@ -32,10 +43,13 @@ package struct RequestEvent: Sendable, Equatable {
         var events: [RequestEvent] = []
         for line in data.split(separator: UInt8(ascii: "\n")) {
             guard let line = try? decoder.decode(Line.self, from: Data(line)), line.type == "request" else { continue }
+            // Logs written before requests had expected statuses counted any 2xx as success.
+            let succeeded = line.succeeded ?? line.status.map { (200..<300).contains($0) } ?? false
             events.append(RequestEvent(
-                cycle: line.cycle ?? 0, simSeconds: line.simSeconds ?? 0, path: line.path ?? "",
-                status: line.status, latencyMilliseconds: line.latencyMilliseconds ?? 0, tenantWas: line.tenantWas,
-                artifactWas: line.artifactWas, ok: line.ok ?? true))
+                cycle: line.cycle ?? 0, simSeconds: line.simSeconds ?? 0, method: line.method ?? "GET",
+                path: line.path ?? "", status: line.status, latencyMilliseconds: line.latencyMilliseconds ?? 0,
+                tenantWas: line.tenantWas, artifactWas: line.artifactWas, ok: line.ok ?? true, succeeded: succeeded,
+                failure: line.failure, violation: line.violation))
         }
         return events
     }
@@ -46,15 +60,19 @@ package struct RequestEvent: Sendable, Equatable {
         var type: String?
         var cycle: Int?
         var simSeconds: Double?
+        var method: String?
         var path: String?
         var status: Int?
         var latencyMilliseconds: Double?
         var tenantWas: String?
         var artifactWas: String?
         var ok: Bool?
+        var succeeded: Bool?
+        var failure: String?
+        var violation: String?
 
         enum CodingKeys: String, CodingKey {
-            case type, cycle, path, status, ok
+            case type, cycle, method, path, status, ok, succeeded, failure, violation
             case simSeconds = "sim_seconds"
             case latencyMilliseconds = "latency_ms"
             case tenantWas = "tenant_was"
@@ -69,6 +87,7 @@ extension RequestSummary {
         self.init()
         total = events.count
         failed = events.filter { !$0.succeeded }.count
+        firstFailure = events.first { !$0.succeeded }?.failureText
         let succeeded = events.filter(\.succeeded)
         cold = LatencySummary(latencies: succeeded.filter(\.isCold).map(\.latencyMilliseconds))
         warm = LatencySummary(latencies: succeeded.filter { !$0.isCold }.map(\.latencyMilliseconds))

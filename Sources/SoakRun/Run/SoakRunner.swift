@@ -60,6 +60,14 @@ package final class SoakRunner {
         save(manifest)
         monitor.start(manifest)
 
+        let bodyFiles: [String: [UInt8]]
+        do {
+            bodyFiles = try RunPreflight.bodyFiles(
+                options.profile, profileFile: options.profileFile, shownAs: options.profileFile)
+        } catch {
+            recorder.record(event: "not-ready", message: error.description)
+            return finish(&manifest, .notReady, error.description)
+        }
         let plan: TargetLaunchPlan
         let target: TargetProcess
         do {
@@ -97,7 +105,9 @@ package final class SoakRunner {
         log("run folder \(folder.path): target pid \(target.pid) ready; replaying \(scenario.cycles) cycles of "
             + "\(DurationText.format(scenario.interval)) over \(DurationText.format(scenario.duration)) at \(SampleRow.format(accelerate))x")
 
-        let result = replay(scenario: scenario, accelerate: accelerate, target: target, plan: plan, baseURL: baseURL, recorder: recorder)
+        let result = replay(
+            scenario: scenario, accelerate: accelerate, target: target, plan: plan, baseURL: baseURL,
+            bodyFiles: bodyFiles, recorder: recorder)
         progress?.finish()
         manifest.cyclesCompleted = result.cyclesCompleted
         manifest.integrity = result.integrity
@@ -137,25 +147,35 @@ package final class SoakRunner {
 
     private func replay(
         scenario: Profile.Scenario, accelerate: Double, target: TargetProcess, plan: TargetLaunchPlan,
-        baseURL: String?, recorder: RunRecorder
+        baseURL: String?, bodyFiles: [String: [UInt8]], recorder: RunRecorder
     ) -> ScenarioDriver.Result {
-        var sender: HTTPRequestSender?
-        var statsClient: HTTPRequestSender?
-        if let baseURL {
-            sender = try? HTTPRequestSender(baseURL: baseURL, timeout: scenario.requestTimeoutWall)
-            // Stats go over a connection of their own so a slow stats call never delays a request.
-            if plan.statsPath != nil { statsClient = try? HTTPRequestSender(baseURL: baseURL, timeout: .seconds(2)) }
+        // Never nil for a scenario with requests: a base URL that is missing or unusable fails
+        // every request with its reason, so the run is invalid rather than a pass on an idle target.
+        let sender = scenario.kind == .sampleOnly ? nil
+            : HTTPRequestSender(baseURL: baseURL, timeout: scenario.requestTimeoutWall, bodyFiles: bodyFiles)
+        // Stats go over a connection of their own so a slow stats call never delays a request.
+        var stats: TargetEndpoint?
+        if let statsURL = plan.statsURL ?? plan.statsPath.flatMap({ path in baseURL.map { $0 + path } }) {
+            switch TargetEndpoint.resolve(statsURL, role: .endpoint, timeout: .seconds(2)) {
+            case .success(let endpoint):
+                stats = endpoint
+            case .failure(let error):
+                recorder.record(event: "no-stats", message: "no heap counters: \(error)")
+                log("note: no heap counters: \(error)")
+            }
         }
-        let statsPath = plan.statsPath ?? "/_runtime/stats"
         var artifactKind = "service"
         if case .tenantd(let tenantd) = options.profile.target { artifactKind = tenantd.kind }
-        let sampler = TargetSampler(rootPID: target.pid, fetchStats: statsClient.map { client in
-            { client.fetchBody(path: statsPath).flatMap(RuntimeStatsReading.decode) }
+        let sampler = TargetSampler(rootPID: target.pid, fetchStats: stats.map { endpoint in
+            {
+                guard let response = try? endpoint.get(), (200..<300).contains(response.status) else { return nil }
+                return RuntimeStatsReading.decode(response.body)
+            }
         })
         let driver = ScenarioDriver(
             plan: ScenarioPlan(scenario: scenario, artifactKind: artifactKind), sampling: options.profile.sampling,
             scale: accelerate,
-            clock: clock, sender: scenario.kind == .sampleOnly ? nil : sender, sampler: sampler,
+            clock: clock, sender: sender, sampler: sampler,
             sink: monitor.observing(recorder),
             shouldStop: { [stopRequested] in
                 if stopRequested() || recorder.writeError != nil { return .interrupted }

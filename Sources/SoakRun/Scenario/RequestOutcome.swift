@@ -1,3 +1,5 @@
+import SoakProfiles
+
 /// What one scenario request found.
 package struct RequestOutcome: Sendable, Equatable {
     /// The HTTP status; nil when no response came (timeout, refused, reset).
@@ -10,6 +12,9 @@ package struct RequestOutcome: Sendable, Equatable {
     package var tenantWas: String?
     /// `X-Artifact-Was`: `ghost` or `actual`.
     package var artifactWas: String?
+    /// The request target as sent, when it differs from the profile's path (a base URL's path
+    /// prefix put before it), so a 404 names the path the server saw.
+    package var target: String?
 
     package init(
         status: Int?, failure: String? = nil, latencyMilliseconds: Double, tenantWas: String? = nil,
@@ -22,13 +27,33 @@ package struct RequestOutcome: Sendable, Equatable {
         self.artifactWas = artifactWas
     }
 
-    /// A 2xx response.
-    package var succeeded: Bool { status.map { (200..<300).contains($0) } ?? false }
+}
+
+/// Why a request broke its cycle's integrity.
+package struct RequestProblem: Sendable, Equatable {
+    /// What went wrong, which decides what can fix it.
+    package enum Kind: String, Sendable, Codable {
+        /// No response, or a status the request does not expect: the target or the profile is
+        /// wrong, and no clock scale fixes it.
+        case request
+        /// A response as expected, from a target not in the state the scenario expects (the
+        /// artifact was no ghost): a timing matter, which a lower `--accelerate` may fix.
+        case state
+    }
+
+    package var kind: Kind
+    /// `status 404, expected 2xx or 3xx`; `expected the artifact to be a ghost again, found actual`.
+    package var message: String
+
+    package init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
 }
 
 /// Sends scenario requests to the target.
 package protocol RequestSending: AnyObject {
-    func send(path: String) -> RequestOutcome
+    func send(_ request: Profile.Request) -> RequestOutcome
 }
 
 /// Takes one sample of everything the harness watches.

@@ -13,8 +13,11 @@ package struct RequestRecord: Sendable, Equatable {
     package var cycle: Int
     package var simSeconds: Double
     package var wallSeconds: Double
+    package var method = "GET"
     package var path: String
     package var outcome: RequestOutcome
+    /// Whether a response came with a status the request expects (whatever state it found).
+    package var succeeded: Bool
     /// Why the request broke the scenario's integrity; nil when it did not.
     package var violation: String?
 }
@@ -42,6 +45,9 @@ package struct Integrity: Sendable, Equatable, Codable {
     package var cycles = 0
     /// The first violation seen, to tell the user what went wrong.
     package var firstViolation: String?
+    /// Whether the first violation was a failed request or a state the target should not have
+    /// been in; nil in run folders written before the distinction.
+    package var firstViolationKind: RequestProblem.Kind?
 
     package init() {}
 
@@ -53,6 +59,7 @@ package struct Integrity: Sendable, Equatable, Codable {
         case cycles
         case validCycles = "valid_cycles"
         case firstViolation = "first_violation"
+        case firstViolationKind = "first_violation_kind"
     }
 }
 
@@ -197,24 +204,33 @@ package final class ScenarioDriver {
 
     private func runRequests(cycle: Int, start: Duration, into result: inout Result) {
         guard let sender else { return }
-        var violation: String?
-        let paths = plan.paths(forCycle: cycle)
-        for path in paths {
+        var violation: RequestProblem?
+        let requests = plan.requests(forCycle: cycle)
+        for request in requests {
             let sent = clock.now
-            let outcome = sender.send(path: path)
+            let outcome = sender.send(request)
             let wall = (sent - start).secondsValue
-            let problem = plan.integrityViolation(of: outcome, inCycle: cycle)
-            if violation == nil, let problem { violation = "cycle \(cycle), \(path): \(problem)" }
+            let problem = plan.problem(of: outcome, for: request, inCycle: cycle)
+            // The path as the server saw it: below a base URL's prefix, `/` went out as `/api/`.
+            let path = outcome.target ?? request.path
+            if violation == nil, let problem {
+                let message = "cycle \(cycle), \(request.method) \(path): \(problem.message)"
+                violation = RequestProblem(problem.kind, message)
+            }
+            let succeeded = problem?.kind != .request
             result.requests += 1
-            if !outcome.succeeded { result.failedRequests += 1 }
+            if !succeeded { result.failedRequests += 1 }
             sink.record(request: RequestRecord(
-                cycle: cycle, simSeconds: wall * scale, wallSeconds: wall, path: path, outcome: outcome,
-                violation: problem))
+                cycle: cycle, simSeconds: wall * scale, wallSeconds: wall, method: request.method, path: path,
+                outcome: outcome, succeeded: succeeded, violation: problem?.message))
         }
-        guard !paths.isEmpty else { return }
+        guard !requests.isEmpty else { return }
         result.integrity.cycles += 1
         if let violation {
-            if result.integrity.firstViolation == nil { result.integrity.firstViolation = violation }
+            if result.integrity.firstViolation == nil {
+                result.integrity.firstViolation = violation.message
+                result.integrity.firstViolationKind = violation.kind
+            }
         } else {
             result.integrity.validCycles += 1
         }

@@ -15,8 +15,8 @@ package struct ScenarioPlan: Sendable {
         self.artifactKind = artifactKind
     }
 
-    /// The paths requested in `cycle`, in order.
-    package func paths(forCycle cycle: Int) -> [String] {
+    /// The requests sent in `cycle`, in order, with `{tenant}` and `{artifact}` filled in.
+    package func requests(forCycle cycle: Int) -> [Profile.Request] {
         guard scenario.kind == .manyTenants, let churn = scenario.churn else { return scenario.requests }
         // The active subset changes every `changeEvery`; within an epoch it is fixed, and a
         // given seed always yields the same subsets on every machine, so runs are comparable.
@@ -32,27 +32,42 @@ package struct ScenarioPlan: Sendable {
         return tenants[..<active].sorted().flatMap { tenant in
             let artifact = 1 + Int(cycleRandom.next() % UInt64(max(1, churn.artifactsPerTenant)))
             return scenario.requests.map { template in
-                template.replacing("{tenant}", with: "t\(tenant)")
+                var request = template
+                request.path = template.path.replacing("{tenant}", with: "t\(tenant)")
                     .replacing("{artifact}", with: "a\(artifact).\(artifactKind)")
+                return request
             }
         }
     }
 
+    /// The paths requested in `cycle`, in order.
+    package func paths(forCycle cycle: Int) -> [String] {
+        requests(forCycle: cycle).map(\.path)
+    }
+
     /// Why `outcome` breaks the scenario's integrity in `cycle`, or nil when it is as designed.
     ///
-    /// Every request must succeed. From the second cycle on, the service scenario must find its
-    /// artifact a ghost again and the tenant scenario must find its tenant unloaded: otherwise the
-    /// idle period did not happen (for example the clock ran too fast) and the cycle is invalid.
-    package func integrityViolation(of outcome: RequestOutcome, inCycle cycle: Int) -> String? {
-        guard outcome.succeeded else {
-            return outcome.failure ?? "status \(outcome.status.map(String.init) ?? "none")"
+    /// Every request must get a response with a status it expects (by default any 2xx or 3xx).
+    /// From the second cycle on, the service scenario must find its artifact a ghost again and the
+    /// tenant scenario must find its tenant unloaded: otherwise the idle period did not happen (for
+    /// example the clock ran too fast) and the cycle is invalid.
+    package func problem(
+        of outcome: RequestOutcome, for request: Profile.Request, inCycle cycle: Int
+    ) -> RequestProblem? {
+        guard let status = outcome.status else {
+            return RequestProblem(.request, outcome.failure ?? "no response")
+        }
+        guard request.expects(status) else {
+            return RequestProblem(.request, "status \(status), expected \(request.expectation)")
         }
         guard cycle > 0 else { return nil }
         switch scenario.kind {
         case .serviceGhost where outcome.artifactWas != "ghost":
-            return "expected the artifact to be a ghost again, found \(outcome.artifactWas ?? "no X-Artifact-Was header")"
+            return RequestProblem(.state, "expected the artifact to be a ghost again, "
+                + "found \(outcome.artifactWas ?? "no X-Artifact-Was header")")
         case .tenantUnload where outcome.tenantWas != "unloaded":
-            return "expected the tenant to be unloaded again, found \(outcome.tenantWas ?? "no X-Tenant-Was header")"
+            return RequestProblem(.state, "expected the tenant to be unloaded again, "
+                + "found \(outcome.tenantWas ?? "no X-Tenant-Was header")")
         default:
             return nil
         }

@@ -43,11 +43,17 @@ package enum ReadinessWaiter {
             guard let port else { return .interrupted }
             return .ready(baseURL: plan.baseURL ?? "http://127.0.0.1:\(port)")
         case .httpURL(let url):
+            // Resolved once: a name that does not resolve will not start to while the target boots.
+            let endpoint: TargetEndpoint
+            switch TargetEndpoint.resolve(url, role: .endpoint, timeout: .milliseconds(500)) {
+            case .success(let resolved): endpoint = resolved
+            case .failure(let error): throw notReady(target, "ready.httpURL: \(error)")
+            }
+            defer { endpoint.client.close() }
             let failure = "\(url) did not answer 2xx within \(DurationText.format(timeout))"
             let answered = try poll(target, clock, every: .milliseconds(10), timeout, stopRequested, failure) {
                 () -> Bool? in
-                guard let response = try? HTTPClient.get(url: url, timeout: .milliseconds(500)),
-                      (200..<300).contains(response.status) else { return nil }
+                guard let response = try? endpoint.get(), (200..<300).contains(response.status) else { return nil }
                 return true
             }
             return answered == nil ? .interrupted : .ready(baseURL: plan.baseURL)

@@ -12,7 +12,10 @@ package struct TargetLaunchPlan: Sendable {
     package var readyTimeout: Duration
     /// Base URL for requests, once known; `tenantd` reports its port when ready.
     package var baseURL: String?
+    /// The stats endpoint's path below the base URL (tenantd's `/_runtime/stats`).
     package var statsPath: String?
+    /// The stats endpoint as a whole URL (a command target's `statsURL`, `{port}` filled in).
+    package var statsURL: String?
     /// A registry to seed before start (tenantd targets only).
     package var seed: (tenantd: String, arguments: [String])?
 
@@ -64,13 +67,9 @@ package struct TargetLaunchPlan: Sendable {
             case .httpURL(let url): .httpURL(substitute(url))
             case .delay(let delay): .delay(delay)
             }
-            var statsPath: String?
-            if let statsURL = command.statsURL.map(substitute), let base = command.baseURL.map(substitute) {
-                statsPath = statsURL.hasPrefix(base) ? String(statsURL.dropFirst(base.count)) : statsURL
-            }
             return TargetLaunchPlan(
                 launch: launch, readiness: readiness, readyTimeout: command.readyTimeoutWall,
-                baseURL: command.baseURL.map(substitute), statsPath: statsPath)
+                baseURL: command.baseURL.map(substitute), statsURL: command.statsURL.map(substitute))
         }
     }
 

@@ -107,12 +107,7 @@ package enum RunJudge {
         case .running, .completed:
             break
         }
-        let integrity = summary.integrity
-        if integrity.cycles > 0, !integrity.isComplete {
-            return (.invalid, "integrity \(integrity.validCycles)/\(integrity.cycles) cycles: "
-                + "\(integrity.firstViolation ?? "a request did not find the expected state"); "
-                + "lower --accelerate (now \(SampleRow.format(manifest.accelerate)))")
-        }
+        if let invalid = requestVerdict(manifest, summary) { return invalid }
         let interim = manifest.status == .running ? "interim, run still going: " : ""
         if !leaks.isEmpty { return (.leak, interim + leakText) }
         let unsure = judged.filter { $0.verdict == .inconclusive }
@@ -153,8 +148,10 @@ extension Integrity {
         for event in events {
             valid[event.cycle] = (valid[event.cycle] ?? true) && event.ok
             if !event.ok, firstViolation == nil {
-                firstViolation = "cycle \(event.cycle): \(event.path) found tenant \(event.tenantWas ?? "?"), "
+                firstViolation = event.violation.map { "cycle \(event.cycle), \(event.method) \(event.path): \($0)" }
+                    ?? "cycle \(event.cycle): \(event.path) found tenant \(event.tenantWas ?? "?"), "
                     + "artifact \(event.artifactWas ?? "?")"
+                firstViolationKind = event.succeeded ? .state : .request
             }
         }
         cycles = valid.count

@@ -83,13 +83,19 @@ package enum RunVerdict: String, Codable, Sendable, CaseIterable {
 /// warm (everything was already loaded).
 package struct RequestSummary: Codable, Sendable, Equatable {
     package var total = 0
+    /// Requests without a response or with a status they do not expect.
     package var failed = 0
+    /// The first of them (`POST /orders: connection refused by 127.0.0.1:8080`); nil when none failed.
+    package var firstFailure: String?
     package var cold = LatencySummary()
     package var warm = LatencySummary()
 
     package init() {}
 
-    enum CodingKeys: String, CodingKey { case total, failed, cold, warm }
+    enum CodingKeys: String, CodingKey {
+        case total, failed, cold, warm
+        case firstFailure = "first_failure"
+    }
 }
 
 /// Latency percentiles in milliseconds over successful requests.
