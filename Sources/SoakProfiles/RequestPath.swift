@@ -11,14 +11,7 @@ package enum RequestPath {
         guard request.hasPrefix("/") else {
             return "expected a path starting with \"/\", found \(ProfileJSON.quoted(request))"
         }
-        if let problem = registryNameProblem(in: request, placeholders: allowPlaceholders) { return problem }
-        // A request line is `GET <path> HTTP/1.1`: a space would split it, and a target answers 400 to
-        // every request, which the run would only report as a failed cycle.
-        if let bad = request.unicodeScalars.first(where: { !(0x21...0x7E).contains($0.value) }) {
-            return "expected a path of visible ASCII characters (percent-encode others: a space is %20), "
-                + "found \(Self.describe(bad)) in \(ProfileJSON.quoted(request))"
-        }
-        return nil
+        return registryNameProblem(in: request, placeholders: allowPlaceholders)
     }
 
     /// In `/t/<tenant>/<artifact>`, why a name is not a registry name.
@@ -60,18 +53,6 @@ package enum RequestPath {
             }
         }
         return nil
-    }
-
-    /// A character for a message: `a space`, `U+0009`, or the character in quotes.
-    private static func describe(_ scalar: Unicode.Scalar) -> String {
-        if scalar == " " { return "a space" }
-        if scalar.value < 0x20 || scalar.value == 0x7F { return "the control character U+\(hex(scalar.value))" }
-        return "\"\(Character(scalar))\" (U+\(hex(scalar.value)))"
-    }
-
-    private static func hex(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     /// The tenant a `/t/<tenant>/...` path names, or nil.

@@ -4,7 +4,7 @@ import SoakRun
 import Testing
 
 /// SIGTERM and `soak stop` end a run within 2 s whatever it is waiting on: seeding a large
-/// registry, a three-week cycle at 0.0001x, a real-time run between 10-minute samples. Each run
+/// registry, a day-long cycle in real time, a real-time run between 10-minute samples. Each run
 /// ends interrupted with a folder `soak report` can analyse. A few seconds each.
 @Suite(.serialized) struct StopLatencyEndToEndTests {
     static let bound: Duration = .seconds(2)
@@ -80,7 +80,8 @@ import Testing
         let path = try profile("big-registry") { json in
             var target = json["target"] as! [String: Any]
             var tenantd = target["tenantd"] as! [String: Any]
-            tenantd["tenants"] = 100_000
+            // The largest registry a profile may ask for (10,000 artifacts): over a minute of seeding.
+            tenantd["tenants"] = 10_000
             tenantd["payloadKB"] = 1
             target["tenantd"] = tenantd
             json["target"] = target
@@ -95,10 +96,17 @@ import Testing
     }
 
     @Test func sigtermMidRunAtASlowScale() throws {
-        // At 0.0001x a 3-minute cycle lasts three weeks and a sample period a week.
-        let (folder, latency) = try runAndStop(["quick", "--accelerate", "0.0001"], when: hasReplayedACycle)
+        // Real time is the slowest clock a profile may ask for; a day-long cycle is the longest wait.
+        let path = try profile("day-cycles") { json in
+            json["accelerate"] = 1
+            var scenario = json["scenario"] as! [String: Any]
+            scenario["interval"] = "1d"
+            scenario["duration"] = "10d"
+            json["scenario"] = scenario
+        }
+        let (folder, latency) = try runAndStop([path], when: hasReplayedACycle)
         #expect(latency < Self.bound, "\(latency)")
-        try expectAnalysable(folder, stoppedWhere: "after 1 of 960 cycles")
+        try expectAnalysable(folder, stoppedWhere: "after 1 of 10 cycles")
         #expect(try RunManifest.read(from: folder + "/run.json").teardown == .sigterm)
     }
 
@@ -117,7 +125,7 @@ import Testing
     @Test func soakStopEndsASlowDetachedRunAtOnce() throws {
         let out = BuiltBinaries.temporaryFolder("stop-detached")
         let started = try BuiltBinaries.run(
-            BuiltBinaries.soak, ["run", "quick", "--detach", "--accelerate", "0.0001", "--out", out], timeout: 60)
+            BuiltBinaries.soak, ["run", "quick", "--detach", "--accelerate", "1", "--out", out], timeout: 60)
         #expect(started.status == 0, "\(started.stdout)\(started.stderr)")
         let folder = try #require(runFolder(in: out))
         #expect(eventually { hasReplayedACycle(folder) })

@@ -106,11 +106,11 @@ import Testing
         ("sampling.minimumWallPeriod", #""1us""#, "sampling.minimumWallPeriod: at least 1ms, found 1µs"),
         ("thresholds.rss", #"{"floor": "2TiB"}"#, "thresholds.rss.floor: at most 1 TiB, found 2TiB"),
         ("scenario.requests", #"["/t/t1/a1.service/a b"]"#,
-            #"scenario.requests[0]: expected a path of visible ASCII characters (percent-encode others: a space is "#
-            + #"%20), found a space in "/t/t1/a1.service/a b""#),
+            #"scenario.requests[0]: expected a path without spaces, control characters or non-ASCII characters "#
+            + #"(percent-encode them, like %20), found a space in "/t/t1/a1.service/a b""#),
         ("scenario.requests", #"["/t/t1/a1.service?q=é"]"#,
-            #"scenario.requests[0]: expected a path of visible ASCII characters (percent-encode others: a space is "#
-            + #"%20), found "é" (U+00E9) in "/t/t1/a1.service?q=é""#),
+            #"scenario.requests[0]: expected a path without spaces, control characters or non-ASCII characters "#
+            + #"(percent-encode them, like %20), found the non-ASCII character "é" in "/t/t1/a1.service?q=é""#),
         ("thresholds.heap", #"{"perCycle": 1}"#, "thresholds.heap: unknown metric; expected one of rss, rss_anon, pss, "
             + "heap_in_use, live_instances, fds, threads, harness_rss (did you mean heap_in_use?)"),
         ("thresholds.fds", #"{"floor": "5KiB"}"#,
