@@ -75,12 +75,12 @@ import Testing
         #expect(throws: HotSpotPerfDataError.self) { try Self.parse([]) }
         #expect(throws: HotSpotPerfDataError.self) { try Self.parse(Array("not a perf file at all, plainly".utf8)) }
         var failures = 0
-        for length in stride(from: 0, to: 12_500, by: 41) {
+        for length in stride(from: 0, to: 12_500, by: 97) {
             do { _ = try Self.parse(Array(bytes.prefix(length))) } catch { failures += 1 }
         }
-        #expect(failures > 250)
+        #expect(failures > 100)
         var generator = SplitMix64(seed: 5)
-        for _ in 0..<300 {
+        for _ in 0..<120 {
             var damaged = bytes
             for _ in 0..<8 {
                 // Damage the prologue and the entry headers, where the offsets live.
