@@ -7,7 +7,7 @@ import PackageDescription
 // The targets are layers; each imports only those below it, so a wrong dependency fails to
 // compile (the README's "Architecture" section draws the graph; `ci/architecture.py` prints it):
 //
-//   CSystemShim → PosixSupport → MiniHTTP
+//   CSystemShim → PosixSupport → MiniHTTP;  CHeapPage → CHeapPreload (libSoakHeapPreload.so)
 //   SoakUnits → SoakAnalysis → SoakProfiles → SoakRun → SoakReports → SoakCLI → soak
 //                                                     ↘ SoakBench ↗
 //   SoakUnits, PosixSupport → TenantRuntime → tenantd
@@ -19,10 +19,19 @@ let package = Package(
         .library(name: "TenantRuntime", targets: ["TenantRuntime"]),
         // Leak statistics for any time series: values in, verdicts out.
         .library(name: "SoakAnalysis", targets: ["SoakAnalysis"]),
+        // libSoakHeapPreload.so: LD_PRELOADed into a target by `"heap": "glibc"`, it publishes
+        // mallinfo2 counters in a shared page the harness reads.
+        .library(name: "SoakHeapPreload", type: .dynamic, targets: ["CHeapPreload"]),
     ],
     targets: [
         // libc calls the Glibc module does not expose: mallinfo2, malloc_trim, prctl, fork+exec.
         .target(name: "CSystemShim"),
+        // The heap page's layout and futex calls, shared by the preload library and the harness.
+        .target(name: "CHeapPage"),
+        // The preload library itself: C only, so it loads into any glibc program.
+        // (SwiftPM links every product with Swift's runtime registration, so the library names
+        // libswiftCore among its dependencies though it runs no Swift: see Profiles/README.md.)
+        .target(name: "CHeapPreload", dependencies: ["CHeapPage"]),
         // The one funnel for system calls: errno as a typed error, EINTR retried once, descriptors,
         // the monotonic clock.
         .target(name: "PosixSupport", dependencies: ["CSystemShim"]),
@@ -39,7 +48,9 @@ let package = Package(
         // A live run: supervision, scenario, sampling, recording, judging.
         .target(
             name: "SoakRun",
-            dependencies: ["SoakProfiles", "SoakAnalysis", "SoakUnits", "MiniHTTP", "PosixSupport", "CSystemShim"]
+            dependencies: [
+                "SoakProfiles", "SoakAnalysis", "SoakUnits", "MiniHTTP", "PosixSupport", "CSystemShim", "CHeapPage",
+            ]
         ),
         // What a run leaves for people: HTML, SVG, JUnit, Markdown, and the diff of two runs.
         .target(

@@ -40,7 +40,7 @@ allowed = {
     "CSystemShim": [], "PosixSupport": ["CSystemShim"], "SoakUnits": [], "MiniHTTP": ["PosixSupport"],
     "TenantRuntime": ["SoakUnits", "PosixSupport"], "tenantd": ["TenantRuntime", "MiniHTTP"],
     "SoakAnalysis": ["SoakUnits"], "SoakProfiles": ["SoakAnalysis"],
-    "SoakRun": ["SoakProfiles", "MiniHTTP"], "SoakReports": ["SoakRun"], "SoakBench": ["SoakRun"],
+    "SoakRun": ["SoakProfiles", "MiniHTTP", "CHeapPage"], "CHeapPage": [], "CHeapPreload": ["CHeapPage"], "SoakReports": ["SoakRun"], "SoakBench": ["SoakRun"],
     "SoakCLI": ["SoakReports", "SoakBench"], "soak": ["SoakCLI"],
 }
 def below(t, seen=None):

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Measures what libSoakHeapPreload.so costs a malloc-heavy program (ci/bench/malloc-loop.c): the
+# loop's process CPU time bare, preloaded and idle (one refresh a second), and preloaded while a
+# harness asks for fresh counters 50 times a second (ci/bench/heap-page-poke.c). Medians of REPEATS (7).
+#   bash ci/preload-cost.sh [MILLIONS_OF_OPERATIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product SoakHeapPreload >/dev/null
+mkdir -p .build/ci-targets
+cc -O2 -Wall -Wextra -o .build/ci-targets/malloc-loop ci/bench/malloc-loop.c
+cc -O2 -Wall -Wextra -ISources/CHeapPage/include -o .build/ci-targets/heap-page-poke \
+    ci/bench/heap-page-poke.c Sources/CHeapPage/page.c
+library="$PWD/.build/release/libSoakHeapPreload.so"
+work="${1:-20}"
+pages=$(mktemp -d)
+trap 'rm -rf "$pages"' EXIT
+repeats="${REPEATS:-7}"
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# The three kinds of run alternate, so a busy moment of the machine falls on all of them alike.
+: > "$pages/bare"; : > "$pages/idle"; : > "$pages/polled"
+for _ in $(seq "$repeats"); do
+    .build/ci-targets/malloc-loop "$work" >> "$pages/bare"
+    LAZYSOAK_HEAP_DIR="$pages" LD_PRELOAD="$library" .build/ci-targets/malloc-loop "$work" >> "$pages/idle"
+    rm -f "$pages"/heap.*
+    LAZYSOAK_HEAP_DIR="$pages" LD_PRELOAD="$library" .build/ci-targets/malloc-loop "$work" >> "$pages/polled" &
+    loop=$!
+    .build/ci-targets/heap-page-poke "$pages" 50 600 > "$pages/poke" 2>&1 &
+    poke=$!
+    wait "$loop"
+    kill "$poke" 2>/dev/null || true
+    wait "$poke" 2>/dev/null || true
+done
+bare=$(median < "$pages/bare")
+idle=$(median < "$pages/idle")
+polled=$(median < "$pages/polled")
+awk -v b="$bare" -v i="$idle" -v p="$polled" -v n="$repeats" 'BEGIN {
+    printf "malloc loop CPU, median of %d: bare %.3f s; preloaded, idle %.3f s (%+.1f%%); " \
+        "preloaded, asked at 50 Hz %.3f s (%+.1f%%)\n", n, b, i, (i / b - 1) * 100, p, (p / b - 1) * 100 }'
