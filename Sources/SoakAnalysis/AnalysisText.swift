@@ -8,6 +8,8 @@ package enum AnalysisText {
         case .instances: DecimalText.format(value, significant: 3) + " instances"
         case .descriptors: DecimalText.format(value, significant: 3) + " fds"
         case .threads: DecimalText.format(value, significant: 3) + " threads"
+        case .count: DecimalText.format(value, significant: 3)
+        case .seconds: DecimalText.format(value, significant: 3) + " s"
         }
     }
 

@@ -49,7 +49,7 @@ public struct LeakAnalysis: Codable, Sendable, Equatable {
         let results = ResultSlots<MetricAnalysis>(count: metrics.count)
         DispatchQueue.concurrentPerform(iterations: metrics.count) { index in
             let metric = metrics[index]
-            guard let values = table.numeric[metric.column.rawValue],
+            guard let values = table.numeric[metric.columnName],
                   let selection = selector.select(values) else { return }
             results.set(index, analyze(metric, selection, peak: values.lazy.filter { !$0.isNaN }.max(),
                                        options: options))

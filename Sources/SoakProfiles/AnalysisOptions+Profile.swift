@@ -10,9 +10,10 @@ extension AnalysisOptions {
     /// Options from a profile with another significance level.
     package init(profile: Profile, alpha: Double) {
         var thresholds: [Metric: Threshold] = [:]
-        for metric in Metric.allCases { thresholds[metric] = profile.threshold(for: metric) }
+        for metric in profile.metrics { thresholds[metric] = profile.threshold(for: metric) }
         self.init(
             cycleIntervalSeconds: profile.scenario.interval.analysisSeconds, warmup: profile.scenario.warmup,
-            thresholds: thresholds, alpha: alpha, memoryLimitBytes: profile.limits.memoryBytes.map(Double.init))
+            thresholds: thresholds, alpha: alpha, memoryLimitBytes: profile.limits.memoryBytes.map(Double.init),
+            metrics: profile.metrics)
     }
 }

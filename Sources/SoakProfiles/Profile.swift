@@ -40,10 +40,15 @@ package struct Profile: Sendable, Equatable {
         self.accelerate = accelerate
     }
 
-    /// The threshold for `metric`: the profile's own, else the shipped default.
+    /// The threshold for `metric`: the profile's own, else the shipped default, else the default
+    /// for a declared metric of its unit.
     package func threshold(for metric: Metric) -> Threshold {
-        thresholds[metric] ?? Threshold.defaults[metric] ?? Threshold(perCycle: 0, floor: 0)
+        thresholds[metric] ?? Threshold.defaults[metric] ?? DeclaredColumns.defaultThreshold(for: metric)
     }
+
+    /// Every metric a run of this profile judges: the built-in ones, then those its target's
+    /// metric sources declare.
+    package var metrics: [Metric] { Metric.allCases + DeclaredColumns.metrics(of: target) }
 }
 
 extension Profile {
@@ -94,6 +99,14 @@ extension Profile {
         package var timeScaleFlag: String? = nil
         /// URL of a `/_runtime/stats`-shaped JSON endpoint for heap counters; nil when none.
         package var statsURL: String? = nil
+        /// The target's Prometheus endpoint (`{port}` substituted); nil when none.
+        package var metricsURL: String? = nil
+        /// Columns read from `metricsURL`, in the order given.
+        package var metrics: [PrometheusColumn] = []
+        /// Read the JVM's perf data; nil when the target is not read as a JVM.
+        package var jvm: JVMSettings? = nil
+        /// Publish an allocator's counters from inside the target; nil when none.
+        package var heap: HeapCounters? = nil
 
         package init(argv: [String], ready: Readiness) {
             self.argv = argv

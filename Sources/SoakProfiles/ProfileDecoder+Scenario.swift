@@ -133,7 +133,8 @@ extension ProfileDecoder {
 
     /// An object keyed by metric names, in file order.
     private func metricObject(_ field: ProfileField) -> [(Metric, ProfileField)]? {
-        let names = Metric.allCases.map(\.rawValue)
+        let known = Metric.allCases + declaredMetrics
+        let names = known.map(\.rawValue)
         guard case .object(let list) = field.value.kind else {
             mismatch(field, expected: "an object keyed by metric (\(names.joined(separator: ", ")))")
             return nil
@@ -144,7 +145,7 @@ extension ProfileDecoder {
         var stray = StrayNames(decoder: self, object: field, allowed: names, noun: "metric")
         for member in list {
             let memberField = ProfileField(value: member.value, path: field.path(member.key))
-            guard let metric = Metric(rawValue: member.key) else {
+            guard let metric = known.first(where: { $0.rawValue == member.key }) else {
                 stray.unknown(member)
                 continue
             }

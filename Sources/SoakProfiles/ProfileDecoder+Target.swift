@@ -1,3 +1,5 @@
+import SoakAnalysis
+
 extension ProfileDecoder {
     static let topLevelKeys = [
         "description", "accelerate", "target", "scenario", "sampling", "thresholds", "alpha", "tolerances",
@@ -9,7 +11,7 @@ extension ProfileDecoder {
     ]
     static let commandKeys = [
         "argv", "workingDirectory", "environment", "ready", "readyTimeout", "baseURL", "timeScaleFlag",
-        "statsURL",
+        "statsURL", "metricsURL", "metrics", "jvm", "heap",
     ]
     static let readinessKeys = ["stdoutLine", "portFile", "httpURL", "delay"]
 
@@ -27,6 +29,7 @@ extension ProfileDecoder {
         let description = required(top, "description", expected: "one line saying what the profile checks")
             .flatMap { string($0) }
         let target = required(top, "target", expected: "an object with tenantd or command").flatMap(decodeTarget)
+        declaredMetrics = target.map(DeclaredColumns.metrics(of:)) ?? []
         let scenario = required(top, "scenario", expected: "an object with kind, interval and duration")
             .flatMap(decodeScenario)
         let accelerate = top["accelerate"].flatMap { number($0, expected: "a number like 7200") }
@@ -136,7 +139,76 @@ extension ProfileDecoder {
         command.baseURL = baseURL
         command.timeScaleFlag = timeScaleFlag
         command.statsURL = statsURL
+        decodeSources(fields, into: &command)
         return command
+    }
+
+    /// `metricsURL`, `metrics`, `jvm` and `heap`: where the target's own heap figures come from.
+    private func decodeSources(_ fields: ProfileObject, into command: inout Profile.CommandTarget) {
+        command.metricsURL = fields["metricsURL"].flatMap {
+            string($0, expected: "a URL like \"http://127.0.0.1:{port}/metrics\"")
+        }
+        if let field = fields["metrics"] { command.metrics = decodePrometheusColumns(field) }
+        if !command.metrics.isEmpty, command.metricsURL == nil, let field = fields["metrics"] {
+            report(field.path, "metrics need metricsURL, the target's Prometheus endpoint", at: field.value.offset)
+        }
+        if let field = fields["jvm"] {
+            if case .bool = field.value.kind {
+                command.jvm = bool(field) == true ? Profile.JVMSettings() : nil
+            } else if let settings = object(field, allowed: ["gcAtTrough"], expected: "true, or {\"gcAtTrough\": true}") {
+                command.jvm = Profile.JVMSettings(gcAtTrough: settings["gcAtTrough"].flatMap(bool) ?? false)
+            }
+        }
+        if let field = fields["heap"], let text = string(field, expected: "\"glibc\"") {
+            if let heap = Profile.HeapCounters(rawValue: text) {
+                command.heap = heap
+            } else {
+                mismatch(field, expected: "\"glibc\" (the only allocator whose counters soak can publish)")
+            }
+        }
+    }
+
+    /// `{"COLUMN": "series"}` or `{"COLUMN": {"series": "...", "unit": "bytes", "decides": true}}`.
+    private func decodePrometheusColumns(_ field: ProfileField) -> [Profile.PrometheusColumn] {
+        guard case .object(let members) = field.value.kind else {
+            mismatch(field, expected: "an object like {\"node_heap\": \"nodejs_heap_size_used_bytes\"}")
+            return []
+        }
+        var columns: [Profile.PrometheusColumn] = []
+        for member in members {
+            let entry = ProfileField(value: member.value, path: field.path(member.key))
+            let name = member.key
+            guard !name.isEmpty, name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 >= 97 && $0 <= 122)
+                || ($0 >= 48 && $0 <= 57) }), Metric(rawValue: name) == nil, !columns.contains(where: { $0.column == name })
+            else {
+                report(entry.path, "expected a new column name of lowercase letters, digits and _, "
+                    + "not a built-in metric or one given twice", at: member.value.offset)
+                continue
+            }
+            remember(entry.path, member.value.offset)
+            if case .string(let series) = member.value.kind {
+                let unit: MetricUnit = series.split(separator: "{").first?.hasSuffix("_bytes") == true ? .bytes : .count
+                columns.append(Profile.PrometheusColumn(column: name, series: series, unit: unit))
+                continue
+            }
+            guard let settings = object(entry, allowed: ["series", "unit", "decides"],
+                expected: "a series name, or an object with series, unit and decides")
+            else { continue }
+            guard let series = required(settings, "series", expected: "a series like \"x{area=\\\"heap\\\"}\"")
+                .flatMap({ string($0) }) else { continue }
+            var unit: MetricUnit = .bytes
+            if let unitField = settings["unit"], let text = string(unitField, expected: "\"bytes\" or \"count\"") {
+                guard let parsed = MetricUnit(rawValue: text), parsed == .bytes || parsed == .count || parsed == .seconds
+                else {
+                    mismatch(unitField, expected: "\"bytes\", \"count\" or \"seconds\"")
+                    continue
+                }
+                unit = parsed
+            }
+            let decides = settings["decides"].flatMap(bool) ?? true
+            columns.append(Profile.PrometheusColumn(column: name, series: series, unit: unit, decides: decides))
+        }
+        return columns
     }
 
     private func decodeReadiness(_ field: ProfileField) -> Profile.Readiness? {

@@ -1,3 +1,5 @@
+import SoakAnalysis
+
 /// A JSON value together with the field path that leads to it (`scenario.requests[2]`).
 import SoakUnits
 
@@ -39,6 +41,9 @@ final class ProfileDecoder {
     private(set) var offsets: [String: Int] = [:]
     /// Unknown or repeated field names reported per object before the rest are only counted.
     static let namesShownPerObject = 3
+    /// The metrics the target's sources declare, once the target is decoded: thresholds and
+    /// tolerances may name them.
+    var declaredMetrics: [Metric] = []
 
     init(file: String, bytes: [UInt8]) {
         self.file = file

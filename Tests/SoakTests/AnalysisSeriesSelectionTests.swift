@@ -110,7 +110,7 @@ struct AnalysisSeriesSelectionTests {
         #expect(Set(object?.keys ?? [:].keys) == ["metrics", "rows", "dropped_partial_last_line", "steady_start_s"])
         let metric = (object?["metrics"] as? [[String: Any]])?.first
         let expected: Set<String> = [
-            "metric", "unit", "verdict", "reason", "source", "n", "bucket_size", "warmup_dropped", "window_start_s",
+            "metric", "unit", "decides", "verdict", "reason", "source", "n", "bucket_size", "warmup_dropped", "window_start_s",
             "window_end_s", "window_cycles", "fit", "slope_per_cycle", "low_slope_per_cycle", "high_slope_per_cycle",
             "slope_per_hour", "low_slope_per_hour", "high_slope_per_hour", "growth", "mann_kendall", "hamed_rao",
             "plateau", "peak", "projected_growth_30d", "time_to_limit_s", "threshold_per_cycle", "threshold_floor",

@@ -157,7 +157,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("heap=5%", "unknown metric \"heap\""),
+        ("Heap-used=5%", "unknown metric \"Heap-used\""),
         ("rss", "expected METRIC=PERCENT or METRIC=AMOUNT"),
         ("rss=", "expected METRIC=PERCENT or METRIC=AMOUNT"),
         ("heap_in_use=lots", "heap_in_use=64KiB, found \"lots\""),

@@ -43,57 +43,92 @@ public enum SampleKind: String, Sendable, Codable {
     case trough
 }
 
-/// The series the analysis judges for leaks, each backed by one `SampleColumn`.
-public enum Metric: String, CaseIterable, Sendable, Codable {
-    case rss
-    /// Anonymous resident memory: the heap and stacks, which only the target itself can grow.
-    case rssAnon = "rss_anon"
-    case pss
-    case heapInUse = "heap_in_use"
-    case liveInstances = "live_instances"
-    case fds
-    case threads
-    case harnessRSS = "harness_rss"
-
-    /// The column the metric reads.
-    public var column: SampleColumn {
-        switch self {
-        case .rss: .rssBytes
-        case .rssAnon: .rssAnonBytes
-        case .pss: .pssBytes
-        case .heapInUse: .heapInUseBytes
-        case .liveInstances: .liveInstances
-        case .fds: .fds
-        case .threads: .threads
-        case .harnessRSS: .harnessRSSBytes
-        }
-    }
-
+/// A series the analysis judges for leaks: one column of `samples.csv`, its unit, and whether a
+/// leak in it fails the run.
+///
+/// The harness's own columns are the static members (`rss`, `heapInUse`, ...). A metric source
+/// (a Prometheus series, the JVM's perf data, the glibc preload page, a cgroup) declares its
+/// columns once, at the start of a run, as `Metric(declared:unit:decides:)`, and from there on
+/// samples.csv, the judge, the reports and `soak diff` treat them like the built-in ones.
+/// Two metrics are equal when their names are.
+public struct Metric: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The name in summaries, thresholds and tolerances (`rss`, `node_heap_used`).
+    public let rawValue: String
+    /// The `samples.csv` column it reads (`rss_bytes`; a declared metric's own name).
+    public let columnName: String
     /// The unit a person reads the metric in.
-    public var unit: MetricUnit {
-        switch self {
-        case .rss, .rssAnon, .pss, .heapInUse, .harnessRSS: .bytes
-        case .liveInstances: .instances
-        case .fds: .descriptors
-        case .threads: .threads
-        }
+    public let unit: MetricUnit
+    /// Whether a leak in this metric fails the run, or only warns.
+    public let decidesVerdict: Bool
+
+    private init(builtIn name: String, column: SampleColumn, unit: MetricUnit, decides: Bool = true) {
+        rawValue = name
+        columnName = column.rawValue
+        self.unit = unit
+        decidesVerdict = decides
     }
 
-    /// Whether a leak in this metric fails the run. Two metrics only warn:
-    /// - `harness_rss` is the harness's own memory, not the target's;
-    /// - `pss` divides every shared page among the processes mapping it, so it moves when *other*
-    ///   processes start or exit (a second copy of the same binary, a test running beside the
-    ///   soak) without the target allocating anything. `rss` and `rss_anon` carry the target's
-    ///   own growth without that noise.
-    public var decidesVerdict: Bool {
-        switch self {
-        case .harnessRSS, .pss: false
-        default: true
-        }
+    /// A metric a source declares; its column in samples.csv has the same name.
+    public init(declared name: String, unit: MetricUnit, decides: Bool) {
+        rawValue = name
+        columnName = name
+        self.unit = unit
+        decidesVerdict = decides
+    }
+
+    /// The built-in metric of that name; nil for any other name.
+    public init?(rawValue: String) {
+        guard let metric = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = metric
+    }
+
+    public static let rss = Metric(builtIn: "rss", column: .rssBytes, unit: .bytes)
+    /// Anonymous resident memory: the heap and stacks, which only the target itself can grow.
+    public static let rssAnon = Metric(builtIn: "rss_anon", column: .rssAnonBytes, unit: .bytes)
+    /// Only warns: PSS divides every shared page among the processes mapping it, so it moves when
+    /// *other* processes start or exit (a second copy of the same binary, a test running beside
+    /// the soak) without the target allocating anything. `rss` and `rss_anon` carry the target's
+    /// own growth without that noise.
+    public static let pss = Metric(builtIn: "pss", column: .pssBytes, unit: .bytes, decides: false)
+    public static let heapInUse = Metric(builtIn: "heap_in_use", column: .heapInUseBytes, unit: .bytes)
+    public static let liveInstances = Metric(builtIn: "live_instances", column: .liveInstances, unit: .instances)
+    public static let fds = Metric(builtIn: "fds", column: .fds, unit: .descriptors)
+    public static let threads = Metric(builtIn: "threads", column: .threads, unit: .threads)
+    /// Only warns: the harness's own memory, not the target's.
+    public static let harnessRSS = Metric(builtIn: "harness_rss", column: .harnessRSSBytes, unit: .bytes, decides: false)
+
+    /// The built-in metrics, in report order.
+    public static let allCases: [Metric] = [rss, rssAnon, pss, heapInUse, liveInstances, fds, threads, harnessRSS]
+
+    /// Whether this is one of the harness's own metrics rather than a declared one.
+    public var isBuiltIn: Bool { Self.allCases.contains(self) }
+
+    public var description: String { rawValue }
+
+    public static func == (left: Metric, right: Metric) -> Bool { left.rawValue == right.rawValue }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+
+    /// Encoded as its name; a summary also records the unit and whether it decides, which
+    /// `MetricAnalysis` uses to rebuild a declared metric.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    /// Decodes a name: the built-in metric, or a declared one in bytes that decides (the
+    /// enclosing analysis corrects both from its own keys).
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        self = Metric(rawValue: name) ?? Metric(declared: name, unit: .bytes, decides: true)
     }
 }
 
 /// What a metric counts; decides how numbers are formatted.
 public enum MetricUnit: String, Sendable, Codable {
     case bytes, instances, descriptors, threads
+    /// Anything else counted (objects, collections, connections): a declared metric's default.
+    case count
+    /// Durations, such as GC time.
+    case seconds
 }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import SoakAnalysis
+import SoakRun
 import SoakUnits
 
 /// A comparison as one self-contained HTML page: the table, then per metric both runs' analysed
@@ -32,7 +33,7 @@ package enum DiffHTML {
         }
         html += "</table>\n"
         html += DiffRendering.conclusion(comparison).map { "<p>\(escape($0))</p>\n" }.joined()
-        for metric in Metric.allCases {
+        for metric in RunSummary.metrics(of: comparison.base, comparison.candidate) {
             let base = comparison.base.metric(metric)
             let candidate = comparison.candidate.metric(metric)
             guard base != nil || candidate != nil else { continue }

@@ -8,7 +8,8 @@ enum DiffText {
     static func amount(_ value: Double, _ unit: MetricUnit) -> String {
         switch unit {
         case .bytes: ByteSize.format(value)
-        case .instances, .descriptors, .threads: DecimalText.format(value, significant: 3)
+        case .instances, .descriptors, .threads, .count: DecimalText.format(value, significant: 3)
+        case .seconds: DecimalText.format(value, significant: 3) + " s"
         }
     }
 

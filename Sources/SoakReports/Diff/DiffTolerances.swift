@@ -41,7 +41,10 @@ package struct DiffTolerances: Sendable, Equatable {
 
     /// The tolerance for `metric`; none (zero) when it has no entry.
     package func tolerance(for metric: Metric) -> MetricTolerance {
-        metrics[metric] ?? MetricTolerance()
+        if let tolerance = metrics[metric] { return tolerance }
+        // A declared metric without one: like heap_in_use for bytes, a few units for counts.
+        guard !metric.isBuiltIn else { return MetricTolerance() }
+        return metric.unit == .bytes ? MetricTolerance(fraction: 0.10, amount: 262_144) : MetricTolerance(amount: 5)
     }
 
     /// Takes a profile's `tolerances` over the current values.
@@ -73,11 +76,14 @@ package struct DiffTolerances: Sendable, Equatable {
             latency = try LatencyTolerance.parse(value, keeping: latency)
             return
         }
-        guard let metric = Metric(rawValue: name) else {
+        // A name that is not built in is a column a metric source declared (node_heap, jvm_old_used).
+        guard name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) })
+        else {
             let names = Metric.allCases.map(\.rawValue) + ["latency"]
-            throw DiffError(
-                "--tolerance: unknown metric \"\(name)\"; expected one of \(names.joined(separator: ", "))")
+            throw DiffError("--tolerance: unknown metric \"\(name)\"; expected one of \(names.joined(separator: ", ")) "
+                + "or a declared column's name")
         }
+        let metric = Metric(rawValue: name) ?? Metric(declared: name, unit: .bytes, decides: true)
         if value.hasSuffix("%") {
             guard let fraction = Percentage.parse(value), fraction >= 0, fraction.isFinite else {
                 throw DiffError(

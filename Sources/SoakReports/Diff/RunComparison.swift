@@ -24,7 +24,7 @@ package struct RunComparison: Sendable {
         self.candidate = candidate
         self.tolerances = tolerances
         var rows: [DiffRow] = []
-        for metric in Metric.allCases {
+        for metric in RunSummary.metrics(of: base, candidate) {
             let baseMetric = base.metric(metric)
             let candidateMetric = candidate.metric(metric)
             guard baseMetric != nil || candidateMetric != nil else { continue }

@@ -77,7 +77,7 @@ enum HTMLCharts {
 
     /// The periodic line, the trough dots and the fitted line of one metric.
     private static func metricSeries(_ style: Style, _ judgement: RunJudge.Judgement) -> [SVGChart.Series] {
-        guard let table = judgement.table, let samples = ReportSeries.samples(table, style.metric.column) else {
+        guard let table = judgement.table, let samples = ReportSeries.samples(table, named: style.metric.columnName) else {
             return []
         }
         var series = [SVGChart.Series(label: style.label, color: style.light, mark: .line(width: 1.2),

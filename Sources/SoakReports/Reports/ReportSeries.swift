@@ -13,7 +13,12 @@ enum ReportSeries {
 
     /// `column` of `table` over simulated time; nil when the column is absent or has no value.
     static func samples(_ table: SampleTable, _ column: SampleColumn) -> Samples? {
-        guard let values = table.numeric[column.rawValue], let time = table.numeric[SampleColumn.simSeconds.rawValue],
+        samples(table, named: column.rawValue)
+    }
+
+    /// The periodic and trough samples of the column named `name`; nil when it has no values.
+    static func samples(_ table: SampleTable, named name: String) -> Samples? {
+        guard let values = table.numeric[name], let time = table.numeric[SampleColumn.simSeconds.rawValue],
               values.contains(where: { !$0.isNaN }) else { return nil }
         let kinds = table.kinds
         var samples = Samples(periodic: [], troughs: [])

@@ -46,6 +46,8 @@ package enum ReportText {
         case .instances: "instances"
         case .descriptors: "fds"
         case .threads: "threads"
+        case .count: ""
+        case .seconds: "s"
         }
     }
 

@@ -44,7 +44,7 @@ struct InterimSeries: Sendable {
     /// Takes `row` into the series when it is of the source kind and falls on the stride.
     mutating func append(_ row: SampleRow) {
         for (index, metric) in Metric.allCases.enumerated() {
-            if let value = row[metric.column] { peaks[index] = max(peaks[index] ?? value, value) }
+            if let value = row[metric: metric] { peaks[index] = max(peaks[index] ?? value, value) }
         }
         let wanted: SampleKind = source == .troughs ? .trough : .periodic
         guard row.kind == wanted, let time = row[.simSeconds] else { return }
@@ -56,7 +56,7 @@ struct InterimSeries: Sendable {
         x.append(position)
         t.append(time)
         for (index, metric) in Metric.allCases.enumerated() {
-            values[index].append(row[metric.column] ?? .nan)
+            values[index].append(row[metric: metric] ?? .nan)
         }
     }
 
@@ -85,7 +85,7 @@ struct InterimSeries: Sendable {
             row[.simSeconds] = Double(cycle) * 180
             for metric in Metric.allCases {
                 noise = noise &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                row[metric.column] = 1_000_000 + Double(noise >> 48)
+                row[metric: metric] = 1_000_000 + Double(noise >> 48)
             }
             series.append(row)
         }

@@ -13,17 +13,25 @@ package final class RunRecorder: RunSink {
     /// since a run that cannot record what it measures cannot be judged.
     package private(set) var writeError: String?
 
-    package init(folder: RunFolder, onProgress: @escaping (DriverProgress) -> Void = { _ in }) throws {
+    /// Columns declared by metric sources, written after the harness's own.
+    package let declaredColumns: [String]
+
+    package init(
+        folder: RunFolder, declaredColumns: [String] = [], onProgress: @escaping (DriverProgress) -> Void = { _ in }
+    ) throws {
         self.folder = folder
+        self.declaredColumns = declaredColumns
         self.onProgress = onProgress
         let isNew = !FileManager.default.fileExists(atPath: folder.samples)
         samples = try LineFile(path: folder.samples)
         events = try LineFile(path: folder.events)
-        if isNew { samples.append(SampleColumn.header + "\n") }
+        if isNew {
+            samples.append(([SampleColumn.header] + declaredColumns).joined(separator: ",") + "\n")
+        }
     }
 
     package func record(sample: SampleRow) {
-        note(samples.append(sample.csvLine), in: samples)
+        note(samples.append(sample.csvLine(declaredColumns: declaredColumns)), in: samples)
     }
 
     package func record(request: RequestRecord) {

@@ -4,6 +4,9 @@ import SoakAnalysis
 package struct SampleRow: Sendable, Equatable {
     private var values: [Double?]
     package var kind: SampleKind = .periodic
+    /// Values of the columns metric sources declared, by column name; a column without a value
+    /// here is written empty (missing), never zero.
+    package var declared: [String: Double] = [:]
 
     package init() {
         values = Array(repeating: nil, count: SampleColumn.allCases.count)
@@ -12,6 +15,21 @@ package struct SampleRow: Sendable, Equatable {
     package subscript(column: SampleColumn) -> Double? {
         get { values[SampleRow.index(of: column)] }
         set { values[SampleRow.index(of: column)] = newValue }
+    }
+
+    /// The value of a metric's column, built-in or declared.
+    package subscript(metric metric: Metric) -> Double? {
+        get {
+            if let column = SampleColumn(rawValue: metric.columnName) { return self[column] }
+            return declared[metric.columnName]
+        }
+        set {
+            if let column = SampleColumn(rawValue: metric.columnName) {
+                self[column] = newValue
+            } else {
+                declared[metric.columnName] = newValue
+            }
+        }
     }
 
     /// Sets `column` from an optional integer reading.
@@ -25,7 +43,10 @@ package struct SampleRow: Sendable, Equatable {
     static func index(of column: SampleColumn) -> Int { indices[column]! }
 
     /// The row as a CSV line with a trailing newline; missing values are empty fields.
-    package var csvLine: String {
+    package var csvLine: String { csvLine(declaredColumns: []) }
+
+    /// The row as a CSV line, the harness's columns and then `declaredColumns` in that order.
+    package func csvLine(declaredColumns: [String]) -> String {
         var line = ""
         line.reserveCapacity(values.count * 10)
         for (index, column) in SampleColumn.allCases.enumerated() {
@@ -35,6 +56,10 @@ package struct SampleRow: Sendable, Equatable {
             } else if let value = values[index] {
                 line.append(SampleRow.format(value))
             }
+        }
+        for column in declaredColumns {
+            line.append(",")
+            if let value = declared[column], value.isFinite { line.append(SampleRow.format(value)) }
         }
         line.append("\n")
         return line

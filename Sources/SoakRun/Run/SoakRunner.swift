@@ -53,7 +53,9 @@ package final class SoakRunner {
         try? FileManager.default.copyItem(atPath: options.profileFile, toPath: folder.profileCopy)
         let recorder: RunRecorder
         do {
-            recorder = try RunRecorder(folder: folder) { [progress] in progress?.show($0) }
+            recorder = try RunRecorder(folder: folder, declaredColumns: DeclaredColumns.columns(of: options.profile.target)) {
+                [progress] in progress?.show($0)
+            }
         } catch {
             return finish(&manifest, .crashed, "cannot write to the run folder: \(error)")
         }
@@ -68,11 +70,13 @@ package final class SoakRunner {
             recorder.record(event: "not-ready", message: error.description)
             return finish(&manifest, .notReady, error.description)
         }
-        let plan: TargetLaunchPlan
+        var plan: TargetLaunchPlan
         let target: TargetProcess
+        let sources: [any MetricSource]
         do {
             plan = try TargetLaunchPlan.make(
                 for: options.profile.target, folder: folder, accelerate: accelerate, tenantdPath: options.tenantdPath)
+            sources = try MetricSources.make(for: options.profile.target, plan: &plan, folder: folder)
             if let seed = plan.seed, try !seedRegistry(tenantd: seed.tenantd, arguments: seed.arguments) {
                 return interrupted(&manifest, recorder, "while seeding the registry")
             }
@@ -107,7 +111,7 @@ package final class SoakRunner {
 
         let result = replay(
             scenario: scenario, accelerate: accelerate, target: target, plan: plan, baseURL: baseURL,
-            bodyFiles: bodyFiles, recorder: recorder)
+            bodyFiles: bodyFiles, sources: sources, recorder: recorder)
         progress?.finish()
         manifest.cyclesCompleted = result.cyclesCompleted
         manifest.integrity = result.integrity
@@ -147,7 +151,7 @@ package final class SoakRunner {
 
     private func replay(
         scenario: Profile.Scenario, accelerate: Double, target: TargetProcess, plan: TargetLaunchPlan,
-        baseURL: String?, bodyFiles: [String: [UInt8]], recorder: RunRecorder
+        baseURL: String?, bodyFiles: [String: [UInt8]], sources: [any MetricSource], recorder: RunRecorder
     ) -> ScenarioDriver.Result {
         // Never nil for a scenario with requests: a base URL that is missing or unusable fails
         // every request with its reason, so the run is invalid rather than a pass on an idle target.
@@ -166,12 +170,20 @@ package final class SoakRunner {
         }
         var artifactKind = "service"
         if case .tenantd(let tenantd) = options.profile.target { artifactKind = tenantd.kind }
-        let sampler = TargetSampler(rootPID: target.pid, fetchStats: stats.map { endpoint in
-            {
-                guard let response = try? endpoint.get(), (200..<300).contains(response.status) else { return nil }
-                return RuntimeStatsReading.decode(response.body)
-            }
-        })
+        let log = self.log
+        let sampler = TargetSampler(
+            rootPID: target.pid,
+            fetchStats: stats.map { endpoint in
+                {
+                    guard let response = try? endpoint.get(), (200..<300).contains(response.status) else { return nil }
+                    return RuntimeStatsReading.decode(response.body)
+                }
+            },
+            sources: sources,
+            onNotice: { notice in
+                recorder.record(event: "source", message: notice)
+                log("note: " + notice)
+            })
         let driver = ScenarioDriver(
             plan: ScenarioPlan(scenario: scenario, artifactKind: artifactKind), sampling: options.profile.sampling,
             scale: accelerate,

@@ -33,6 +33,9 @@ package final class ProcessTreeSampler {
         self.treeRefreshInterval = max(1, treeRefreshInterval)
     }
 
+    /// The processes of the tree as of the last sample, root first.
+    package var pids: [pid_t] { tracked.map(\.pid) }
+
     /// Reads every process of the tree once and returns the sums.
     package func sample() -> ProcessTreeSample {
         guard !rootGone else { return .vanished }

@@ -1,3 +1,4 @@
+import SoakAnalysis
 import FoundationEssentials
 import Glibc
 
@@ -32,14 +33,37 @@ package final class TargetSampler: SampleTaking {
     private let tree: ProcessTreeSampler
     private let fetchStats: (() -> RuntimeStatsReading?)?
     private let harness = HarnessMemory()
+    private let sources: [any MetricSource]
+    private let onNotice: (String) -> Void
 
-    /// `fetchStats` reads the target's stats endpoint; nil for targets without one.
-    package init(rootPID: pid_t, fetchStats: (() -> RuntimeStatsReading?)?) {
+    /// `fetchStats` reads the target's stats endpoint; nil for targets without one. `sources` fill
+    /// the declared columns; `onNotice` hears, once, why a source has no values.
+    package init(
+        rootPID: pid_t, fetchStats: (() -> RuntimeStatsReading?)?, sources: [any MetricSource] = [],
+        onNotice: @escaping (String) -> Void = { _ in }
+    ) {
         tree = ProcessTreeSampler(rootPID: rootPID)
         self.fetchStats = fetchStats
+        self.sources = sources
+        self.onNotice = onNotice
     }
 
-    package func takeSample() -> SampleRow {
+    package func takeSample() -> SampleRow { takeSample(kind: .periodic) }
+
+    package func takeSample(kind: SampleKind) -> SampleRow {
+        // Sources first: a trough's full GC (jcmd) must come before the tree's memory is read.
+        var declared = SampleRow()
+        let pids = tree.pids.isEmpty ? [tree.rootPID] : tree.pids
+        for source in sources {
+            source.read(kind: kind, tree: pids, into: &declared)
+            if let notice = source.takeNotice() { onNotice(notice) }
+        }
+        var row = sampleTree()
+        row.declared = declared.declared
+        return row
+    }
+
+    private func sampleTree() -> SampleRow {
         var row = SampleRow()
         let process = tree.sample()
         row.set(.rssBytes, process.rssBytes)

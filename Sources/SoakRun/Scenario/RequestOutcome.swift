@@ -1,3 +1,4 @@
+import SoakAnalysis
 import SoakProfiles
 
 /// What one scenario request found.
@@ -59,4 +60,10 @@ package protocol RequestSending: AnyObject {
 /// Takes one sample of everything the harness watches.
 package protocol SampleTaking: AnyObject {
     func takeSample() -> SampleRow
+    /// Takes a sample of `kind`; a sampler may do more before a trough (a full GC in a JVM).
+    func takeSample(kind: SampleKind) -> SampleRow
+}
+
+extension SampleTaking {
+    package func takeSample(kind: SampleKind) -> SampleRow { takeSample() }
 }

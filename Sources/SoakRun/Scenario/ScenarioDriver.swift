@@ -142,7 +142,7 @@ package final class ScenarioDriver {
         }
 
         func take(_ kind: SampleKind, cycle: Int) {
-            var row = sampler.takeSample()
+            var row = sampler.takeSample(kind: kind)
             let wall = (clock.now - start).secondsValue
             row.kind = kind
             row[.wallSeconds] = wall

@@ -16,6 +16,8 @@ package struct TargetLaunchPlan: Sendable {
     package var statsPath: String?
     /// The stats endpoint as a whole URL (a command target's `statsURL`, `{port}` filled in).
     package var statsURL: String?
+    /// The Prometheus endpoint, `{port}` substituted; nil when the profile names none.
+    package var metricsURL: String?
     /// A registry to seed before start (tenantd targets only).
     package var seed: (tenantd: String, arguments: [String])?
 
@@ -49,6 +51,7 @@ package struct TargetLaunchPlan: Sendable {
             return plan
         case .command(let command):
             let port = command.argv.contains { $0.contains("{port}") } || (command.baseURL ?? "").contains("{port}")
+                || (command.metricsURL ?? "").contains("{port}")
                 ? try freeLoopbackPort() : 0
             func substitute(_ text: String) -> String {
                 text.replacing("{port}", with: String(port))
@@ -67,9 +70,11 @@ package struct TargetLaunchPlan: Sendable {
             case .httpURL(let url): .httpURL(substitute(url))
             case .delay(let delay): .delay(delay)
             }
-            return TargetLaunchPlan(
+            var plan = TargetLaunchPlan(
                 launch: launch, readiness: readiness, readyTimeout: command.readyTimeoutWall,
                 baseURL: command.baseURL.map(substitute), statsURL: command.statsURL.map(substitute))
+            plan.metricsURL = command.metricsURL.map(substitute)
+            return plan
         }
     }
 

@@ -52,6 +52,15 @@ package struct RunSummary: Codable, Sendable, Equatable {
     package func metric(_ metric: Metric) -> MetricAnalysis? {
         analysis.metrics.first { $0.metric == metric }
     }
+
+    /// The built-in metrics, then those declared in either summary, each once, in report order.
+    package static func metrics(of summaries: RunSummary...) -> [Metric] {
+        var metrics = Metric.allCases
+        for summary in summaries {
+            for entry in summary.analysis.metrics where !metrics.contains(entry.metric) { metrics.append(entry.metric) }
+        }
+        return metrics
+    }
 }
 
 /// The verdict on a whole run, which decides `soak`'s exit code.
