@@ -53,6 +53,8 @@ package final class TargetSampler: SampleTaking {
     package func takeSample(kind: SampleKind) -> SampleRow {
         // Sources first: a trough's full GC (jcmd) must come before the tree's memory is read.
         var declared = SampleRow()
+        // The first time, discover the tree before the sources look in it (a JVM under a launcher).
+        if tree.pids.isEmpty, !sources.isEmpty { _ = tree.sample() }
         let pids = tree.pids.isEmpty ? [tree.rootPID] : tree.pids
         for source in sources {
             source.read(kind: kind, tree: pids, into: &declared)
