@@ -40,7 +40,8 @@ allowed = {
     "CSystemShim": [], "PosixSupport": ["CSystemShim"], "SoakUnits": [], "MiniHTTP": ["PosixSupport"],
     "TenantRuntime": ["SoakUnits", "PosixSupport"], "tenantd": ["TenantRuntime", "MiniHTTP"],
     "SoakAnalysis": ["SoakUnits"], "SoakProfiles": ["SoakAnalysis"],
-    "SoakRun": ["SoakProfiles", "MiniHTTP", "CHeapPage"], "CHeapPage": [], "CHeapPreload": ["CHeapPage"], "SoakReports": ["SoakRun"], "SoakBench": ["SoakRun"],
+    "SoakRun": ["SoakProfiles", "MiniHTTP", "CHeapPage"], "SoakReports": ["SoakRun"], "SoakBench": ["SoakRun"],
+    "CHeapPage": [], "CHeapPreload": ["CHeapPage"],
     "SoakCLI": ["SoakReports", "SoakBench"], "soak": ["SoakCLI"],
 }
 def below(t, seen=None):

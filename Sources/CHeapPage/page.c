@@ -31,7 +31,7 @@ uint32_t lazysoak_add_u32(uint32_t *address, uint32_t value) {
 }
 uint64_t lazysoak_load_u64(const uint64_t *address) { return __atomic_load_n(address, __ATOMIC_ACQUIRE); }
 
-int lazysoak_heap_page_read(const lazysoak_heap_page *page, lazysoak_heap_page *copy) {
+bool lazysoak_heap_page_read(const lazysoak_heap_page *page, lazysoak_heap_page *copy) {
     for (int attempt = 0; attempt < 1000; attempt++) {
         uint64_t before = __atomic_load_n(&page->sequence, __ATOMIC_ACQUIRE);
         if (before & 1) continue;
@@ -39,8 +39,8 @@ int lazysoak_heap_page_read(const lazysoak_heap_page *page, lazysoak_heap_page *
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if (__atomic_load_n(&page->sequence, __ATOMIC_RELAXED) == before) {
             copy->sequence = before;
-            return 0;
+            return true;
         }
     }
-    return -1;
+    return false;
 }

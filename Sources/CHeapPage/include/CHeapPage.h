@@ -16,6 +16,7 @@
  * each arena's lock while it sums that arena's free lists.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define LAZYSOAK_HEAP_PAGE_MAGIC 0x504145484b535a4cULL /* the bytes "LZSKHEAP" on a little-endian machine */
@@ -61,7 +62,7 @@ void lazysoak_store_u32(uint32_t *address, uint32_t value);
 uint32_t lazysoak_add_u32(uint32_t *address, uint32_t value);
 uint64_t lazysoak_load_u64(const uint64_t *address);
 
-/* Copies the counters consistently (sequence lock); 0 on success, -1 if a writer kept them busy. */
-int lazysoak_heap_page_read(const lazysoak_heap_page *page, lazysoak_heap_page *copy);
+/* Copies the counters consistently (sequence lock); false if a writer kept them busy throughout. */
+bool lazysoak_heap_page_read(const lazysoak_heap_page *page, lazysoak_heap_page *copy);
 
 #endif

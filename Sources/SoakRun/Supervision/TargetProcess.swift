@@ -122,6 +122,12 @@ package final class TargetProcess: SupervisedProcess, @unchecked Sendable {
         stdoutLines.withLock { $0.first { $0.contains(text) } }
     }
 
+    /// Waits up to `timeout` (wall clock) for the process to end; its exit, or nil when it still runs.
+    package func waitForExit(timeout: Duration, clock: any RunClock = SystemRunClock.polling) -> TargetExit? {
+        if case .value(let exit) = clock.poll(every: .milliseconds(2), for: timeout, { exit }) { return exit }
+        return nil
+    }
+
     /// How the target ended, or nil while it runs. Reaps it without blocking.
     package var exit: TargetExit? {
         exitState.withLock { state in

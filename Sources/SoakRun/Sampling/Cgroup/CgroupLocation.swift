@@ -1,4 +1,5 @@
 import Glibc
+import PosixSupport
 
 /// Where a process's memory cgroup is, from `/proc/<pid>/cgroup` and `/proc/self/mountinfo`.
 ///
@@ -23,7 +24,7 @@ package struct CgroupLocation: Sendable, Equatable {
     /// Locates `pid`'s memory cgroup. `fileSystemRoot` prefixes every path read (tests point it
     /// at a fixture tree); `exists` says whether a file is there.
     package static func locate(
-        pid: String, fileSystemRoot: String = "", exists: (String) -> Bool = { access($0, R_OK) == 0 }
+        pid: String, fileSystemRoot: String = "", exists: (String) -> Bool = FileSystem.isReadable
     ) -> Result<CgroupLocation, CgroupError> {
         guard let membership = read(fileSystemRoot + "/proc/\(pid)/cgroup") else {
             return .failure(CgroupError("cannot read /proc/\(pid)/cgroup"))

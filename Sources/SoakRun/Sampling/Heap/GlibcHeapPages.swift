@@ -80,7 +80,8 @@ package final class GlibcHeapPages {
         var total = GlibcHeapReading(inUseBytes: 0, arenaBytes: 0, mmappedBytes: 0, freeBytes: 0, processes: 0)
         for (pid, page) in mapped.sorted(by: { $0.key < $1.key }) {
             var copy = lazysoak_heap_page()
-            guard lazysoak_heap_page_read(page, &copy) == 0 else { continue }
+            // The sequence lock gives up only when a writer stays busy through 1,000 tries.
+            guard lazysoak_heap_page_read(page, &copy) else { continue }
             switch Int(copy.allocator) {
             case LAZYSOAK_HEAP_GLIBC:
                 total.inUseBytes += Double(copy.in_use)

@@ -62,7 +62,7 @@ package enum JVMLocator {
                 }
                 guard name.hasPrefix("hsperfdata_") else { continue }
                 let candidate = "\(tmp)/\(name)/\(nsPID)"
-                if access(candidate, R_OK) == 0 { return candidate }
+                if FileSystem.isReadable(candidate) { return candidate }
             }
         }
         return nil

@@ -1,4 +1,5 @@
 import Glibc
+import PosixSupport
 import SoakAnalysis
 import SoakProfiles
 
@@ -36,6 +37,6 @@ package final class GlibcHeapSource: MetricSource {
         let folder = executable.split(separator: "/", omittingEmptySubsequences: false).dropLast()
             .joined(separator: "/")
         let candidate = (folder.isEmpty ? "." : folder) + "/libSoakHeapPreload.so"
-        return access(candidate, R_OK) == 0 ? candidate : nil
+        return FileSystem.isReadable(candidate) ? candidate : nil
     }
 }

@@ -73,12 +73,7 @@ package final class JVMSource: MetricSource {
                 + "bin folder on the PATH")
             return
         }
-        var waited = 0
-        while process.exit == nil, waited < 15_000 {
-            usleep(2_000)
-            waited += 1
-        }
-        switch process.exit {
+        switch process.waitForExit(timeout: .seconds(30)) {
         case .exited(status: 0)?: gcNotice.set(nil)
         case let exit?: gcNotice.set("jcmd \(pid) GC.run \(exit); see \(logPath)")
         case nil:
