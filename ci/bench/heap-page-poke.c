@@ -7,6 +7,7 @@
 #include "../../Sources/CHeapPage/include/CHeapPage.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,12 @@
 #include <time.h>
 #include <unistd.h>
 
+static volatile sig_atomic_t stopping = 0;
+
+static void on_term(int signo) { (void)signo; stopping = 1; }
+
 int main(int argc, char **argv) {
+    signal(SIGTERM, on_term);
     if (argc < 4) return 2;
     double hz = atof(argv[2]), seconds = atof(argv[3]);
     lazysoak_heap_page *page = NULL;
@@ -38,7 +44,7 @@ int main(int argc, char **argv) {
     if (!page) return 1;
     long answered = 0, rounds = (long)(hz * seconds);
     struct timespec gap = { (time_t)(1 / hz), (long)((1 / hz - (time_t)(1 / hz)) * 1e9) };
-    for (long i = 0; i < rounds; i++) {
+    for (long i = 0; i < rounds && !stopping; i++) {
         uint32_t request = lazysoak_add_u32(&page->request, 1);
         lazysoak_futex_wake(&page->request);
         while (lazysoak_load_u32(&page->answered) != request) {
@@ -47,7 +53,7 @@ int main(int argc, char **argv) {
         if (lazysoak_load_u32(&page->answered) == request) answered++;
         nanosleep(&gap, NULL);
     }
-    printf("requests %ld answered %ld refreshes %llu mallinfo2 %.1f ms\n", rounds, answered,
+    printf("answered %ld refreshes %llu mallinfo2 %.1f ms\n", answered,
            (unsigned long long)page->refreshes, page->refresh_nanoseconds / 1e6);
     return 0;
 }

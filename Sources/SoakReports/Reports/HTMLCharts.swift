@@ -56,6 +56,14 @@ enum HTMLCharts {
             chart("Descriptors and threads", "Open file descriptors and threads of the target's process tree.",
                   .count, [fds, threads]),
         ]
+        // One chart per column a metric source declared and the run recorded.
+        for analysis in summary.analysis.metrics where !analysis.metric.isBuiltIn {
+            let metric = analysis.metric
+            let style = Style(metric: metric, label: metric.rawValue, light: "#9fd49a", dark: "#2b7a2b")
+            let role = metric.decidesVerdict ? "decides the verdict" : "only warns"
+            charts.append(chart(metric.rawValue, "A column the profile's metric sources declared; it \(role). "
+                + memoryCaption, metric.unit == .bytes ? .bytes : .count, [style]))
+        }
         let latency = ReportSeries.latency(judgement.events)
         let latencySeries = [
             SVGChart.Series(label: "cold (\(latency.cold.count))", color: "#d9822b", mark: .dots(radius: 2.2),
