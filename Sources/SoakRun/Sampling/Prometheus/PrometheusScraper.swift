@@ -1,4 +1,5 @@
 import MiniHTTP
+import SoakProfiles
 
 /// Reads named series from a target's Prometheus endpoint (`/metrics`) over one keep-alive
 /// connection, each scrape bounded by a wall-clock timeout.
@@ -50,13 +51,14 @@ package final class PrometheusScraper {
 
     /// A scraper for `url` (`http://HOST:PORT[/PATH]`, path `/metrics` when none).
     package init(url: String, timeout: Duration, series: [Series]) throws(PrometheusScrapeError) {
-        let (address, target) = try Self.split(url: url)
+        let (endpoint, addresses) = try Self.resolve(url: url)
         self.url = url
         self.series = series
-        self.target = target
+        target = endpoint.path
         names = Set(series.map(\.selector.name))
         client = HTTPClient(
-            address: address, configuration: .init(timeout: timeout, maxResponseBytes: 32 << 20))
+            addresses: addresses, host: endpoint.authority,
+            configuration: .init(timeout: timeout, maxResponseBytes: 32 << 20))
     }
 
     deinit { client.close() }
@@ -122,24 +124,21 @@ package final class PrometheusScraper {
     }
 
     /// `http://HOST:PORT[/PATH]` → the address and the request target (`/metrics` by default).
-    static func split(url: String) throws(PrometheusScrapeError) -> (SocketAddress, String) {
-        guard url.hasPrefix("http://") else {
-            let reason = url.hasPrefix("https://")
-                ? "https is not supported (no TLS without packages); expose a plain-HTTP metrics port on 127.0.0.1"
-                : "expected a URL like http://127.0.0.1:9464/metrics"
-            throw PrometheusScrapeError(url: url, reason: reason)
-        }
-        let rest = url.dropFirst("http://".count)
-        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
-        let authority = String(rest[..<slash])
-        let path = slash == rest.endIndex ? "/metrics" : String(rest[slash...])
-        guard authority.contains(":") else {
-            throw PrometheusScrapeError(url: url, reason: "expected a port, like http://127.0.0.1:9464/metrics")
+    /// Parses `url` by the same rules as every other URL of a profile (names resolve, IPv6 in
+    /// brackets, an explicit port), with `/metrics` as the path when none is written.
+    static func resolve(url: String) throws(PrometheusScrapeError) -> (HTTPURL, [NetworkAddress]) {
+        guard !url.hasPrefix("https://") else {
+            throw PrometheusScrapeError(
+                url: url, reason: "https is not supported (no TLS without packages); expose a plain-HTTP metrics port on 127.0.0.1")
         }
         do {
-            return (try SocketAddress(parsing: authority), path)
+            var endpoint = try HTTPURL.parse(url, role: .endpoint)
+            if endpoint.path == "/", !url.hasSuffix("/") { endpoint.path = "/metrics" }
+            return (endpoint, try HostResolver.resolve(host: endpoint.host, port: UInt16(endpoint.port)))
+        } catch let error as HTTPURLError {
+            throw PrometheusScrapeError(url: url, reason: error.description)
         } catch {
-            throw PrometheusScrapeError(url: url, reason: error.reason)
+            throw PrometheusScrapeError(url: url, reason: "\(error)")
         }
     }
 }
