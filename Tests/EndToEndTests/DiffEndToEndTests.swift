@@ -32,7 +32,7 @@ import Testing
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return (Double(state >> 11) / Double(1 << 53) * 2 - 1) * width
         }
-        var samples = ["sim_seconds,kind,cycle,rss_bytes,heap_in_use_bytes,fds"]
+        var samples = ["sim_seconds,kind,cycle,rss_bytes,rss_anon_bytes,heap_in_use_bytes,fds,threads"]
         var events: [String] = []
         for cycle in 0..<cycles {
             let start = Double(cycle) * 180
@@ -40,8 +40,9 @@ import Testing
             for step in 0..<4 {
                 let kind = step == 0 ? "trough" : "periodic"
                 let extra = step == 0 ? 0 : 512 * 1024 * (1 - Double(step) / 4)
-                samples.append("\(start + Double(step) * 45),\(kind),\(cycle),"
-                    + "\(Int(20 * 1_048_576 + extra + noise(32 * 1024))),\(Int(heap + extra + noise(8 * 1024))),9")
+                let rss = 20 * 1_048_576 + extra + noise(32 * 1024)
+                samples.append("\(start + Double(step) * 45),\(kind),\(cycle),\(Int(rss)),\(Int(rss) - 8_388_608),"
+                    + "\(Int(heap + extra + noise(8 * 1024))),9,4")
             }
             events.append(#"{"type":"request","cycle":\#(cycle),"sim_seconds":\#(start),"#
                 + #""path":"/t/t1/a1.service","status":200,"latency_ms":\#(2 + noise(0.5)),"#

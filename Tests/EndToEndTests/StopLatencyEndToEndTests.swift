@@ -137,4 +137,31 @@ import Testing
         #expect(took < Self.bound, "soak stop took \(took)")
         try expectAnalysable(folder, stoppedWhere: "after 1 of 960 cycles")
     }
+
+    @Test func aRunFolderDeletedMidRunStopsTheRunAtOnceSayingSo() throws {
+        // A real-time run between 10-minute samples: without the watch it would measure into
+        // unlinked files for 16 hours and only then find nothing to judge.
+        let path = try profile("deleted-folder") { json in
+            json["accelerate"] = 1
+            var sampling = json["sampling"] as! [String: Any]
+            sampling["every"] = "10m"
+            json["sampling"] = sampling
+        }
+        let out = BuiltBinaries.temporaryFolder("deleted")
+        var deleted = ContinuousClock.now
+        var reached = false
+        let result = try BuiltBinaries.run(BuiltBinaries.soak, ["run", path, "--out", out], timeout: 120) { _ in
+            reached = self.eventually { self.runFolder(in: out).map(self.hasReplayedACycle) ?? false }
+            guard let folder = self.runFolder(in: out) else { return }
+            deleted = ContinuousClock.now
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        let latency = ContinuousClock.now - deleted
+        #expect(reached, "the run never replayed a cycle: \(result.stderr)")
+        #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("lost its samples.csv during cycle 1 of 960: it was deleted while the run "
+            + "went on, so the target was stopped"), "\(result.stderr)")
+        #expect(latency < Self.bound, "\(latency)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/" + (runFolder(in: out) ?? "-")), "nothing recreated")
+    }
 }

@@ -22,19 +22,20 @@ struct AnalysisSyntheticRun {
     var heapNoise = 16 * 1024.0
     var seed: UInt64 = 1
 
-    /// The CSV text: only the columns a generic sampler would have plus heap, in a shuffled order.
+    /// The CSV text: the columns every process has (RSS, anonymous RSS, fds, threads) plus heap,
+    /// in a shuffled order, with one column soak does not know.
     func csv() -> String {
         var generator = SplitMix64(seed: seed)
         func noise(_ width: Double) -> Double {
             (Double(generator.next() % 1_000_001) / 1_000_000 * 2 - 1) * width
         }
-        var lines = ["cycle,kind,heap_in_use_bytes,sim_seconds,rss_bytes,fds,heap_free_bytes,note"]
+        var lines = ["cycle,kind,heap_in_use_bytes,sim_seconds,rss_bytes,fds,heap_free_bytes,note,rss_anon_bytes,threads"]
         for cycle in 0..<cycles {
             let start = Double(cycle) * intervalSeconds
             if troughs {
                 let heapValue = (heap(cycle) + noise(heapNoise)).rounded()
                 let rss = 4096 * ((60 * 1_048_576 + noise(64 * 1024)) / 4096).rounded()
-                lines.append("\(cycle),trough,\(Int(heapValue)),\(start),\(Int(rss)),12,,x")
+                lines.append("\(cycle),trough,\(Int(heapValue)),\(start),\(Int(rss)),12,,x,\(Int(rss) - 20_971_520),8")
             }
             for step in 0..<periodicPerCycle {
                 let phase = Double(step) / Double(periodicPerCycle)
@@ -43,7 +44,7 @@ struct AnalysisSyntheticRun {
                 let extra = sawtoothBytes * (1 - phase)
                 let heapValue = (heap(cycle) + extra + noise(heapNoise)).rounded()
                 let rss = 4096 * ((62 * 1_048_576 + extra + noise(64 * 1024)) / 4096).rounded()
-                lines.append("\(cycle),periodic,\(Int(heapValue)),\(t),\(Int(rss)),\(12 + step % 2),,x")
+                lines.append("\(cycle),periodic,\(Int(heapValue)),\(t),\(Int(rss)),\(12 + step % 2),,x,\(Int(rss) - 20_971_520),8")
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -13,7 +13,7 @@ struct AnalysisVerdictTests {
     @Test("a clean, flat, noisy run passes on every metric it has")
     func cleanRunPasses() throws {
         let analysis = try AnalysisSyntheticRun().analysis()
-        #expect(analysis.metrics.map(\.metric) == [.rss, .heapInUse, .fds])
+        #expect(analysis.metrics.map(\.metric) == [.rss, .rssAnon, .heapInUse, .fds, .threads])
         for metric in analysis.metrics {
             #expect(metric.verdict == .pass, "\(metric.metric): \(metric.reason)")
             #expect(metric.source == .troughs)

@@ -13,7 +13,8 @@ import Testing
     ) throws -> RunSummary {
         let folder = try RunFolderFixture.make(scenarioKind: scenarioKind, status: .completed)
         var manifest = try RunManifest.read(from: folder.manifest)
-        let lines = event.map { event in (0..<manifest.plannedCycles).map(event).joined(separator: "\n") + "\n" } ?? ""
+        let ready = #"{"type":"ready","message":"target pid 1 ready"}"# + "\n"
+        let lines = ready + (event.map { event in (0..<manifest.plannedCycles).map(event).joined(separator: "\n") + "\n" } ?? "")
         try Data(lines.utf8).write(to: URL(fileURLWithPath: folder.events))
         manifest.accelerate = accelerate
         let events = RequestEvent.parse(lines: lines)

@@ -31,7 +31,8 @@ enum RunFolderFixture {
             plannedCycles: run.cycles, startedAt: Date())
         manifest.status = status
         manifest.statusReason = status == .crashed ? "the target was killed by signal 9 (SIGKILL)" : nil
-        var events = ""
+        // A real log starts with the target's readiness; the judge tells a log from a foreign file by it.
+        var events = #"{"type":"ready","message":"target pid 1 ready"}"# + "\n"
         for cycle in 0..<run.cycles {
             let ok = cycle != badCycle
             let latency = cycle == 0 ? firstMilliseconds : laterMilliseconds

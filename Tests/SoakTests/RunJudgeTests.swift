@@ -48,10 +48,11 @@ import Testing
             4939776, 4939776, 4939776, 5120000, 5725184, 5988352, 6315008, 6305792, 5514240,
         ] + [Int](repeating: 5388288, count: 8) + [6298624, 6280192, 6280192, 6279168, 6280192]
             + [Int](repeating: 6298624, count: 27)
-        var lines = ["sim_seconds,kind,cycle,rss_bytes,rss_anon_bytes,pss_bytes"]
+        var lines = ["sim_seconds,kind,cycle,rss_bytes,rss_anon_bytes,pss_bytes,fds,threads"]
         for (index, value) in pss.enumerated() {
             let cycle = index + 1
-            lines.append("\(Double(cycle) * 180),trough,\(cycle),23052288,\(index < 6 ? 1945600 : 1949696),\(value)")
+            let anon = index < 6 ? 1945600 : 1949696
+            lines.append("\(Double(cycle) * 180),trough,\(cycle),23052288,\(anon),\(value),9,3")
         }
         var run = AnalysisSyntheticRun()
         run.cycles = 60

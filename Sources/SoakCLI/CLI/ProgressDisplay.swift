@@ -15,7 +15,7 @@ package final class ProgressDisplay: RunProgress {
 
     /// Updates the display for `progress`.
     package func show(_ progress: DriverProgress) {
-        let percent = progress.totalSimSeconds > 0 ? Int(100 * progress.simSeconds / progress.totalSimSeconds) : 0
+        let percent = progress.cycles > 0 ? 100 * progress.cycle / progress.cycles : 0
         if isTerminal {
             // Redrawing more than ~10 times a second costs CPU and shows nothing more.
             guard progress.wallSeconds - lastDraw >= 0.1 || progress.cycle == progress.cycles else { return }
@@ -41,6 +41,10 @@ package final class ProgressDisplay: RunProgress {
         if let rss = progress.lastSample?[.rssBytes] { parts.append("rss \(ByteSize.format(rss))") }
         if let heap = progress.lastSample?[.heapInUseBytes] { parts.append("heap \(ByteSize.format(heap))") }
         parts.append("integrity \(progress.integrity.validCycles)/\(progress.integrity.cycles)")
+        if let factor = progress.scheduleFactor, factor > ScheduleSlip.bound {
+            // Said while it happens, not only in the verdict: the run will be invalid.
+            parts.append("\(DecimalText.format(factor, decimals: 1))x behind schedule")
+        }
         parts.append("eta \(DurationText.format(.seconds(progress.etaSeconds.rounded()), maxUnits: 2))")
         return parts.joined(separator: "  ")
     }

@@ -94,9 +94,13 @@ enum RunCommand {
         let endpoint = try metricsAddress.map { (address) throws(CommandError) in
             try serveMetrics(at: address, monitor: runner.monitor)
         }
-        _ = runner.run()
+        let manifest = runner.run()
         endpoint?.shutdown()
-        let code = try RunVerdictPrinter.conclude(folder: runner.folder)
+        if let loss = runner.folderLoss {
+            Output.err("soak: run: \(loss)")
+            return .failed
+        }
+        let code = try RunVerdictPrinter.conclude(folder: runner.folder, manifest: manifest)
         if let failure = runner.writeFailure {
             // Whatever the recorded part shows, the run did not finish: never a pass or a leak.
             Output.err("soak: run: \(runner.folder.path): \(failure)")

@@ -7,12 +7,13 @@ import SoakRun
 enum RunVerdictPrinter {
     /// With `saving` false the verdict is printed but no file is written (the run is still going,
     /// and its harness writes them when it ends).
+    /// `manifest` is the run's final record when this process ran it, so `run.json` is not read back.
     static func conclude(
-        folder: RunFolder, thresholds: [Metric: Threshold] = [:], saving: Bool = true
+        folder: RunFolder, manifest: RunManifest? = nil, thresholds: [Metric: Threshold] = [:], saving: Bool = true
     ) throws(CommandError) -> ExitCode {
         let judgement: RunJudge.Judgement
         do {
-            judgement = try RunJudge.judge(folder, thresholds: thresholds)
+            judgement = try RunJudge.judge(folder, manifest: manifest, thresholds: thresholds)
         } catch {
             throw CommandError(error.description)
         }

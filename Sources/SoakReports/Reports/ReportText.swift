@@ -103,8 +103,13 @@ package enum ReportText {
 
     /// The run's facts as label and value, in the order people ask for them.
     static func facts(_ summary: RunSummary) -> [(label: String, value: String)] {
-        var simulated = "\(self.simulated(Double(summary.cyclesCompleted) * summary.intervalSeconds)) of "
-            + "\(self.simulated(summary.durationSeconds)) planned"
+        // The clock the samples carry, which a slipped schedule takes past the plan; one clock
+        // across summary.json, samples.csv and every report.
+        let passed = summary.simulatedSeconds ?? Double(summary.cyclesCompleted) * summary.intervalSeconds
+        var simulated = "\(self.simulated(passed)) of \(self.simulated(summary.durationSeconds)) planned"
+        if let slip = summary.evidence?.schedule, slip.factor >= 1.1 {
+            simulated += " (the schedule ran \(DecimalText.format(slip.factor, decimals: 1))x slower than planned)"
+        }
         if let wall = wallSeconds(summary) {
             simulated += ", \(DurationText.format(.milliseconds(Int64(wall * 1000)), maxUnits: 2)) wall"
         }

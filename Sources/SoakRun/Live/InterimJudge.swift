@@ -35,13 +35,7 @@ enum InterimJudge {
         let analysis = LeakAnalysis(
             metrics: analyses, rows: series.seen, droppedPartialLastLine: false, steadyStartSeconds: steadyStart)
         let summary = RunSummary(
-            profile: manifest.profile, profileDescription: manifest.profileDescription, runFolder: "",
-            verdict: .pass, verdictReason: "", status: .running, accelerate: manifest.accelerate,
-            scenarioKind: manifest.scenarioKind, intervalSeconds: manifest.intervalSeconds,
-            durationSeconds: manifest.durationSeconds, plannedCycles: manifest.plannedCycles,
-            cyclesCompleted: integrity.cycles, startedAt: manifest.startedAt, endedAt: nil, targetExit: nil,
-            teardown: nil, integrity: integrity, requests: RequestSummary(), analysis: analysis,
-            soakVersion: manifest.soakVersion, kernel: manifest.kernel)
+            manifest: running, runFolder: "", integrity: integrity, requests: RequestSummary(), analysis: analysis)
         let (verdict, reason) = RunJudge.decide(running, summary, harnessAlive: true)
         return InterimVerdict(
             verdict: verdict, reason: reason, simSeconds: last, troughsSeen: series.seen, stride: series.stride,

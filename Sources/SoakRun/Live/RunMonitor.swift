@@ -49,8 +49,9 @@ package final class RunMonitor: RunSink, Sendable {
     }
 
     /// The run has started (`run.json` is written): writes the first `status.json` and starts the
-    /// writer thread.
-    package func start(_ manifest: RunManifest) {
+    /// writer thread, which also calls `watch` at each look (a tenth of a second), for checks
+    /// that must not wait for the scenario's next step.
+    package func start(_ manifest: RunManifest, watch: (@Sendable () -> Void)? = nil) {
         let address = metricsAddress.withLock { $0 }
         state.withLock { state in
             state = LiveRunState(manifest: manifest, runFolder: folder.path, troughs: troughs)
@@ -61,7 +62,7 @@ package final class RunMonitor: RunSink, Sendable {
             // See InterimSeries.fullOfTroughs: the arena reaches its final size before the run.
             _ = InterimJudge.judge(
                 .fullOfTroughs(), options: analysis, manifest: manifest, integrity: Integrity())
-            publishLoop()
+            publishLoop(watch: watch)
         }
         publisher.withLock { $0 = thread }
     }
@@ -101,7 +102,7 @@ package final class RunMonitor: RunSink, Sendable {
 
     // MARK: - Writing
 
-    private func publishLoop() {
+    private func publishLoop(watch: (@Sendable () -> Void)?) {
         var lastWrite = clock.now
         var lastWritePercent = 0.0
         var lastVersion = -1
@@ -110,6 +111,7 @@ package final class RunMonitor: RunSink, Sendable {
         var lastJudgedSeen = 0
         let stopping = { self.stopRequested.load(ordering: .sequentiallyConsistent) }
         while clock.sleep(until: clock.now + lookEvery, unless: stopping) {
+            watch?()
             guard let (version, percent, seen) = state.withLock({ state in
                 state.map { ($0.version, $0.status.progress.percent, $0.series.seen) }
             }), version != lastVersion else { continue }

@@ -29,6 +29,10 @@ package final class LineFile: @unchecked Sendable {
         }
     }
 
+    /// Whether the file was deleted while open (its link count fell to zero): lines still go
+    /// to the open file, but nobody will ever read them.
+    package var isUnlinked: Bool { (try? descriptor.status().st_nlink == 0) ?? false }
+
     /// Forces the file to disk (for the end of a run); best effort, as the lines are already written.
     package func sync() { try? descriptor.sync() }
 }

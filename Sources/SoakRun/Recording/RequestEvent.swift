@@ -28,35 +28,16 @@ package struct RequestEvent: Sendable, Equatable {
         "\(method) \(path): \(violation ?? failure ?? "status \(status.map(String.init) ?? "none")")"
     }
 
-    /// Reads every request event of `events.jsonl`; other events and a truncated last line are
-    /// skipped, so a killed run's log still reads.
-    package static func read(from path: String) -> [RequestEvent] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        return parse(data)
-    }
+    /// Reads every request event of `events.jsonl`; other events and unreadable lines are
+    /// skipped (`EventLog` counts them).
+    package static func read(from path: String) -> [RequestEvent] { EventLog.read(from: path).requests }
 
     /// Reads the request events of `events.jsonl` text.
-    static func parse(lines text: String) -> [RequestEvent] { parse(Data(text.utf8)) }
-
-    private static func parse(_ data: Data) -> [RequestEvent] {
-        let decoder = JSONDecoder()
-        var events: [RequestEvent] = []
-        for line in data.split(separator: UInt8(ascii: "\n")) {
-            guard let line = try? decoder.decode(Line.self, from: Data(line)), line.type == "request" else { continue }
-            // Logs written before requests had expected statuses counted any 2xx as success.
-            let succeeded = line.succeeded ?? line.status.map { (200..<300).contains($0) } ?? false
-            events.append(RequestEvent(
-                cycle: line.cycle ?? 0, simSeconds: line.simSeconds ?? 0, method: line.method ?? "GET",
-                path: line.path ?? "", status: line.status, latencyMilliseconds: line.latencyMilliseconds ?? 0,
-                tenantWas: line.tenantWas, artifactWas: line.artifactWas, ok: line.ok ?? true, succeeded: succeeded,
-                failure: line.failure, violation: line.violation))
-        }
-        return events
-    }
+    static func parse(lines text: String) -> [RequestEvent] { EventLog.parse(Data(text.utf8)).requests }
 
     /// One line of `events.jsonl` as written by `RunRecorder`; every field optional, so lines of
     /// other types (and older logs) decode too.
-    private struct Line: Decodable {
+    struct Line: Decodable {
         var type: String?
         var cycle: Int?
         var simSeconds: Double?
@@ -78,6 +59,20 @@ package struct RequestEvent: Sendable, Equatable {
             case tenantWas = "tenant_was"
             case artifactWas = "artifact_was"
         }
+    }
+}
+
+extension RequestEvent {
+    /// The request event of one decoded line; nil for a lifecycle line.
+    init?(_ line: Line) {
+        guard line.type == "request" else { return nil }
+        // Logs written before requests had expected statuses counted any 2xx as success.
+        let succeeded = line.succeeded ?? line.status.map { (200..<300).contains($0) } ?? false
+        self.init(
+            cycle: line.cycle ?? 0, simSeconds: line.simSeconds ?? 0, method: line.method ?? "GET",
+            path: line.path ?? "", status: line.status, latencyMilliseconds: line.latencyMilliseconds ?? 0,
+            tenantWas: line.tenantWas, artifactWas: line.artifactWas, ok: line.ok ?? true, succeeded: succeeded,
+            failure: line.failure, violation: line.violation)
     }
 }
 

@@ -67,6 +67,16 @@ package final class RunRecorder: RunSink {
         onProgress(progress)
     }
 
+    /// A check, safe from any thread, that says which file of the run folder was deleted while
+    /// the run went on (`rm -rf` of the folder unlinks both); nil while both are in place.
+    package var deletionProbe: @Sendable () -> String? {
+        { [samples, events] in
+            [samples, events].first(where: \.isUnlinked).map { file in
+                file.path.split(separator: "/").last.map(String.init) ?? file.path
+            }
+        }
+    }
+
     /// Flushes both files to disk.
     package func sync() {
         samples.sync()

@@ -23,6 +23,8 @@ package final class SoakRunner {
     /// Why the run stopped early because its folder could not be written (a full disk, a file-size
     /// limit); nil when every write went through.
     package private(set) var writeFailure: String?
+    /// Why the run stopped because its folder was deleted under it; nil otherwise.
+    package private(set) var folderLoss: String?
 
     /// Creates the run folder. `clock` is the one the run waits on, which the stop signals ring;
     /// `progress` sees the scenario advance (a terminal line, say); `log` receives one-line
@@ -60,7 +62,8 @@ package final class SoakRunner {
             return finish(&manifest, .crashed, "cannot write to the run folder: \(error)")
         }
         save(manifest)
-        monitor.start(manifest)
+        let watch = RunFolderWatch(recorder, waking: clock)
+        monitor.start(manifest) { watch.look() }
 
         let bodyFiles: [String: [UInt8]]
         do {
@@ -111,7 +114,7 @@ package final class SoakRunner {
 
         let result = replay(
             scenario: scenario, accelerate: accelerate, target: target, plan: plan, baseURL: baseURL,
-            bodyFiles: bodyFiles, sources: sources, recorder: recorder)
+            bodyFiles: bodyFiles, sources: sources, recorder: recorder, watch: watch)
         progress?.finish()
         manifest.cyclesCompleted = result.cyclesCompleted
         manifest.integrity = result.integrity
@@ -130,6 +133,13 @@ package final class SoakRunner {
         manifest.targetExit = crashedExit ?? teardown.exit
         recorder.sync()
 
+        if let lost = watch.lostFile {
+            let reason = "the run folder \(folder.path) lost its \(lost) during cycle \(result.cyclesCompleted) of "
+                + "\(scenario.cycles): it was deleted while the run went on, so the target was stopped; nothing "
+                + "recorded from then on could be read, and no verdict can be given"
+            folderLoss = reason
+            return finish(&manifest, .interrupted, reason)
+        }
         if let writeError = recorder.writeError {
             let reason = "stopped after \(result.cyclesCompleted) of \(scenario.cycles) cycles: the run folder "
                 + "cannot be written (\(writeError)); what was written before is kept"
@@ -151,7 +161,8 @@ package final class SoakRunner {
 
     private func replay(
         scenario: Profile.Scenario, accelerate: Double, target: TargetProcess, plan: TargetLaunchPlan,
-        baseURL: String?, bodyFiles: [String: [UInt8]], sources: [any MetricSource], recorder: RunRecorder
+        baseURL: String?, bodyFiles: [String: [UInt8]], sources: [any MetricSource], recorder: RunRecorder,
+        watch: RunFolderWatch
     ) -> ScenarioDriver.Result {
         // Never nil for a scenario with requests: a base URL that is missing or unusable fails
         // every request with its reason, so the run is invalid rather than a pass on an idle target.
@@ -190,7 +201,7 @@ package final class SoakRunner {
             clock: clock, sender: sender, sampler: sampler,
             sink: monitor.observing(recorder),
             shouldStop: { [stopRequested] in
-                if stopRequested() || recorder.writeError != nil { return .interrupted }
+                if stopRequested() || recorder.writeError != nil || watch.lostFile != nil { return .interrupted }
                 if target.exit != nil { return .targetExited }
                 return nil
             })
@@ -263,6 +274,7 @@ package final class SoakRunner {
     }
 
     private func save(_ manifest: RunManifest) {
+        guard folderLoss == nil else { return }
         do {
             try manifest.write(to: folder.manifest)
         } catch {

@@ -32,10 +32,18 @@ package struct DriverProgress: Sendable {
     package var integrity: Integrity
     package var lastSample: SampleRow?
 
-    /// Remaining wall time at the current pace.
+    /// Remaining wall time at the current pace of cycles (a slipped schedule runs longer than
+    /// its simulated time says).
     package var etaSeconds: Double {
-        guard simSeconds > 0 else { return 0 }
-        return max(0, (totalSimSeconds - simSeconds) * wallSeconds / simSeconds)
+        guard cycle > 0 else { return 0 }
+        return max(0, Double(cycles - cycle) * wallSeconds / Double(cycle))
+    }
+
+    /// How much slower than planned the cycles so far ran (simulated time passed ÷ planned for
+    /// these cycles); nil before the first cycle. See `ScheduleSlip`.
+    package var scheduleFactor: Double? {
+        guard cycle > 0, cycles > 0, totalSimSeconds > 0 else { return nil }
+        return simSeconds / (totalSimSeconds * Double(cycle) / Double(cycles))
     }
 }
 
@@ -189,7 +197,7 @@ package final class ScenarioDriver {
             result.cyclesCompleted = cycle + 1
             let wall = (clock.now - start).secondsValue
             sink.progress(DriverProgress(
-                cycle: cycle + 1, cycles: cycles, simSeconds: min(wall * scale, totalSim), totalSimSeconds: totalSim,
+                cycle: cycle + 1, cycles: cycles, simSeconds: wall * scale, totalSimSeconds: totalSim,
                 wallSeconds: wall, integrity: result.integrity, lastSample: lastSample))
         }
         if result.stoppedBy == nil {

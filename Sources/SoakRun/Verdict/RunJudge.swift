@@ -21,20 +21,15 @@ package enum RunJudge {
         package var profile: Profile?
     }
 
-    /// Judges the run in `folder`. `thresholds` override the profile's per metric. Throws when the
-    /// folder is not a run folder or its samples cannot be read at all.
+    /// Judges the run in `folder`. `thresholds` override the profile's per metric. `manifest` is
+    /// the run's own record when the caller holds it (the harness that just ran it); otherwise
+    /// `run.json` is read. Throws when the folder is not a run folder or its samples cannot be
+    /// read at all.
     package static func judge(
-        _ folder: RunFolder, thresholds overrides: [Metric: Threshold] = [:]
+        _ folder: RunFolder, manifest known: RunManifest? = nil, thresholds overrides: [Metric: Threshold] = [:]
     ) throws(RunJudgeError) -> Judgement {
         let manifest: RunManifest
-        do {
-            manifest = try RunManifest.read(from: folder.manifest)
-        } catch {
-            let exists = FileManager.default.fileExists(atPath: folder.manifest)
-            throw RunJudgeError(exists
-                ? "\(folder.manifest): unreadable run manifest (\(error)); expected the run.json soak run writes"
-                : "\(folder.path): not a run folder (no run.json); expected a folder made by soak run")
-        }
+        if let known { manifest = known } else { manifest = try readManifest(folder) }
         let profile = try? ProfileLoader.load(file: folder.profileCopy)
         var options = profile.map { AnalysisOptions(profile: $0) } ?? AnalysisOptions(
             cycleIntervalSeconds: manifest.intervalSeconds, warmup: .fraction(0.1), thresholds: Threshold.defaults,
@@ -54,25 +49,32 @@ package enum RunJudge {
                 metrics: [], rows: 0, droppedPartialLastLine: table?.droppedPartialLastLine ?? false,
                 steadyStartSeconds: 0)
         }
-        let events = RequestEvent.read(from: folder.events)
+        let log = EventLog.read(from: folder.events)
+        // run.json gets integrity only at the end; until then (or when the harness was killed)
+        // the request log is the record.
+        let fromLog = manifest.status == .running || manifest.integrity.cycles == 0
         var summary = RunSummary(
-            profile: manifest.profile, profileDescription: manifest.profileDescription, runFolder: folder.path,
-            verdict: .pass, verdictReason: "", status: manifest.status, accelerate: manifest.accelerate,
-            scenarioKind: manifest.scenarioKind, intervalSeconds: manifest.intervalSeconds,
-            durationSeconds: manifest.durationSeconds, plannedCycles: manifest.plannedCycles,
-            cyclesCompleted: manifest.cyclesCompleted, startedAt: manifest.startedAt, endedAt: manifest.endedAt,
-            targetExit: manifest.targetExit, teardown: manifest.teardown, integrity: manifest.integrity,
-            requests: RequestSummary(events: events), analysis: analysis, soakVersion: manifest.soakVersion,
-            kernel: manifest.kernel)
-        if manifest.status == .running || manifest.integrity.cycles == 0 {
-            // run.json gets integrity only at the end; until then (or when the harness was killed)
-            // the request log is the record.
-            summary.integrity = Integrity(events: events)
-            summary.cyclesCompleted = max(summary.cyclesCompleted, summary.integrity.cycles)
-        }
+            manifest: manifest, runFolder: folder.path,
+            integrity: fromLog ? Integrity(events: log.requests) : manifest.integrity,
+            requests: RequestSummary(events: log.requests), analysis: analysis)
+        let evidence = RunEvidence.examine(
+            manifest: manifest, table: table, samplesFileExists: FileSystem.exists(folder.samples), log: log,
+            profile: profile, analysis: analysis)
+        summary.evidence = evidence
+        summary.simulatedSeconds = evidence.schedule?.simulatedSeconds ?? SampleCoverage(table).lastSimSeconds
         let harnessAlive = manifest.status == .running && HarnessLiveness.isRunning(pid: manifest.harnessPID)
         (summary.verdict, summary.verdictReason) = decide(manifest, summary, harnessAlive: harnessAlive)
-        return Judgement(summary: summary, table: table, events: events, profile: profile)
+        return Judgement(summary: summary, table: table, events: log.requests, profile: profile)
+    }
+
+    private static func readManifest(_ folder: RunFolder) throws(RunJudgeError) -> RunManifest {
+        do {
+            return try RunManifest.read(from: folder.manifest)
+        } catch {
+            throw RunJudgeError(FileSystem.exists(folder.manifest)
+                ? "\(folder.manifest): unreadable run manifest (\(error)); expected the run.json soak run writes"
+                : "\(folder.path): not a run folder (no run.json); expected a folder made by soak run")
+        }
     }
 
     private static func readSamples(_ folder: RunFolder) throws(RunJudgeError) -> SampleTable? {
@@ -107,16 +109,23 @@ package enum RunJudge {
         case .running, .completed:
             break
         }
+        let evidence = summary.evidence ?? RunEvidence()
+        if !evidence.damaged.isEmpty {
+            return (.invalid, evidence.damaged.joined(separator: "; ")
+                + "; a verdict needs the whole record, so this run cannot pass")
+        }
         if let invalid = requestVerdict(manifest, summary) { return invalid }
+        if let slip = evidence.schedule, slip.isBeyondBound { return (.invalid, slip.sentence) }
         let interim = manifest.status == .running ? "interim, run still going: " : ""
         if !leaks.isEmpty { return (.leak, interim + leakText) }
-        let unsure = judged.filter { $0.verdict == .inconclusive }
-        if judged.isEmpty {
+        let unsure = judged.filter { $0.verdict == .inconclusive }.map { "\($0.metric.rawValue): \($0.reason)" }
+            + evidence.unjudged
+        if judged.isEmpty, evidence.unjudged.isEmpty {
             return (.inconclusive, interim + "no metric could be judged: no samples were recorded")
         }
         if !unsure.isEmpty {
-            return (.inconclusive, interim + unsure.map { "\($0.metric.rawValue): \($0.reason)" }
-                .joined(separator: "; "))
+            return (.inconclusive, interim + unsure.joined(separator: "; ")
+                + (evidence.unjudged.isEmpty ? "" : "; a metric with no data did not pass"))
         }
         var reason = interim + "no metric grows: "
             + judged.map(\.metric.rawValue).joined(separator: ", ") + " pass"

@@ -31,9 +31,16 @@ package struct RunSummary: Codable, Sendable, Equatable {
     package var analysis: LeakAnalysis
     package var soakVersion: String
     package var kernel: String
+    /// What the folder's files prove and where they fall short; nil in summaries written before
+    /// soak checked its evidence.
+    package var evidence: RunEvidence?
+    /// Simulated seconds the samples reach: the clock that really passed, which a slipped
+    /// schedule takes past `durationSeconds`; nil without samples.
+    package var simulatedSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
-        case schema, profile, verdict, status, accelerate, teardown, integrity, requests, analysis, kernel
+        case schema, profile, verdict, status, accelerate, teardown, integrity, requests, analysis, kernel, evidence
+        case simulatedSeconds = "simulated_s"
         case profileDescription = "profile_description"
         case runFolder = "run_folder"
         case verdictReason = "verdict_reason"
@@ -46,6 +53,35 @@ package struct RunSummary: Codable, Sendable, Equatable {
         case endedAt = "ended_at"
         case targetExit = "target_exit"
         case soakVersion = "soak_version"
+    }
+
+    /// The summary of a run as `manifest` records it, before any verdict: the one place a summary
+    /// is put together, for the final judgement and the interim one alike.
+    package init(
+        manifest: RunManifest, runFolder: String, integrity: Integrity, requests: RequestSummary,
+        analysis: LeakAnalysis
+    ) {
+        profile = manifest.profile
+        profileDescription = manifest.profileDescription
+        self.runFolder = runFolder
+        verdict = .pass
+        verdictReason = ""
+        status = manifest.status
+        accelerate = manifest.accelerate
+        scenarioKind = manifest.scenarioKind
+        intervalSeconds = manifest.intervalSeconds
+        durationSeconds = manifest.durationSeconds
+        plannedCycles = manifest.plannedCycles
+        cyclesCompleted = max(manifest.cyclesCompleted, integrity.cycles)
+        startedAt = manifest.startedAt
+        endedAt = manifest.endedAt
+        targetExit = manifest.targetExit
+        teardown = manifest.teardown
+        self.integrity = integrity
+        self.requests = requests
+        self.analysis = analysis
+        soakVersion = manifest.soakVersion
+        kernel = manifest.kernel
     }
 
     /// The analysis of one metric, if it was judged.

@@ -1,0 +1,157 @@
+import FoundationEssentials
+import SoakAnalysis
+import SoakProfiles
+
+/// What a run folder's files prove, and where they fall short.
+///
+/// The numbers in a folder can only pass a run when the files that hold them are whole: a
+/// `samples.csv` cut to half still fits a flat line, and an emptied `events.jsonl` reads as a run
+/// that sent nothing wrong. So before any metric counts, the judge checks the record against
+/// itself (`run.json`'s cycle and request counts against the rows and lines that carry them) and
+/// against the profile (every metric it judges has values). Each shortfall is a sentence naming
+/// the file or column, carried into `summary.json` and the verdict line.
+package struct RunEvidence: Codable, Sendable, Equatable {
+    /// Files missing, emptied, damaged or cut short. Any of them makes the run INVALID.
+    package var damaged: [String] = []
+    /// Metrics the run was to judge that have no usable value. Without a leak elsewhere, any of
+    /// them makes the run INCONCLUSIVE: a metric nobody measured did not pass.
+    package var unjudged: [String] = []
+    /// How the schedule kept to its plan; nil when too few cycles were recorded to tell.
+    package var schedule: ScheduleSlip?
+
+    package init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case damaged, unjudged, schedule
+    }
+
+    /// Examines what a run left. `samplesFileExists` tells a missing `samples.csv` from an empty
+    /// one (both give no table); `profile` is the run's own copy, nil when unreadable.
+    package static func examine(
+        manifest: RunManifest, table: SampleTable?, samplesFileExists: Bool, log: EventLog, profile: Profile?,
+        analysis: LeakAnalysis
+    ) -> RunEvidence {
+        var evidence = RunEvidence()
+        let recorded = SampleCoverage(table)
+        // Cycles the run says it completed; for a harness killed before writing them, the
+        // samples and the request log are the only count.
+        let claimedCycles = max(manifest.cyclesCompleted, recorded.lastCycle.map { $0 } ?? 0)
+        evidence.checkSamples(recorded, exists: samplesFileExists, manifest: manifest, profile: profile)
+        if manifest.scenarioKind != Profile.ScenarioKind.sampleOnly.rawValue, claimedCycles > 0 {
+            evidence.checkEvents(log, manifest: manifest, claimedCycles: claimedCycles)
+        }
+        if let table, table.rowCount > 0 {
+            evidence.checkMetrics(table, analysis: analysis, expected: ExpectedMetrics.of(profile))
+        }
+        evidence.schedule = ScheduleSlip(
+            coverage: recorded, intervalSeconds: manifest.intervalSeconds, accelerate: manifest.accelerate,
+            requests: log.requests)
+        return evidence
+    }
+
+    private mutating func checkSamples(
+        _ recorded: SampleCoverage, exists: Bool, manifest: RunManifest, profile: Profile?
+    ) {
+        guard manifest.cyclesCompleted > 0 else { return }
+        let cycles = "run.json records \(manifest.cyclesCompleted) completed cycle(s)"
+        guard recorded.rows > 0 else {
+            damaged.append(exists
+                ? "samples.csv has no sample, though \(cycles): the file was emptied or damaged"
+                : "samples.csv is missing, though \(cycles)")
+            return
+        }
+        guard let lastCycle = recorded.lastCycle else {
+            damaged.append("samples.csv has no value in its cycle column, though \(cycles): the file is damaged")
+            return
+        }
+        // Troughs are taken at each cycle's start, periodic samples in between; without troughs
+        // the last periodic sample may lie up to one sampling period before the end.
+        var allowance = 1
+        if let sampling = profile?.sampling, !sampling.troughs, manifest.intervalSeconds > 0 {
+            let simulatedPeriod = sampling.every.secondsValue
+            allowance += Int(min(1e6, (simulatedPeriod / manifest.intervalSeconds).rounded(.up)))
+        }
+        if lastCycle + allowance < manifest.cyclesCompleted {
+            damaged.append("samples.csv ends at cycle \(lastCycle), though \(cycles): the file was cut short "
+                + "or damaged")
+        }
+    }
+
+    private mutating func checkEvents(_ log: EventLog, manifest: RunManifest, claimedCycles: Int) {
+        let what = "the requests of \(claimedCycles) recorded cycle(s) cannot be checked"
+        if !log.exists {
+            damaged.append("events.jsonl is missing: \(what)")
+        } else if log.lines == 0 {
+            damaged.append("events.jsonl is empty: \(what)")
+        } else if log.requests.isEmpty, log.lifecycle.isEmpty {
+            damaged.append("events.jsonl is damaged: none of its \(log.lines) line(s) is a soak event; \(what)")
+        } else if log.damagedLines > 0 {
+            damaged.append("events.jsonl is damaged: \(log.damagedLines) of its \(log.lines) lines are not "
+                + "soak events")
+        } else if manifest.requests > log.requests.count {
+            damaged.append("events.jsonl holds \(log.requests.count) of the \(manifest.requests) requests "
+                + "run.json counts: the file was cut short or damaged")
+        }
+    }
+
+    private mutating func checkMetrics(_ table: SampleTable, analysis: LeakAnalysis, expected: [Metric]) {
+        let judged = Set(analysis.metrics.map(\.metric))
+        for metric in expected where !judged.contains(metric) {
+            let column = metric.columnName
+            guard let values = table.numeric[column] else {
+                unjudged.append("\(metric.rawValue): samples.csv has no \(column) column")
+                continue
+            }
+            unjudged.append(values.allSatisfy(\.isNaN)
+                ? "\(metric.rawValue): samples.csv's \(column) column has no value in any of its "
+                    + "\(table.rowCount) rows"
+                : "\(metric.rawValue): samples.csv's \(column) column has no value in the rows the "
+                    + "analysis judges")
+        }
+    }
+}
+
+/// The metrics a run must produce to be judged: what its profile asks the harness to read.
+enum ExpectedMetrics {
+    /// Deciding metrics only: a warn-only series missing is worth no verdict. Without a readable
+    /// profile, the ones every live process has.
+    ///
+    /// The heap counters of `tenantd` and a stats URL, a Prometheus column, the JVM's and the
+    /// glibc page's are all things the profile asked for: when they never came, the run could not
+    /// check what its author wanted checked.
+    static func of(_ profile: Profile?) -> [Metric] {
+        var metrics: [Metric] = [.rss, .rssAnon, .fds, .threads]
+        guard let profile else { return metrics }
+        switch profile.target {
+        case .tenantd:
+            metrics += [.heapInUse, .liveInstances]
+        case .command(let command):
+            if command.statsURL != nil { metrics.append(.heapInUse) }
+        }
+        // A cgroup's columns exist only when the target runs in a memory cgroup of its own, which
+        // the profile cannot ask for; every other declared column is what the profile asked for.
+        metrics += DeclaredColumns.metrics(of: profile.target)
+            .filter { $0.decidesVerdict && !DeclaredColumns.cgroup.contains($0) }
+        return metrics
+    }
+}
+
+/// The cycles and simulated time `samples.csv` covers.
+struct SampleCoverage {
+    var rows = 0
+    /// The highest cycle index in any row; nil when no row has one.
+    var lastCycle: Int?
+    /// The latest simulated second in any row; nil when no row has one.
+    var lastSimSeconds: Double?
+
+    init(_ table: SampleTable?) {
+        guard let table else { return }
+        rows = table.rowCount
+        if let cycles = table.numeric[SampleColumn.cycle.rawValue] {
+            lastCycle = cycles.lazy.filter { $0.isFinite && $0 >= 0 && $0 < 1e12 }.max().map { Int($0) }
+        }
+        if let sims = table.numeric[SampleColumn.simSeconds.rawValue] {
+            lastSimSeconds = sims.lazy.filter(\.isFinite).max()
+        }
+    }
+}
