@@ -83,11 +83,14 @@ struct EagerList {
     var included: Set<String> = []
     var excluded: Set<String> = []
 
-    /// Parses the list; nil when an item is not `*`, a name or `!name`. Empty means lazy.
+    /// Parses the list as `tenantd --eager` does: comma-separated items, each trimmed at its
+    /// ends only (a line break inside a name is not a separator); nil when an item is not `*`,
+    /// a name or `!name`. Empty means lazy.
     init?(_ text: String) {
-        let trimmed = text.filter { !$0.isWhitespace }
-        guard !trimmed.isEmpty else { return }
-        for item in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
+        let items = text.split(separator: ",").map { item in
+            Substring(item.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        }.filter { !$0.isEmpty }
+        for item in items {
             if item == "*" {
                 all = true
             } else if item.hasPrefix("!"), RequestPath.isValidName(item.dropFirst()) {

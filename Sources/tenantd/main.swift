@@ -33,7 +33,7 @@ case .seed(let options):
         try options.seeder.seed(into: options.folder)
         print("seeded \(options.seeder.tenants) tenants × \(options.seeder.artifactsPerTenant) \(options.seeder.kind.rawValue)s into \(options.folder)")
     } catch {
-        fail("cannot seed \(options.folder): \(error)", status: 1)
+        fail("cannot seed \(options.folder): \(FileErrorText.describe(error))", status: 1)
     }
 case .serve(let options):
     // Block the stop signals before any thread starts, so every thread inherits the mask and the

@@ -66,7 +66,7 @@ import Testing
         #expect(header.hasSuffix(",app_heap,cgroup_anon,cgroup_usage,cgroup_file"), "\(header)")
         // soak report re-judges the folder from its profile copy alone, declared column included.
         let report = try BuiltBinaries.run(BuiltBinaries.soak, ["report", run])
-        #expect(report.status == 1 && report.stdout.contains("app_heap"), "\(report.stdout)")
+        #expect(report.status == 1 && report.stdout.contains("app_heap"), "\(report.status): \(report.stdout)\(report.stderr)")
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/cc")))

@@ -65,6 +65,15 @@ import Testing
         #expect(summary.verdict.exitCode == .failed)
     }
 
+    @Test func negativeReadingsAreDamage() throws {
+        let folder = try cleanFolder()
+        try blankColumn("rss_bytes", with: "-1", in: folder)
+        let summary = try judge(folder)
+        #expect(summary.verdict == .invalid, "\(summary.verdictReason)")
+        #expect(summary.verdictReason.hasPrefix("samples.csv's rss_bytes column holds 1400 negative value(s)"),
+                "\(summary.verdictReason)")
+    }
+
     @Test func aLeakElsewhereStillFailsAsALeak() throws {
         var run = AnalysisSyntheticRun()
         run.heap = { 10 * 1_048_576 + Double($0) * 4096 }
@@ -75,7 +84,7 @@ import Testing
         #expect(summary.evidence?.unjudged.first?.hasPrefix("rss: ") == true)
     }
 
-    @Test(arguments: ["deleted", "emptied", "binary", "foreign JSON", "cut to half"])
+    @Test(arguments: ["deleted", "emptied", "binary", "foreign JSON", "cut to half", "every request a violation"])
     func aDamagedEventLogIsInvalidNamingIt(damage: String) throws {
         let folder = try cleanFolder()
         switch damage {
@@ -84,6 +93,9 @@ import Testing
         case "binary": try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) })
             .write(to: URL(fileURLWithPath: folder.events))
         case "foreign JSON": try Data(#"{"a": 1}"#.utf8 + [10]).write(to: URL(fileURLWithPath: folder.events))
+        case "every request a violation": try rewrite(folder.events) {
+            $0.replacingOccurrences(of: #""ok":true"#, with: #""ok":false"#)
+        }
         default: try rewrite(folder.events) { text in
             let lines = text.split(separator: "\n")
             return lines.prefix(lines.count / 2).joined(separator: "\n") + "\n"
@@ -142,5 +154,24 @@ import Testing
         #expect(summary.verdictReason.contains("requests take 44 ms a cycle, longer than the 25 ms interval"),
                 "\(summary.verdictReason)")
         #expect(summary.simulatedSeconds.map { $0 > 5 * summary.durationSeconds } == true)
+    }
+
+    @Test(arguments: [
+        ("", "the file is empty"), ("garbage{", "not valid JSON"), ("[]", "the top level: expected an object"),
+        ("{}", "field schema is missing"),
+    ])
+    func anUnreadableManifestIsSaidInWords(text: String, problem: String) throws {
+        let folder = try cleanFolder()
+        try Data(text.utf8).write(to: URL(fileURLWithPath: folder.manifest))
+        #expect(throws: RunJudgeError("\(folder.manifest): not a run manifest soak can read (\(problem)); expected "
+            + "the run.json soak run writes")) { try RunJudge.judge(folder) }
+    }
+
+    @Test func aManifestOfANewerSchemaIsRefused() throws {
+        let folder = try cleanFolder()
+        try rewrite(folder.manifest) { $0.replacingOccurrences(of: #""schema" : 1"#, with: #""schema" : 99"#) }
+        #expect(throws: JSONFileProblem("schema 99, where this soak reads 1: a newer soak wrote it")) {
+            try RunManifest.read(from: folder.manifest)
+        }
     }
 }

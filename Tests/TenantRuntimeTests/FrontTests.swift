@@ -82,6 +82,24 @@ import SoakUnits
         #expect(options.maxIncompleteConnections == 16)
     }
 
+    @Test(arguments: [
+        (["--time-scale", "1e308"], "--time-scale: at most 1000000, found 1e+308"),
+        (["--leak-bytes", "9223372036854775807"], "--leak-bytes: at most 1073741824, found 9223372036854775807"),
+        (["--max-connections", "99999999999999999999"], "--max-connections: at most 1000000, found 99999999999999999999"),
+    ])
+    func valuesPastTheStatedLimitsAreRefusedNotTrapped(flags: [String], message: String) {
+        #expect(throws: UsageError(message)) { try TenantdCommand.parse(["--registry", "/r"] + flags) }
+    }
+
+    @Test func seedSizesPastTheStatedLimitsAreRefused() {
+        #expect(throws: UsageError("--payload-kb: at most 1048576, found 9223372036854775807")) {
+            try TenantdCommand.parse(["seed", "--payload-kb", "9223372036854775807", "/tmp/x"])
+        }
+        #expect(throws: UsageError("--tenants: at most 1000000, found 10000000")) {
+            try TenantdCommand.parse(["seed", "--tenants", "10000000", "/tmp/x"])
+        }
+    }
+
     @Test func defaultsFollowTheDesign() throws {
         guard case .serve(let options) = try TenantdCommand.parse(["--registry", "r"]) else { return }
         #expect(options.listen == "127.0.0.1:0")
@@ -110,11 +128,11 @@ import SoakUnits
         (["--registry", "r", "--inject-leak", "memory"], "expected one of retain-cycle"),
         (["--registry", "r", "--bogus"], "unknown option --bogus"),
         (["--registry", "r", "--header-timeout", "0s"], "--header-timeout: expected a duration above zero"),
-        (["--registry", "r", "--max-incomplete", "0"], "--max-incomplete: expected a whole number above zero"),
+        (["--registry", "r", "--max-incomplete", "0"], "--max-incomplete: at least 1, found 0"),
         ([], "--registry DIR is required"),
         (["--registry"], "--registry needs a value"),
         (["--registry", "r", "--eager", "../x"], "--eager: name"),
-        (["seed", "--tenants", "0", "x"], "--tenants: expected a whole number above zero"),
+        (["seed", "--tenants", "0", "x"], "--tenants: at least 1, found 0"),
         (["seed", "--kind", "jar", "x"], "--kind: expected service or webapp"),
         (["seed", "--tenants", "2"], "seed needs a folder"),
     ])

@@ -537,16 +537,23 @@ def _profile_file(name, mutate):
 
 def signal_cases(ctx) -> list:
     os.environ["FM_ROOT"] = ctx.root
-    many = _profile_file("many.json", lambda p: p["target"]["tenantd"].update(tenants=100000))
+    # The largest registry a profile may ask for (10,000 tenants, over a minute of seeding); the
+    # 100,000 of the first audit is now refused before anything starts (a profile-mutation case).
+    many = _profile_file("many.json", lambda p: p["target"]["tenantd"].update(tenants=10000, payloadKB=1))
+    slow_samples = _profile_file("ten-minute-samples.json", lambda p: p["sampling"].update(every="10m"))
     never_ready = _profile_file("never-ready.json", lambda p: (
         p.__setitem__("target", {"command": {"argv": ["/bin/sleep", "120"], "ready": {"stdoutLine": "never printed"},
                                              "readyTimeout": "60s"}}),
         p["scenario"].update(kind="sample-only", requests=[])))
     out = [
-        signal_case(ctx, "SIGTERM while seeding 100000 tenants", ["./many.json", "--duration", "1h"], _seeding, prepare=many),
+        signal_case(ctx, "SIGTERM while seeding 10000 tenants", ["./many.json", "--duration", "1h"], _seeding, prepare=many),
         signal_case(ctx, "SIGTERM while waiting for readiness", ["./never-ready.json", "--duration", "1h"], _after(1.0), prepare=never_ready),
         signal_case(ctx, "SIGTERM mid-run at --accelerate 1 (sampling every 1m)", ["quick", "--accelerate", "1", "--duration", "1h"], _after_ready(2.0)),
-        signal_case(ctx, "SIGTERM mid-run at --accelerate 0.0001", ["quick", "--accelerate", "0.0001", "--duration", "1h"], _after_ready(2.0)),
+        # Real time is the slowest clock now (--accelerate 0.0001 is refused up front); the longest
+        # wait is then a 10-minute sampling period.
+        signal_case(ctx, "SIGTERM mid-run at --accelerate 1 (sampling every 10m)",
+                    ["./ten-minute-samples.json", "--accelerate", "1", "--duration", "1h"], _after_ready(2.0),
+                    prepare=slow_samples),
         signal_case(ctx, "SIGTERM mid-run at 7200x", ["quick", "--duration", "2d"], _after_ready(1.5)),
         signal_case(ctx, "SIGINT mid-run at 7200x", ["quick", "--duration", "2d"], _after_ready(1.5), sig=signal.SIGINT),
         signal_case(ctx, "SIGKILL mid-run, then soak report", ["quick", "--duration", "2d"], _after_ready(1.5),

@@ -19,10 +19,11 @@ enum RunVerdictPrinter {
         }
         let summary = judgement.summary
         var written: [String] = []
+        var writeProblem: String?
         do {
             if saving { written = try RunReports.write(judgement, to: folder) }
         } catch {
-            Output.err("warning: \(error)")
+            writeProblem = "\(error)"
         }
         let integrity = summary.integrity
         var lines = ["run folder: \(folder.path)"]
@@ -39,9 +40,17 @@ enum RunVerdictPrinter {
             lines.append("wrote " + written.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
                 .joined(separator: ", "))
         }
-        lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)")
+        if let writeProblem {
+            // CI reads junit.xml and summary.json: a verdict whose files are missing is not one a
+            // build may pass on, whatever the numbers say.
+            lines.append("verdict: INVALID: the reports could not all be written (\(writeProblem)); what was "
+                + "recorded judges \(summary.verdict.rawValue): \(summary.verdictReason)")
+        } else {
+            lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)")
+        }
         Output.out(lines.joined(separator: "\n"))
         if GitHubActions.isActive { annotate(summary, folder: folder) }
+        if writeProblem != nil { return .failed }
         return summary.verdict.exitCode
     }
 

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import PosixSupport
 import SoakRun
 
 /// Writes everything a judged run leaves in its folder: `summary.json`, then `report.html`,

@@ -1,5 +1,6 @@
 import Glibc
 import PosixSupport
+import SoakUnits
 
 /// A folder that cannot hold run folders, said as a sentence: `/dev/null: not a directory`.
 package struct RunFolderError: Error, CustomStringConvertible, Sendable {
@@ -8,7 +9,7 @@ package struct RunFolderError: Error, CustomStringConvertible, Sendable {
     /// What is wrong with it.
     package let problem: String
 
-    package var description: String { "\(path.isEmpty ? "''" : path): \(problem)" }
+    package var description: String { "\(path.isEmpty ? "''" : ClippedText.clip(path)): \(ClippedText.clip(problem, limit: 240))" }
 }
 
 extension RunFolder {

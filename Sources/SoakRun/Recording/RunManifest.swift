@@ -63,7 +63,9 @@ package struct RunManifest: Codable, Sendable {
     }
 
     /// Reads a manifest.
-    package static func read(from path: String) throws -> RunManifest {
-        try RunFileJSON.decoder.decode(RunManifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    /// Refuses a schema other than this soak's, and says in words what is wrong with a file it
+    /// cannot read.
+    package static func read(from path: String) throws(JSONFileProblem) -> RunManifest {
+        try JSONFileProblem.read(RunManifest.self, from: path, schema: 1) { $0.schema }
     }
 }

@@ -41,6 +41,7 @@ package struct RunEvidence: Codable, Sendable, Equatable {
             evidence.checkEvents(log, manifest: manifest, claimedCycles: claimedCycles)
         }
         if let table, table.rowCount > 0 {
+            evidence.checkValues(table)
             evidence.checkMetrics(table, analysis: analysis, expected: ExpectedMetrics.of(profile))
         }
         evidence.schedule = ScheduleSlip(
@@ -91,6 +92,27 @@ package struct RunEvidence: Codable, Sendable, Equatable {
         } else if manifest.requests > log.requests.count {
             damaged.append("events.jsonl holds \(log.requests.count) of the \(manifest.requests) requests "
                 + "run.json counts: the file was cut short or damaged")
+        } else if manifest.integrity.cycles > 0 {
+            // Both come from the same requests; a log edited after the run tells another story.
+            let logged = Integrity(events: log.requests)
+            if logged.cycles != manifest.integrity.cycles || logged.validCycles != manifest.integrity.validCycles {
+                damaged.append("events.jsonl and run.json disagree: the log has \(logged.validCycles) of "
+                    + "\(logged.cycles) cycles as designed, run.json \(manifest.integrity.validCycles) of "
+                    + "\(manifest.integrity.cycles); one of them was changed after the run")
+            }
+        }
+    }
+
+    /// The harness's own columns count bytes, pages, descriptors and threads: a negative value
+    /// was never measured. (A declared column may be any gauge, so only these are held to it.)
+    private mutating func checkValues(_ table: SampleTable) {
+        for metric in Metric.allCases {
+            guard let values = table.numeric[metric.columnName] else { continue }
+            let negative = values.lazy.filter { $0 < 0 }.count
+            if negative > 0 {
+                damaged.append("samples.csv's \(metric.columnName) column holds \(negative) negative value(s), which "
+                    + "no reading gives: the file is damaged")
+            }
         }
     }
 

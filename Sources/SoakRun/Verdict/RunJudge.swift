@@ -72,7 +72,7 @@ package enum RunJudge {
             return try RunManifest.read(from: folder.manifest)
         } catch {
             throw RunJudgeError(FileSystem.exists(folder.manifest)
-                ? "\(folder.manifest): unreadable run manifest (\(error)); expected the run.json soak run writes"
+                ? "\(folder.manifest): not a run manifest soak can read (\(error)); expected the run.json soak run writes"
                 : "\(folder.path): not a run folder (no run.json); expected a folder made by soak run")
         }
     }
@@ -142,7 +142,7 @@ package enum RunJudge {
 }
 
 /// A run folder that cannot be judged, saying which file and why.
-package struct RunJudgeError: Error, CustomStringConvertible {
+package struct RunJudgeError: Error, CustomStringConvertible, Equatable {
     package var description: String
 
     init(_ description: String) { self.description = description }

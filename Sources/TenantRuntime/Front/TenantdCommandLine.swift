@@ -74,7 +74,9 @@ public enum TenantdCommand: Sendable {
             case "--listen": options.listen = try reader.value(for: flag)
             case "--time-scale":
                 options.timeScale = try reader.number(for: flag, expected: "a positive number like 1440")
-                guard options.timeScale > 0 else { throw UsageError("--time-scale: expected a positive number, found \(options.timeScale)") }
+                if let refusal = TenantdLimits.timeScale.refusal(of: options.timeScale) {
+                    throw UsageError("--time-scale: \(refusal.message(found: "\(options.timeScale)"))")
+                }
             case "--tenant-idle": options.runtime.tenantIdle = try reader.duration(for: flag)
             case "--artifact-idle": options.runtime.artifactIdle = try reader.duration(for: flag)
             case "--sweep-every":
@@ -92,16 +94,17 @@ public enum TenantdCommand: Sendable {
                     throw UsageError("--inject-leak: expected one of \(LeakKind.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\"")
                 }
                 options.runtime.injectedLeak = kind
-            case "--leak-bytes": options.runtime.leakBytes = try reader.count(for: flag)
+            case "--leak-bytes": options.runtime.leakBytes = try reader.count(for: flag, within: TenantdLimits.leakBytes)
             case "--wait-timeout": options.runtime.waitTimeout = try reader.duration(for: flag)
-            case "--max-connections": options.maxConnections = try reader.count(for: flag)
+            case "--max-connections": options.maxConnections = try reader.count(for: flag, within: TenantdLimits.connections)
             case "--connection-idle": options.connectionIdle = try reader.duration(for: flag)
             case "--header-timeout":
                 options.headerTimeout = try reader.duration(for: flag)
                 guard options.headerTimeout > .zero else {
                     throw UsageError("--header-timeout: expected a duration above zero")
                 }
-            case "--max-incomplete": options.maxIncompleteConnections = try reader.count(for: flag)
+            case "--max-incomplete":
+                options.maxIncompleteConnections = try reader.count(for: flag, within: TenantdLimits.connections)
             default: throw UsageError("unknown option \(flag); see tenantd --help")
             }
         }
@@ -115,9 +118,9 @@ public enum TenantdCommand: Sendable {
         var folder: String?
         while let argument = reader.next() {
             switch argument {
-            case "--tenants": tenants = try reader.count(for: argument)
-            case "--artifacts": artifacts = try reader.count(for: argument, allowZero: true)
-            case "--payload-kb": payloadKB = try reader.count(for: argument, allowZero: true)
+            case "--tenants": tenants = try reader.count(for: argument, within: TenantdLimits.tenants)
+            case "--artifacts": artifacts = try reader.count(for: argument, within: TenantdLimits.artifacts)
+            case "--payload-kb": payloadKB = try reader.count(for: argument, within: TenantdLimits.payloadKB)
             case "--kind":
                 let text = try reader.value(for: argument)
                 guard let parsed = ArtifactKind(rawValue: text) else {
@@ -136,7 +139,7 @@ public enum TenantdCommand: Sendable {
 }
 
 /// A command line that cannot be run, with what is wrong and what was expected.
-public struct UsageError: Error, CustomStringConvertible, Sendable {
+public struct UsageError: Error, CustomStringConvertible, Sendable, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
@@ -166,6 +169,20 @@ struct ArgumentReader {
         guard let count = Int(text), count > 0 || (allowZero && count == 0) else {
             throw UsageError("\(flag): expected a whole number\(allowZero ? "" : " above zero"), found \"\(text)\"")
         }
+        return count
+    }
+
+    /// A whole number within `limit`, refused with the limit stated.
+    mutating func count(for flag: String, within limit: StatedLimit<Int>) throws(UsageError) -> Int {
+        let text = try value(for: flag)
+        guard let count = Int(text) else {
+            // Digits beyond Int's range are a number too big, not a malformed one.
+            if !text.isEmpty, text.allSatisfy(\.isWholeNumber) {
+                throw UsageError("\(flag): \(limit.atMost.message(found: text))")
+            }
+            throw UsageError("\(flag): expected a whole number, found \"\(text)\"")
+        }
+        if let refusal = limit.refusal(of: count) { throw UsageError("\(flag): \(refusal.message(found: text))") }
         return count
     }
 

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import PosixSupport
+import Glibc
 
 /// A file error as the end of a sentence (`File too large`), where printing the error itself
 /// would show a `CocoaError(code: ..., userInfo: [...])` dump.
@@ -12,7 +12,12 @@ package enum FileErrorText {
             if let underlying = error.userInfo["NSUnderlyingError"] as? POSIXError {
                 return text(code: underlying.code.rawValue)
             }
-            return "file error \(error.code.rawValue)"
+            switch error.code {
+            case .fileNoSuchFile, .fileReadNoSuchFile: return text(code: ENOENT)
+            case .fileReadNoPermission, .fileWriteNoPermission: return text(code: EACCES)
+            case .fileReadCorruptFile, .fileReadInapplicableStringEncoding: return "not text in the expected encoding"
+            default: return "file error \(error.code.rawValue)"
+            }
         }
         return "\(error)"
     }
