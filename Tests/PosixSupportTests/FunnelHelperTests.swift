@@ -17,6 +17,19 @@ import Testing
         }
     }
 
+    @Test func directoryEntriesAreListedAsBytesWithoutDotEntries() throws {
+        #expect(throws: SystemError(operation: "opendir /nonexistent/folder", errno: ENOENT)) {
+            try FileSystem.forEachEntry(in: "/nonexistent/folder") { _ in }
+        }
+        try withTemporaryFolder { folder in
+            let names = ["a1.service", "...", ".hidden", String(repeating: "n", count: 200)]
+            for name in names { try FileSystem.makeDirectory("\(folder)/\(name)") }
+            var listed: [String] = []
+            try FileSystem.forEachEntry(in: folder) { listed.append(String(decoding: $0, as: UTF8.self)) }
+            #expect(listed.sorted() == names.sorted())
+        }
+    }
+
     @Test func accessQuestionsAnswerNoOnAnyFailure() {
         #expect(FileSystem.exists("/proc/self/status"))
         #expect(FileSystem.isReadable("/proc/self/status"))

@@ -20,8 +20,8 @@ import Testing
         // A fresh load knows the routes from the ghost file without opening the artifact.
         let loader = host.loader
         let tenant = try loader.load(try RegistryName("t1"))
-        #expect(tenant.artifacts["a1.service"]?.ghost.routes == ["/", "/status"])
-        #expect(tenant.artifacts["a1.service"]?.state == .ghost)
+        #expect(tenant.artifact(named: "a1.service")?.ghost.routes == ["/", "/status"])
+        #expect(tenant.artifact(named: "a1.service")?.state == .ghost)
     }
 
     @Test func tenantLoadReadsGhostFilesOnlyWhenAnArtifactIsUsed() throws {
@@ -39,10 +39,10 @@ import Testing
         let tenant = try host.loader.load(try RegistryName("t1"))
         let ghostPath = "\(fixture.root)/ghosts/t1/a2.service.ghost.json"
         try Data("not json".utf8).write(to: URL(fileURLWithPath: ghostPath))
-        #expect(tenant.artifacts["a2.service"]?.ghost.routes == [], "read lazily, after the load")
-        #expect(tenant.artifacts["a1.service"]?.ghost.routes == ["/", "/status"])
-        #expect(tenant.artifacts.count == 3)
-        #expect(tenant.artifacts.values.allSatisfy { $0.state == .ghost })
+        #expect(tenant.artifact(named: "a2.service")?.ghost.routes == [], "read lazily, after the load")
+        #expect(tenant.artifact(named: "a1.service")?.ghost.routes == ["/", "/status"])
+        #expect(tenant.artifactCount == 3)
+        #expect(tenant.builtArtifacts.allSatisfy { $0.state == .ghost })
     }
 
     @Test func changedArtifactRefreshesItsGhost() throws {
@@ -57,7 +57,7 @@ import Testing
         try JSONEncoder().encode(definition)
             .write(to: URL(fileURLWithPath: "\(fixture.root)/tenants/t1/artifacts/a1.service"))
         let stale = try host.loader.load(try RegistryName("t1"))
-        #expect(stale.artifacts["a1.service"]?.ghost.routes == [], "a stale ghost file is not trusted")
+        #expect(stale.artifact(named: "a1.service")?.ghost.routes == [], "a stale ghost file is not trusted")
 
         let reply = host.invoke(tenant: "t1", artifact: "a1.service", rest: "/v2")
         #expect(reply.status == 200)

@@ -1,4 +1,5 @@
 import Foundation
+import PosixSupport
 
 /// The registry folder: where tenants, their artifacts and the ghost files live.
 ///
@@ -53,18 +54,14 @@ public struct Registry: Sendable {
         }
     }
 
-    /// The artifacts of a tenant with their file status, read from the folder listing and `stat`
-    /// alone: no artifact is opened.
-    func artifactIDs(of tenant: RegistryName) -> [ArtifactID] {
-        // Names alone: no stat per artifact, so listing a tenant with hundreds of artifacts costs
-        // one directory read. An entry that cannot be deployed fails on its own first request.
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: artifactsFolder(tenant)) else {
-            return []
-        }
-        return names.compactMap { entry in
-            (try? RegistryName(entry)).flatMap(ArtifactID.init(fileName:))
-        }
-        .sorted()
+    /// The index of a tenant's artifacts, from the folder listing alone: no artifact is opened or
+    /// `stat`ed, and no `String` is made per entry, so listing a tenant with hundreds of artifacts
+    /// costs one directory read. An entry that cannot be deployed fails on its own first request;
+    /// a folder that cannot be listed gives a tenant with no artifacts, as before.
+    func artifactIndex(of tenant: RegistryName) -> ArtifactIndex {
+        var index = ArtifactIndex()
+        try? FileSystem.forEachEntry(in: artifactsFolder(tenant)) { index.add($0) }
+        return index
     }
 }
 

@@ -8,7 +8,8 @@ public struct RegistryName: Hashable, Sendable, CustomStringConvertible, Compara
 
     /// Validates `text`, throwing an error that says what is wrong.
     public init(_ text: String) throws(RegistryNameError) {
-        let bytes = Array(text.utf8)
+        // The UTF-8 view directly, not a copy: every request validates two names.
+        let bytes = text.utf8
         guard !bytes.isEmpty else { throw RegistryNameError(name: text, problem: "is empty") }
         guard bytes.count <= 64 else {
             throw RegistryNameError(name: text, problem: "is longer than 64 characters")
@@ -20,6 +21,13 @@ public struct RegistryName: Hashable, Sendable, CustomStringConvertible, Compara
             throw RegistryNameError(name: text, problem: "contains a character outside [A-Za-z0-9._-]")
         }
         self.text = text
+    }
+
+    /// Whether `bytes` would make a valid name: the same rule as `init`, on raw bytes, for
+    /// checking directory entries without making a `String` of each.
+    static func isValid<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        guard (1...64).contains(bytes.count), bytes.allSatisfy(isAllowed) else { return false }
+        return !bytes.allSatisfy { $0 == UInt8(ascii: ".") } || bytes.count > 2
     }
 
     public var description: String { text }

@@ -65,7 +65,7 @@ public final class TenantHost: Sendable {
         do {
             try withTenant(tenantName) { (tenant, tenantWasLoaded) throws(RuntimeError) in
                 invocation.tenantWas = tenantWasLoaded ? .loaded : .unloaded
-                guard let artifact = tenant.artifacts[artifactText] else {
+                guard let artifact = tenant.artifact(named: artifactText) else {
                     throw .unknownArtifact(artifactText, tenant: tenantName)
                 }
                 let (reply, foundGhost) = try artifact.invoke(rest: rest.isEmpty ? "/" : rest)

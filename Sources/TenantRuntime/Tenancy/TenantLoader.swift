@@ -1,7 +1,7 @@
-/// Builds a `Tenant` from the registry: its metadata and one ghost per artifact, from the names in
-/// the artifacts folder alone. Each ghost file is read when its artifact is first used, so loading
-/// a tenant costs one directory read however many artifacts it has. With ghosts off, every
-/// artifact is deployed as well.
+/// Builds a `Tenant` from the registry: its metadata and the index of its artifact names, from the
+/// artifacts folder's listing alone. No `Artifact` is built and no ghost file is read until a
+/// request touches that artifact, so loading a tenant costs one directory read and a sort of its
+/// names however many artifacts it has. With ghosts off, every artifact is built and deployed.
 struct TenantLoader: Sendable {
     let registry: Registry
     let context: DeploymentContext
@@ -11,14 +11,11 @@ struct TenantLoader: Sendable {
     func load(_ name: RegistryName) throws(RuntimeError) -> Tenant {
         try hook?(name)
         guard let metadata = try registry.metadata(of: name) else { throw .unknownTenant(name) }
-        let artifacts = registry.artifactIDs(of: name).map { id in
-            Artifact(id: id, tenant: name, context: context)
-        }
-        let tenant = Tenant(name: name, metadata: metadata, artifacts: artifacts, live: context.live)
+        let tenant = Tenant(name: name, metadata: metadata, index: registry.artifactIndex(of: name), context: context)
         if !ghostDeployment {
             // The pre-ghost design: the first request pays for every artifact. A corrupt artifact
             // stays a ghost and fails on its own requests, not the tenant's.
-            for artifact in artifacts { artifact.deployWithoutRequest() }
+            for id in tenant.index.all { tenant.artifact(named: id.fileName)?.deployWithoutRequest() }
         }
         context.leaks.leak(retaining: tenant) { tenant.retainedHandler = $0 }
         context.counters.bump(.tenantLoads)
