@@ -13,6 +13,8 @@ final class BenchContext {
     let quick: Bool
     /// Rows of the analysis suite's synthetic runs, when the (hidden) `--analysis-sizes` chose them.
     let analysisSizes: [Int]?
+    /// The parts of the runtime suite to run (`--runtime-parts`; all by default).
+    let runtimeParts: [RuntimeBenchPart]
     /// This `soak` binary, spawned for nested runs and child measurements.
     let soakPath: String
     let tenantdPath: String
@@ -20,12 +22,14 @@ final class BenchContext {
     let packageRoot: String?
     let log: (String) -> Void
 
-    init(folder: String, repeats: Int, quick: Bool, analysisSizes: [Int]?, log: @escaping (String) -> Void) throws {
+    init(folder: String, repeats: Int, quick: Bool, analysisSizes: [Int]?,
+         runtimeParts: [RuntimeBenchPart] = RuntimeBenchPart.allCases, log: @escaping (String) -> Void) throws {
         self.folder = folder
         work = "\(folder)/work"
         self.repeats = repeats
         self.quick = quick
         self.analysisSizes = analysisSizes
+        self.runtimeParts = runtimeParts
         self.log = log
         soakPath = ProfileCatalog.currentExecutablePath() ?? CommandLine.arguments[0]
         tenantdPath = TenantdLocator.locate()

@@ -32,6 +32,8 @@ package struct BenchOptions: Sendable {
     package var quick = false
     /// Rows of the analysis suite's synthetic runs instead of its defaults (for a quick smoke test).
     package var analysisSizes: [Int]?
+    /// The parts of the runtime suite to run; nil: all of them.
+    package var runtimeParts: [RuntimeBenchPart]?
     package var commandLine: [String] = []
 
     package init(suites: [BenchSuiteName]) { self.suites = suites }
@@ -46,7 +48,8 @@ package enum BenchRunner {
         let folder = try RunFolder.create(under: options.outputParent, profile: "bench", at: date).path
         let repeats = max(1, options.repeats ?? (options.quick ? 1 : 3))
         let context = try BenchContext(
-            folder: folder, repeats: repeats, quick: options.quick, analysisSizes: options.analysisSizes, log: log)
+            folder: folder, repeats: repeats, quick: options.quick, analysisSizes: options.analysisSizes,
+            runtimeParts: options.runtimeParts ?? RuntimeBenchPart.allCases, log: log)
         defer { try? FileManager.default.removeItem(atPath: context.work) }
         var report = BenchReport(
             started: RunFolder.stamp(date), commandLine: ["soak"] + options.commandLine,

@@ -6,9 +6,10 @@ import FoundationEssentials
 enum RuntimeBench {
     static func run(_ context: BenchContext) throws -> BenchSuiteResult {
         var result = BenchSuiteResult(name: "runtime")
-        try startup(context, into: &result)
-        try FirstRequestBench.run(context, into: &result)
-        try ThroughputBench.run(context, into: &result)
+        let parts = context.runtimeParts
+        if parts.contains(.startup) { try startup(context, into: &result) }
+        if parts.contains(.firstRequest) { try FirstRequestBench.run(context, into: &result) }
+        if parts.contains(.http) { try ThroughputBench.run(context, into: &result) }
         return result
     }
 

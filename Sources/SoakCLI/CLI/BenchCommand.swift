@@ -48,6 +48,15 @@ enum BenchCommand {
             guard !sizes.isEmpty else { throw CommandError("bench: --analysis-sizes: expected counts like 1000,5000") }
             return sizes
         }
+        // Hidden: one part of the runtime suite, to iterate on it without the 10k-tenant start-up.
+        let parts = try parsed.value("--runtime-parts").map { text throws(CommandError) -> [RuntimeBenchPart] in
+            let parts = text.split(separator: ",").compactMap { RuntimeBenchPart(rawValue: String($0)) }
+            guard !parts.isEmpty else {
+                throw CommandError("bench: --runtime-parts: expected parts like first-request,http, from "
+                    + RuntimeBenchPart.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return parts
+        }
         let names = try parsed.positionals(count: 0...BenchSuiteName.allCases.count * 2, usage: usage)
         do {
             try RunFolder.prepareParent(out, probing: true)
@@ -59,6 +68,7 @@ enum BenchCommand {
         options.repeats = repeats
         options.quick = quick
         options.analysisSizes = sizes
+        options.runtimeParts = parts
         options.commandLine = ["bench"] + arguments
         let report: BenchReport
         let folder: String
