@@ -7,7 +7,10 @@
 #include <signal.h>
 #include <string.h>
 #include <linux/close_range.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,6 +37,34 @@ int lazysoak_set_parent_death_signal(int signal) {
 
 int lazysoak_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
+}
+
+int lazysoak_epoll_create(void) {
+    return epoll_create1(EPOLL_CLOEXEC);
+}
+
+int lazysoak_epoll_control(int epoll_fd, int operation, int fd, unsigned int events, unsigned long long token) {
+    struct epoll_event event = {.events = events, .data.u64 = token};
+    return epoll_ctl(epoll_fd, operation, fd, &event);
+}
+
+int lazysoak_epoll_wait(int epoll_fd, unsigned int *events, unsigned long long *tokens, int capacity, int timeout_ms) {
+    struct epoll_event ready[256];
+    if (capacity > 256) capacity = 256;
+    int count = epoll_wait(epoll_fd, ready, capacity, timeout_ms);
+    for (int i = 0; i < count; i++) {
+        events[i] = ready[i].events;
+        tokens[i] = ready[i].data.u64;
+    }
+    return count;
+}
+
+int lazysoak_eventfd(void) {
+    return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+}
+
+int lazysoak_accept_nonblocking(int listen_fd) {
+    return accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }
 
 /* Only async-signal-safe calls between fork and exec: the parent may be multi-threaded. */

@@ -25,6 +25,25 @@ int lazysoak_set_parent_death_signal(int signal);
 /// pipe2(O_CLOEXEC), which Glibc's Swift module does not expose.
 int lazysoak_pipe_cloexec(int fds[2]);
 
+/// epoll(7) for the HTTP server's event loop, which Glibc's Swift module does not expose.
+/// `events` and `token` are the epoll_event fields (the token is the data union's u64).
+int lazysoak_epoll_create(void);
+int lazysoak_epoll_control(int epoll_fd, int operation, int fd, unsigned int events, unsigned long long token);
+/// Waits up to `timeout_ms` (-1: no limit); fills `events[i]` and `tokens[i]` for each ready one.
+int lazysoak_epoll_wait(int epoll_fd, unsigned int *events, unsigned long long *tokens, int capacity, int timeout_ms);
+/// The EPOLL* constants, which Swift cannot import from their enum.
+enum {
+    LAZYSOAK_EPOLL_IN = 0x001, LAZYSOAK_EPOLL_OUT = 0x004, LAZYSOAK_EPOLL_ERR = 0x008,
+    LAZYSOAK_EPOLL_HUP = 0x010, LAZYSOAK_EPOLL_RDHUP = 0x2000,
+    LAZYSOAK_EPOLL_ADD = 1, LAZYSOAK_EPOLL_DEL = 2, LAZYSOAK_EPOLL_MOD = 3,
+};
+
+/// eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK): a doorbell other threads ring for an event loop.
+int lazysoak_eventfd(void);
+
+/// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC: one call instead of accept and two fcntl pairs.
+int lazysoak_accept_nonblocking(int listen_fd);
+
 /// How `lazysoak_spawn` sets up the child.
 typedef struct {
     int stdin_fd;        /* -1: /dev/null */

@@ -55,6 +55,21 @@ struct InputBuffer: Sendable {
         return received
     }
 
+    /// Reads once from `socket` without waiting, for an event loop: nil when nothing has arrived,
+    /// 0 when the peer closed, else the bytes read.
+    mutating func receiveAvailable(from socket: ConnectedSocket, atLeast minimumRoom: Int) throws(SystemError) -> Int? {
+        reserveWritable(max(minimumRoom, 2048))
+        let start = writerIndex
+        let outcome = storage.withUnsafeMutableBytes { raw in
+            Result { () throws(SystemError) -> Int? in
+                try socket.receiveAvailable(into: UnsafeMutableRawBufferPointer(rebasing: raw[start...]))
+            }
+        }
+        let received = try outcome.get()
+        writerIndex += received ?? 0
+        return received
+    }
+
     /// Calls `body` with the unread bytes.
     func withReadableBytes<Value, Failure: Error>(
         _ body: (UnsafeBufferPointer<UInt8>) throws(Failure) -> Value

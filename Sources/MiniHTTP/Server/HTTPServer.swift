@@ -4,210 +4,115 @@ import Glibc
 import Synchronization
 import PosixSupport
 
-/// A small HTTP/1.1 server: one accept thread, one thread per connection, keep-alive,
-/// limits on connections, idle time, request head time and request size, and a prompt,
-/// graceful shutdown.
+/// A small HTTP/1.1 server: one event-loop thread over non-blocking sockets (``EventLoop``),
+/// keep-alive and pipelining, limits on connections, idle time, request head time and request
+/// size, and a prompt, graceful shutdown.
 ///
 ///     let server = HTTPServer { request in HTTPResponse(text: "hello \(request.path)") }
 ///     let address = try server.start()          // 127.0.0.1:<kernel-chosen port>
 ///     ...
 ///     server.shutdown(graceWall: .seconds(5))
 ///
-/// Thread per connection is bounded by ``HTTPServerConfiguration/maxConnections``: the
-/// handler is synchronous and may block (loading a tenant), so a blocked handler only
-/// holds its own connection's thread. Slow clients cannot take every slot: a request head
-/// must arrive within ``HTTPServerConfiguration/headerTimeout`` however it trickles in, and
-/// a newcomer evicts the oldest incomplete request when those hold
+/// The handler is synchronous and may block (loading a tenant), so it runs on a thread of the
+/// ``HandlerPool``, at most one per connection: a blocked handler holds up only its own
+/// connection. A server whose requests are mostly quick gives an `inlineHandler` too, which the
+/// loop calls on its own thread and which returns nil for a request it cannot answer without
+/// blocking; only those reach `handler`. Slow clients cannot take every slot: a request head
+/// must arrive within ``HTTPServerConfiguration/headerTimeout`` however it trickles in, and a
+/// newcomer evicts the oldest incomplete request when those hold
 /// ``HTTPServerConfiguration/maxIncompleteConnections`` slots or the table is full (see
 /// ``ConnectionSlots``). Malformed input is answered with the parser's status and closed;
-/// nothing a client sends can crash the process. Running threads keep the server alive:
-/// call ``shutdown(graceWall:)`` to release it.
+/// nothing a client sends can crash the process. The running loop keeps the server alive: call
+/// ``shutdown(graceWall:)`` to release it.
 package final class HTTPServer: Sendable {
-    /// Handles one request; called on the connection's thread, possibly concurrently.
+    /// Handles one request on a handler thread; may block; called concurrently.
     package typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+    /// Answers one request on the event loop's thread, or returns nil when that would block.
+    /// Must never block: every connection waits while it runs.
+    package typealias InlineHandler = @Sendable (HTTPRequest) -> HTTPResponse?
 
     /// The configuration the server was created with.
     package let configuration: HTTPServerConfiguration
     let handler: Handler
-    let table: Mutex<ConnectionTable>
-    /// Read on every response (to add Connection: close), so an atomic rather than the lock.
-    let stopping = Atomic<Bool>(false)
-    private let wakePipe = Mutex<(reader: FileDescriptor, writer: FileDescriptor)?>(nil)
+    let inlineHandler: InlineHandler?
+    private let counters = Mutex(HTTPServerStatistics())
+    private let phase = Mutex<Phase>(.created)
     private let boundAddress = Mutex<SocketAddress?>(nil)
 
+    private enum Phase {
+        case created
+        case running(loop: pthread_t, doorbell: Doorbell, stopRequest: Duration?)
+        case stopped
+    }
+
     /// Creates a server; nothing listens until ``start()``.
-    package init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), handler: @escaping Handler) {
+    package init(
+        configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
+        inlineHandler: InlineHandler? = nil,
+        handler: @escaping Handler
+    ) {
         self.configuration = configuration
+        self.inlineHandler = inlineHandler
         self.handler = handler
-        let limit = max(1, configuration.maxConnections)
-        table = Mutex(ConnectionTable(
-            limit: limit, incompleteLimit: min(limit, max(1, configuration.maxIncompleteConnections))))
     }
 
     /// The address being listened on, once started.
     package var localAddress: SocketAddress? { boundAddress.withLock { $0 } }
 
     /// A snapshot of the counters.
-    package var statistics: HTTPServerStatistics { table.withLock { $0.statistics } }
+    package var statistics: HTTPServerStatistics { counters.withLock { $0 } }
 
-    /// Binds, starts the accept thread and returns the bound address (port 0 resolved).
+    /// Updates the counters; from the loop.
+    func count(_ change: (inout HTTPServerStatistics) -> Void) { counters.withLock { change(&$0) } }
+
+    /// The grace period asked for by ``shutdown(graceWall:)``, once it was called; for the loop.
+    var stopRequested: Duration? {
+        phase.withLock { phase in
+            if case .running(_, _, let grace) = phase { return grace }
+            return nil
+        }
+    }
+
+    /// Binds, starts the event loop and returns the bound address (port 0 resolved).
     ///
     /// Must be called once; the server cannot be restarted after ``shutdown(graceWall:)``.
     @discardableResult
     package func start() throws -> SocketAddress {
-        precondition(table.withLock { $0.phase } == .created, "HTTPServer.start() called twice")
+        precondition(phase.withLock { if case .created = $0 { true } else { false } }, "HTTPServer.start() called twice")
         let listener = try ListeningSocket.bind(to: configuration.address, backlog: configuration.backlog)
-        let pipe: (reader: FileDescriptor, writer: FileDescriptor)
+        let loop: EventLoop
+        let doorbell: Doorbell
         do {
-            pipe = try Self.makeWakePipe()
+            doorbell = try Doorbell()
+            loop = try EventLoop(server: self, listener: listener, doorbell: doorbell)
         } catch {
             try? listener.close()
             throw error
         }
-        wakePipe.withLock { $0 = pipe }
         boundAddress.withLock { $0 = listener.localAddress }
-        table.withLock { $0.phase = .running }
-        do {
-            let thread = try PlainThread.start(name: "http-accept", joinable: true) {
-                self.acceptLoop(listener, wake: pipe.reader)
-            }
-            table.withLock { $0.acceptThread = thread }
-        } catch {
-            table.withLock { $0.phase = .stopped }
-            try? listener.close()
-            try? pipe.reader.close()
-            try? pipe.writer.close()
-            throw error
+        // The phase is set before the loop can read it, under the same lock.
+        try phase.withLock { phase in
+            let thread = try PlainThread.start(name: "http-loop", joinable: true) { loop.run() }
+            phase = .running(loop: thread, doorbell: doorbell, stopRequest: nil)
         }
         return listener.localAddress
     }
 
     /// Stops accepting, closes idle connections, lets requests in flight finish within
-    /// `graceWall` (wall time), then interrupts whatever is left and returns.
+    /// `graceWall` (wall time), then closes whatever is left and returns.
     ///
     /// A handler still running after the grace cannot be cancelled: its thread finishes on
     /// its own and its response is dropped. Calling this again, or before start, is harmless.
     package func shutdown(graceWall: Duration = .seconds(5)) {
-        let deadline = ContinuousClock.now + graceWall
-        let acceptThread = table.withLock { table -> pthread_t?? in
-            guard table.phase == .running else { return nil }
-            stopping.store(true, ordering: .releasing)
-            table.beginStopping()
-            defer { table.acceptThread = nil }
-            return table.acceptThread
+        let running = phase.withLock { phase -> (pthread_t, Doorbell)? in
+            guard case .running(let loop, let doorbell, nil) = phase else { return nil }
+            phase = .running(loop: loop, doorbell: doorbell, stopRequest: graceWall)
+            return (loop, doorbell)
         }
-        guard let acceptThread else { return }
-        if let pipe = wakePipe.withLock({ $0 }) {
-            var byte: UInt8 = 1
-            _ = write(pipe.writer.rawValue, &byte, 1)
-        }
-        if let acceptThread { PlainThread.join(acceptThread) }
-        if let pipe = wakePipe.withLock({ pipe in defer { pipe = nil }; return pipe }) {
-            try? pipe.reader.close()
-            try? pipe.writer.close()
-        }
-        // No condition variable in Synchronization; polling the count every 2 ms keeps the
-        // added shutdown latency negligible next to any real grace period.
-        while table.withLock({ $0.openCount }) > 0 && ContinuousClock.now < deadline {
-            usleep(2_000)
-        }
-        table.withLock { table in
-            table.interruptAll()
-            table.phase = .stopped
-        }
-    }
-
-    // MARK: - Accepting
-
-    private func acceptLoop(_ listener: ListeningSocket, wake: FileDescriptor) {
-        defer { try? listener.close() }
-        var watched = [
-            pollfd(fd: listener.descriptor.rawValue, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: wake.rawValue, events: Int16(POLLIN), revents: 0),
-        ]
-        while true {
-            watched[0].revents = 0
-            watched[1].revents = 0
-            guard (try? SystemCall.retrying("poll") { poll(&watched, 2, -1) }) != nil else { return }
-            if watched[1].revents != 0 { return }
-            acceptPending(listener, wake: wake)
-        }
-    }
-
-    /// Accepts until the backlog is empty, so one poll wake-up serves a burst of connects.
-    private func acceptPending(_ listener: ListeningSocket, wake: FileDescriptor) {
-        while true {
-            do {
-                guard let socket = try listener.accept() else { return }
-                admit(socket, wake: wake)
-            } catch where error.errno == ECONNABORTED || error.errno == EPROTO {
-                continue  // the client gave up before we accepted; nothing to serve
-            } catch {
-                // Out of descriptors or memory: back off briefly instead of spinning on a
-                // listener that stays readable, but stay responsive to shutdown.
-                _ = try? wake.wait(for: Int16(POLLIN), until: .now + .milliseconds(10))
-                return
-            }
-        }
-    }
-
-    private func admit(_ socket: ConnectedSocket, wake: FileDescriptor) {
-        let accepted = ContinuousClock.now
-        var admission = table.withLock { $0.admit(socket) }
-        // Evicted connections whose threads have not left yet fill the table: pause accepting
-        // (newcomers queue in the kernel's backlog) until they go, rather than refuse. A thread
-        // leaves as soon as it is scheduled, so this is brief; a second is the bound.
-        while admission == .wait && ContinuousClock.now - accepted < .seconds(1) {
-            if (try? wake.wait(for: Int16(POLLIN), until: .now + .milliseconds(1))) != nil {
-                admission = .stopping  // shutdown began
-                break
-            }
-            admission = table.withLock { $0.admit(socket) }
-        }
-        switch admission {
-        case .serve(let id):
-            do {
-                try PlainThread.start(name: "http-conn") {
-                    let connection = ServerConnection(server: self, id: id, socket: socket, accepted: accepted)
-                    connection.run()
-                }
-            } catch {
-                table.withLock { $0.remove(id, handled: 0) }
-                refuse(socket, message: "cannot start a connection thread (\(error))")
-            }
-        case .overLimit:
-            let limit = configuration.maxConnections
-            refuse(socket, message: "all \(limit) connections are handling requests; retry later")
-        case .wait:
-            refuse(socket, message: "too many evicted connections still closing; retry later")
-        case .stopping:
-            refuse(socket, message: "server is shutting down")
-        }
-    }
-
-    /// Answers 503 and closes, on the accept thread, without waiting on a slow client: the
-    /// reply fits in the socket buffer, and draining what the client already sent lets the
-    /// close send FIN rather than a reset that could destroy the reply before it is read.
-    private func refuse(_ socket: ConnectedSocket, message: String) {
-        var bytes: [UInt8] = []
-        let response = HTTPResponse(status: 503, text: message + "\n")
-        MessageWriter.writeHead(of: response, keepAlive: false, requestVersion: .http1_1, into: &bytes)
-        bytes.append(contentsOf: response.body)
-        try? socket.send(bytes, deadline: .now)
-        socket.shutdownSending()
-        socket.drainAvailable()
-        try? socket.close()
-    }
-
-    private static func makeWakePipe() throws(SystemError) -> (reader: FileDescriptor, writer: FileDescriptor) {
-        var ends: [Int32] = [0, 0]
-        try SystemCall.retrying("pipe") { pipe(&ends) }
-        let pair = (reader: FileDescriptor(rawValue: ends[0]), writer: FileDescriptor(rawValue: ends[1]))
-        for end in [pair.reader, pair.writer] {
-            try end.setCloseOnExec()
-            try end.setNonBlocking()
-        }
-        return pair
+        guard let (loop, doorbell) = running else { return }
+        doorbell.ring()
+        PlainThread.join(loop)
+        phase.withLock { $0 = .stopped }
     }
 }
 

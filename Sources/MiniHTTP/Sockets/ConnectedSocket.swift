@@ -79,6 +79,28 @@ package struct ConnectedSocket: Sendable {
         }
     }
 
+    /// One recv without waiting, for an event loop: nil when nothing has arrived (EAGAIN), 0 when
+    /// the peer closed its side.
+    package func receiveAvailable(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int? {
+        do {
+            return try SystemCall.retrying("recv") { recv(descriptor.rawValue, buffer.baseAddress, buffer.count, 0) }
+        } catch where error.wouldBlock {
+            return nil
+        }
+    }
+
+    /// One send without waiting, for an event loop: how many bytes the kernel took, 0 when its
+    /// buffer is full. MSG_NOSIGNAL, as in ``send(_:deadline:moreToCome:)-(UnsafeRawBufferPointer,_,_)``.
+    package func sendAvailable(_ bytes: UnsafeRawBufferPointer) throws(SystemError) -> Int {
+        do {
+            return try SystemCall.retrying("send") {
+                Glibc.send(descriptor.rawValue, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+            }
+        } catch where error.wouldBlock {
+            return 0
+        }
+    }
+
     /// Sends every byte of `bytes`, waiting up to `deadline` whenever the send buffer is full.
     ///
     /// `moreToCome` sets MSG_MORE so a header and a following body leave in one segment.
