@@ -60,16 +60,23 @@ case .serve(let options):
         fail("cannot list the registry's tenants: \(error)", status: 1)
     }
     let front = RuntimeFront(host: host)
+    @Sendable func httpResponse(_ answer: FrontResponse, to request: HTTPRequest) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        for (name, value) in answer.headers { headers.add(name: name, value: value) }
+        return HTTPResponse(status: answer.status, headers: headers, body: request.method == "HEAD" ? [] : answer.body)
+    }
+    // Warm requests are answered on the event loop; a load, a deployment or a wait goes to a
+    // handler thread, so a cold tenant never holds up the others.
     let server = HTTPServer(
         configuration: HTTPServerConfiguration(
             address: address, maxConnections: options.maxConnections,
             maxIncompleteConnections: options.maxIncompleteConnections,
-            idleTimeout: options.connectionIdle, headerTimeout: options.headerTimeout)
+            idleTimeout: options.connectionIdle, headerTimeout: options.headerTimeout),
+        inlineHandler: { request in
+            front.respondIfWarm(method: request.method, path: request.path).map { httpResponse($0, to: request) }
+        }
     ) { request in
-        let answer = front.respond(method: request.method, path: request.path)
-        var headers = HTTPHeaders()
-        for (name, value) in answer.headers { headers.add(name: name, value: value) }
-        return HTTPResponse(status: answer.status, headers: headers, body: request.method == "HEAD" ? [] : answer.body)
+        httpResponse(front.respond(method: request.method, path: request.path), to: request)
     }
     let bound: SocketAddress
     do { bound = try server.start() } catch { fail("cannot listen on \(options.listen): \(error)", status: 1) }

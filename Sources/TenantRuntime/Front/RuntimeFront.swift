@@ -11,8 +11,18 @@ public struct RuntimeFront: Sendable {
         self.host = host
     }
 
-    /// Answers one request. `path` excludes the query string.
+    /// Answers one request, loading and deploying as needed. `path` excludes the query string.
     public func respond(method: String, path: String) -> FrontResponse {
+        respond(method: method, path: path, mayBlock: true)!
+    }
+
+    /// Answers the request when that cannot block (see `TenantHost.invokeIfWarm`); nil when it
+    /// needs a load, a deployment or a wait, for the caller to `respond` on a thread that may block.
+    public func respondIfWarm(method: String, path: String) -> FrontResponse? {
+        respond(method: method, path: path, mayBlock: false)
+    }
+
+    private func respond(method: String, path: String, mayBlock: Bool) -> FrontResponse? {
         guard method == "GET" || method == "HEAD" else {
             return .text(405, "method \(method) is not allowed; use GET\n", headers: [("Allow", "GET, HEAD")])
         }
@@ -28,7 +38,11 @@ public struct RuntimeFront: Sendable {
             return .text(400, "expected /t/<tenant>/<artifact>[/path], found \(path.prefix(200))\n")
         }
         let rest = parts.count == 3 ? "/" + parts[2] : "/"
-        let invocation = host.invoke(tenant: String(parts[0]), artifact: String(parts[1]), rest: rest)
+        let tenant = String(parts[0]), artifact = String(parts[1])
+        let found = mayBlock
+            ? host.invoke(tenant: tenant, artifact: artifact, rest: rest)
+            : host.invokeIfWarm(tenant: tenant, artifact: artifact, rest: rest)
+        guard let invocation = found else { return nil }
         var headers = [("Content-Type", invocation.contentType)]
         if let tenantWas = invocation.tenantWas { headers.append(("X-Tenant-Was", tenantWas.rawValue)) }
         if let artifactWas = invocation.artifactWas { headers.append(("X-Artifact-Was", artifactWas.rawValue)) }

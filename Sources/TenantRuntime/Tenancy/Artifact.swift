@@ -42,15 +42,18 @@ final class Artifact: Sendable {
     }
 
     /// Serves one request, deploying the ghost first when needed. `foundGhost` in the result says
-    /// whether the artifact was a ghost (or deploying) when the request arrived.
-    func invoke(rest: String) throws(RuntimeError) -> (reply: ArtifactReply, foundGhost: Bool) {
+    /// whether the artifact was a ghost (or deploying) when the request arrived. With `mayBlock`
+    /// false, an artifact that is not actual is left as it is and the result is nil.
+    func invoke(rest: String, mayBlock: Bool = true) throws(RuntimeError) -> (reply: ArtifactReply, foundGhost: Bool)? {
         var foundGhost = false
         while true {
-            let (action, gate) = guarded.withLock { state in
+            let claimed = guarded.withLock { state -> (ArtifactLifecycle.RequestAction, CompletionGate?)? in
+                if !mayBlock && state.lifecycle.state != .actual { return nil }
                 let action = state.lifecycle.requestArrived(at: context.clock.now)
                 if action == .deploy { state.deployment = CompletionGate() }
                 return (action, state.deployment)
             }
+            guard let (action, gate) = claimed else { return nil }
             switch action {
             case .serve:
                 return (respond(rest), foundGhost)

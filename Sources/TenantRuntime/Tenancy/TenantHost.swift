@@ -49,9 +49,21 @@ public final class TenantHost: Sendable {
         return failures
     }
 
-    /// Serves `GET /t/<tenant>/<artifact><rest>`.
+    /// Serves `GET /t/<tenant>/<artifact><rest>`, loading and deploying as needed.
     public func invoke(tenant tenantText: String, artifact artifactText: String, rest: String) -> Invocation {
-        counters.bump(.requests)
+        invoke(tenant: tenantText, artifact: artifactText, rest: rest, mayBlock: true)!
+    }
+
+    /// Serves the request only when that needs no load, no deployment and no wait (the tenant
+    /// loaded, the artifact actual); nil otherwise, having changed nothing. For an event loop,
+    /// which answers warm requests on its own thread and hands the rest to a thread that may block.
+    public func invokeIfWarm(tenant tenantText: String, artifact artifactText: String, rest: String) -> Invocation? {
+        invoke(tenant: tenantText, artifact: artifactText, rest: rest, mayBlock: false)
+    }
+
+    private func invoke(tenant tenantText: String, artifact artifactText: String, rest: String, mayBlock: Bool)
+        -> Invocation?
+    {
         let started = ScaledClock.monotonicNow()
         var invocation = Invocation()
         let tenantName: RegistryName
@@ -59,35 +71,47 @@ public final class TenantHost: Sendable {
             tenantName = try RegistryName(tenantText)
             _ = try RegistryName(artifactText)
         } catch {
+            counters.bump(.requests)
             invocation.fail(.badName(error))
             return invocation
         }
+        var wouldBlock = false
         do {
-            try withTenant(tenantName) { (tenant, tenantWasLoaded) throws(RuntimeError) in
+            let served = try withTenant(tenantName, mayBlock: mayBlock) { (tenant, tenantWasLoaded) throws(RuntimeError) in
                 invocation.tenantWas = tenantWasLoaded ? .loaded : .unloaded
                 guard let artifact = tenant.artifact(named: artifactText) else {
                     throw .unknownArtifact(artifactText, tenant: tenantName)
                 }
-                let (reply, foundGhost) = try artifact.invoke(rest: rest.isEmpty ? "/" : rest)
+                guard let (reply, foundGhost) = try artifact.invoke(rest: rest.isEmpty ? "/" : rest, mayBlock: mayBlock)
+                else {
+                    wouldBlock = true
+                    return
+                }
                 invocation.artifactWas = foundGhost ? .ghost : .actual
                 invocation.status = reply.status
                 invocation.contentType = reply.contentType
                 invocation.body = reply.body
             }
+            if !served { wouldBlock = true }
         } catch {
             invocation.fail(error)
         }
+        if wouldBlock { return nil }
+        counters.bump(.requests)
         invocation.loadMilliseconds = (ScaledClock.monotonicNow() - started).millisecondsValue
         return invocation
     }
 
     /// Runs `body` with the tenant loaded and counted in flight, loading it first when needed.
+    /// Returns false, having changed nothing, when `mayBlock` is false and the tenant is not loaded.
+    @discardableResult
     func withTenant(
-        _ name: RegistryName, _ body: (Tenant, _ wasLoaded: Bool) throws(RuntimeError) -> Void
-    ) throws(RuntimeError) {
+        _ name: RegistryName, mayBlock: Bool = true, _ body: (Tenant, _ wasLoaded: Bool) throws(RuntimeError) -> Void
+    ) throws(RuntimeError) -> Bool {
         var wasLoaded = true
         while true {
-            let (action, slot, gate) = slots.withLock { slots in
+            let claimed = slots.withLock { slots -> (TenantLifecycle.RequestAction, TenantSlot, CompletionGate?)? in
+                if !mayBlock && slots[name]?.lifecycle.state != .loaded { return nil }
                 let slot = slots[name] ?? {
                     let lifecycle = TenantLifecycle(now: clock.now, isEager: configuration.eager.contains(name))
                     let slot = TenantSlot(name: name, lifecycle: lifecycle, live: liveInstances)
@@ -98,14 +122,17 @@ public final class TenantHost: Sendable {
                 if action == .load { slot.transition = CompletionGate() }
                 return (action, slot, slot.transition)
             }
+            guard let (action, slot, gate) = claimed else { return false }
             switch action {
             case .serve:
                 defer { finishRequest(on: slot) }
-                return try body(slot.tenant!, wasLoaded)
+                try body(slot.tenant!, wasLoaded)
+                return true
             case .load:
                 let tenant = try load(name, in: slot, opening: gate!)
                 defer { finishRequest(on: slot) }
-                return try body(tenant, false)
+                try body(tenant, false)
+                return true
             case .wait:
                 wasLoaded = false
                 guard gate!.wait(timeout: configuration.waitTimeout) else {
