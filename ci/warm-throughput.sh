@@ -94,10 +94,66 @@ fi
 # wrk's latency figures come in us, ms or s; print them in ms.
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[^m]s$/) n *= 1000; print n }'; }
 
+# Memory per idle keep-alive connection, measured first, while each server is fresh (after wrk's
+# 1,000 connections a heap keeps what they used): RSS of each server (nginx's master and worker
+# together) before and after 1,000 connections that each made one request and stay open.
+echo
+echo "| server | RSS before | RSS with 1,000 idle connections | per connection |"
+echo "|---|---|---|---|"
+for entry in "${urls[@]}"; do
+    read -r name url <<<"$entry"
+    port="${url#http://127.0.0.1:}"; port="${port%%/*}"
+    python3 - "$port" "$url" <<'PYTHON'
+import os, socket, subprocess, sys, time
+port, url = int(sys.argv[1]), sys.argv[2]
+path = "/" + url.split("/", 3)[3]
+inodes = set()
+for line in open("/proc/net/tcp").read().splitlines()[1:]:
+    fields = line.split()
+    if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port:
+        inodes.add(fields[9])
+def owners():
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}") in {f"socket:[{i}]" for i in inodes}
+                   for fd in os.listdir(f"/proc/{pid}/fd")):
+                found.append(pid)
+        except OSError:
+            pass
+    return found
+pids = owners()
+def rss():
+    total = 0
+    for pid in pids:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+before = rss()
+sockets = []
+request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+for _ in range(1000):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(request)
+    sockets.append(s)
+for s in sockets:
+    got = b""
+    while b"\r\n\r\n" not in got or len(got) < 1024:
+        got += s.recv(65536)
+time.sleep(0.5)
+after = rss()
+print(f"{before} {after}")
+PYTHON
+done >"$work/rss" 2>"$work/rss.err" || cat "$work/rss.err" >&2
+paste -d' ' <(printf '%s\n' "${urls[@]}" | awk '{print $1}') "$work/rss" | while read -r name before after; do
+    echo "| $name | $((before / 1024)) MiB | $((after / 1024)) MiB | $(( (after - before) * 1024 / 1000 )) B |"
+done
+echo
 echo "load: $(uptime)"
 echo "| server | connections | requests/s | p50 ms | p99 ms |"
 echo "|---|---|---|---|---|"
-for connections in 1 32; do
+for connections in 1 32 1000; do
     for repeat in $(seq "$repeats"); do
         for entry in "${urls[@]}"; do
             read -r name url <<<"$entry"
@@ -112,6 +168,7 @@ for connections in 1 32; do
     done
 done
 echo "load: $(uptime)"
+
 if [ -n "$nginx_bin" ]; then
     # The ratio of medians per connection count, from this run.
     python3 - "$work/rates" <<'PYTHON'
