@@ -20,6 +20,7 @@ enum SamplingBench {
         defer { load.stop() }
 
         try backToBack(context, target: target.pid, into: &result)
+        try ReplaySamplingBench.run(context, target: target.pid, into: &result)
         // tenantd's heap keeps freed 1 KiB chunks, so its RSS barely moves: the peers are compared on
         // a process whose RSS swings by 40 MiB five times a second, so "same moment" matters.
         if let python = BenchProcess.which("python3") {

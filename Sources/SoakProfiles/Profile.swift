@@ -197,6 +197,8 @@ extension Profile {
         package var minimumWallPeriod: Duration = .milliseconds(20)
         /// One sample per cycle just before the request.
         package var troughs: Bool = true
+        /// The /proc files each kind of sample reads (`sampling.reads`).
+        package var reads = SampleReads()
 
         package init() {}
     }

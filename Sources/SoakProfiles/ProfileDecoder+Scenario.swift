@@ -4,7 +4,8 @@ import SoakUnits
 extension ProfileDecoder {
     static let scenarioKeys = ["kind", "requests", "interval", "duration", "warmup", "requestTimeout", "churn"]
     static let churnKeys = ["tenants", "artifactsPerTenant", "activeTenants", "changeEvery", "seed"]
-    static let samplingKeys = ["every", "minimumWallPeriod", "troughs"]
+    static let samplingKeys = ["every", "minimumWallPeriod", "troughs", "reads"]
+    static let readsKeys = ["periodic", "trough", "smapsRollupEvery"]
     static let thresholdKeys = ["perCycle", "perHour", "floor"]
     static let limitKeys = ["memory", "teardownGrace", "maxAccelerate"]
 
@@ -71,7 +72,35 @@ extension ProfileDecoder {
             sampling.minimumWallPeriod = value
         }
         if let value = fields["troughs"].flatMap(bool) { sampling.troughs = value }
+        sampling.reads = .defaults(troughs: sampling.troughs)
+        if let reads = fields["reads"].flatMap({ object($0, allowed: Self.readsKeys) }) {
+            if let files = reads["periodic"].flatMap(procFiles) { sampling.reads.periodic = files }
+            if let files = reads["trough"].flatMap(procFiles) { sampling.reads.trough = files }
+            if let field = reads["smapsRollupEvery"], let every = number(field, expected: "a whole number like 32") {
+                if every >= 1, every <= 1_000_000, every == every.rounded() {
+                    sampling.reads.smapsRollupEvery = Int(every)
+                } else {
+                    report(field.path, "expected a whole number from 1 to 1000000, found \(every)", at: field.value.offset)
+                }
+            }
+        }
         return sampling
+    }
+
+    /// A list of /proc file names, like ["status", "fds"].
+    private func procFiles(_ field: ProfileField) -> ProcFiles? {
+        let expected = "a list of files from " + ProcFiles.names.map { "\"\($0.0)\"" }.joined(separator: ", ")
+        guard let names = strings(field, expected: expected) else { return nil }
+        var files: ProcFiles = []
+        for name in names {
+            guard let file = ProcFiles.names.first(where: { $0.0 == name })?.1 else {
+                report(field.path, "\"\(name)\" is not a file the sampler reads; expected \(expected) (stat is always read)",
+                       at: field.value.offset)
+                return nil
+            }
+            files.insert(file)
+        }
+        return files
     }
 
     /// Thresholds per metric. `perHour` (simulated) is converted to per cycle with the interval, so

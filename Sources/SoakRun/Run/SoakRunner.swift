@@ -191,7 +191,7 @@ package final class SoakRunner {
                     return RuntimeStatsReading.decode(response.body)
                 }
             },
-            sources: sources,
+            sources: sources, reads: options.profile.sampling.reads,
             onNotice: { notice in
                 recorder.record(event: "source", message: notice)
                 log("note: " + notice)

@@ -1,4 +1,5 @@
 import Glibc
+import SoakProfiles
 
 /// Samples the memory, CPU and descriptors of a process and its descendants from /proc.
 ///
@@ -36,8 +37,12 @@ package final class ProcessTreeSampler {
     /// The processes of the tree as of the last sample, root first.
     package var pids: [pid_t] { tracked.map(\.pid) }
 
-    /// Reads every process of the tree once and returns the sums.
-    package func sample() -> ProcessTreeSample {
+    /// Reads every process of the tree once, the files of the sampler's mode, and returns the sums.
+    package func sample() -> ProcessTreeSample { sample(reading: mode.files) }
+
+    /// Reads every process of the tree once, stat and `files`, and returns the sums; the columns
+    /// of the files not read are missing.
+    package func sample(reading files: ProcFiles) -> ProcessTreeSample {
         guard !rootGone else { return .vanished }
         if samplesUntilRefresh <= 0 {
             guard refreshTree() else { return rootExited() }
@@ -50,7 +55,7 @@ package final class ProcessTreeSampler {
             cpuSeconds: 0, minorFaults: 0, majorFaults: 0, processes: 0)
         var index = 0
         while index < tracked.count {
-            guard let reading = tracked[index].read(into: buffer, mode: mode, counter: counter) else {
+            guard let reading = tracked[index].read(into: buffer, files: files, counter: counter) else {
                 if index == 0 { return rootExited() }
                 // A descendant exited: its own children went to a reaper outside the tree, but
                 // a new one may have replaced it, so look again on the next sample.
@@ -105,7 +110,7 @@ package final class ProcessTreeSampler {
         var refreshed: [TrackedProcess] = []
         refreshed.reserveCapacity(pids.count)
         for pid in pids {
-            if let process = known[pid] ?? TrackedProcess(pid: pid, mode: mode) {
+            if let process = known[pid] ?? TrackedProcess(pid: pid, files: []) {
                 refreshed.append(process)
             } else if pid == rootPID {
                 return false

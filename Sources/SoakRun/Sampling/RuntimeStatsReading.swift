@@ -1,6 +1,7 @@
 import SoakAnalysis
 import FoundationEssentials
 import Glibc
+import SoakProfiles
 
 /// The part of a target's `/_runtime/stats` JSON the harness records. Every field is optional:
 /// a generic target may offer some of them, or none.
@@ -31,6 +32,9 @@ package struct RuntimeStatsReading: Decodable, Sendable, Equatable {
 /// harness's own RSS, all into one `SampleRow`.
 package final class TargetSampler: SampleTaking {
     private let tree: ProcessTreeSampler
+    private let reads: SampleReads
+    /// Samples so far whose set named smaps_rollup (see `SampleReads.smapsRollupEvery`).
+    private var smapsRollupWanted = 0
     private let fetchStats: (() -> RuntimeStatsReading?)?
     private let harness = HarnessMemory()
     private let sources: [any MetricSource]
@@ -40,9 +44,10 @@ package final class TargetSampler: SampleTaking {
     /// the declared columns; `onNotice` hears, once, why a source has no values.
     package init(
         rootPID: pid_t, fetchStats: (() -> RuntimeStatsReading?)?, sources: [any MetricSource] = [],
-        onNotice: @escaping (String) -> Void = { _ in }
+        reads: SampleReads = SampleReads(), onNotice: @escaping (String) -> Void = { _ in }
     ) {
         tree = ProcessTreeSampler(rootPID: rootPID)
+        self.reads = reads
         self.fetchStats = fetchStats
         self.sources = sources
         self.onNotice = onNotice
@@ -54,20 +59,25 @@ package final class TargetSampler: SampleTaking {
         // Sources first: a trough's full GC (jcmd) must come before the tree's memory is read.
         var declared = SampleRow()
         // The first time, discover the tree before the sources look in it (a JVM under a launcher).
-        if tree.pids.isEmpty, !sources.isEmpty { _ = tree.sample() }
+        if tree.pids.isEmpty, !sources.isEmpty { _ = tree.sample(reading: []) }
         let pids = tree.pids.isEmpty ? [tree.rootPID] : tree.pids
         for source in sources {
             source.read(kind: kind, tree: pids, into: &declared)
             if let notice = source.takeNotice() { onNotice(notice) }
         }
-        var row = sampleTree()
+        var files = kind == .trough ? reads.trough : reads.periodic
+        if files.contains(.smapsRollup) {
+            if smapsRollupWanted % reads.smapsRollupEvery != 0 { files.remove(.smapsRollup) }
+            smapsRollupWanted += 1
+        }
+        var row = sampleTree(reading: files)
         row.declared = declared.declared
         return row
     }
 
-    private func sampleTree() -> SampleRow {
+    private func sampleTree(reading files: ProcFiles) -> SampleRow {
         var row = SampleRow()
-        let process = tree.sample()
+        let process = tree.sample(reading: files)
         row.set(.rssBytes, process.rssBytes)
         row.set(.rssAnonBytes, process.rssAnonBytes)
         row.set(.hwmBytes, process.hwmBytes)

@@ -1,5 +1,6 @@
 import Glibc
 import PosixSupport
+import SoakProfiles
 
 /// Measures what sampling costs, for `soak bench sampling` and for comparing with the C floor
 /// in `ci/bench/proc-floor.c`.
@@ -29,6 +30,40 @@ package enum SamplerBenchmark {
         let wallStart = MonotonicClock.now
         for _ in 0..<count {
             last = sampler.sample()
+        }
+        let cpu = now(CLOCK_THREAD_CPUTIME_ID) - cpuStart
+        let wall = (MonotonicClock.now - wallStart).secondsValue * 1e6
+        return Result(
+            cpuMicrosPerSample: cpu / Double(count), wallMicrosPerSample: wall / Double(count),
+            samples: count, processes: last.processes)
+    }
+
+    /// The mean cost per sample over a replay's sequence of samples: `periodicPerCycle` periodic
+    /// samples then one trough, for `cycles` cycles, each kind reading what `reads` says, back to
+    /// back. This is what a run's sampling costs on average, as opposed to one kind alone.
+    package static func measureReplay(
+        pid: pid_t, cycles: Int, periodicPerCycle: Double, reads: SampleReads
+    ) -> Result {
+        let sampler = ProcessTreeSampler(rootPID: pid)
+        var last = sampler.sample(reading: reads.trough)
+        let cpuStart = now(CLOCK_THREAD_CPUTIME_ID)
+        let wallStart = MonotonicClock.now
+        var count = 0, smapsWanted = 0, periodicDone = 0.0
+        func take(_ wanted: ProcFiles) {
+            var files = wanted
+            if files.contains(.smapsRollup) {
+                if smapsWanted % reads.smapsRollupEvery != 0 { files.remove(.smapsRollup) }
+                smapsWanted += 1
+            }
+            last = sampler.sample(reading: files)
+            count += 1
+        }
+        for cycle in 0..<max(1, cycles) {
+            // A fractional rate (1.25 periodic samples per cycle) spread evenly over the cycles.
+            let due = Int((Double(cycle + 1) * periodicPerCycle).rounded(.down)) - Int(periodicDone)
+            for _ in 0..<due { take(reads.periodic) }
+            periodicDone += Double(due)
+            take(reads.trough)
         }
         let cpu = now(CLOCK_THREAD_CPUTIME_ID) - cpuStart
         let wall = (MonotonicClock.now - wallStart).secondsValue * 1e6

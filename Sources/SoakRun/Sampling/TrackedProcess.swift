@@ -1,6 +1,7 @@
 import Glibc
 import MiniHTTP
 import PosixSupport
+import SoakProfiles
 
 /// One process of the sampled tree, with its /proc files held open between samples.
 ///
@@ -17,17 +18,20 @@ final class TrackedProcess {
     }
 
     let pid: pid_t
-    // nil: not opened (permission, or not needed by the mode); its fields read as missing.
+    // nil: not opened (permission, or not needed yet); its fields read as missing.
     private let stat: FileDescriptor?
     private let status: FileDescriptor?
-    private let smapsRollup: FileDescriptor?
-    private let fdDirectory: FileDescriptor?
+    private var smapsRollup: FileDescriptor?
+    private var fdDirectory: FileDescriptor?
+    /// The optional files tried so far: each is opened once, when a sample first needs it (a
+    /// profile may read smaps_rollup on troughs only), and not retried after a failure.
+    private var opened: ProcFiles = []
 
-    /// Opens the files `mode` needs; nil when the process does not exist.
+    /// Opens stat and status, and the other files in `files`; nil when the process does not exist.
     ///
     /// A file that cannot be opened for another reason (permission) stays closed and its fields
     /// read as missing, so one unreadable file never hides the others.
-    init?(pid: pid_t, mode: SamplingMode) {
+    init?(pid: pid_t, files: ProcFiles) {
         let directory = "/proc/\(pid)/"
         do {
             stat = try ProcReadBuffer.open(directory + "stat")
@@ -37,13 +41,15 @@ final class TrackedProcess {
         }
         self.pid = pid
         status = try? ProcReadBuffer.open(directory + "status")
-        if mode == .full {
-            smapsRollup = try? ProcReadBuffer.open(directory + "smaps_rollup")
-            fdDirectory = try? ProcReadBuffer.open(directory + "fd", directory: true)
-        } else {
-            smapsRollup = nil
-            fdDirectory = nil
-        }
+        open(files)
+    }
+
+    private func open(_ files: ProcFiles) {
+        let missing = files.subtracting(opened).subtracting(.status)
+        guard !missing.isEmpty else { return }
+        opened.formUnion(missing)
+        if missing.contains(.smapsRollup) { smapsRollup = try? ProcReadBuffer.open("/proc/\(pid)/smaps_rollup") }
+        if missing.contains(.fds) { fdDirectory = try? ProcReadBuffer.open("/proc/\(pid)/fd", directory: true) }
     }
 
     deinit {
@@ -56,8 +62,9 @@ final class TrackedProcess {
     /// Reads one sample; nil when the process has exited (gone, or a zombie whose memory is
     /// already freed), so the caller drops it instead of recording zeros or missing values.
     func read(
-        into buffer: ProcReadBuffer, mode: SamplingMode, counter: ProcDescriptorCounter
+        into buffer: ProcReadBuffer, files: ProcFiles, counter: ProcDescriptorCounter
     ) -> Reading? {
+        open(files)
         var reading = Reading()
         // stat first: its state tells a zombie apart before the other reads are spent on it.
         switch buffer.read(descriptor: stat) {
@@ -66,21 +73,26 @@ final class TrackedProcess {
         case .failed: break
         }
         if reading.stat.isZombieOrDead { return nil }
-        switch buffer.read(descriptor: status) {
-        case .bytes(let bytes): reading.status = ProcStatus(parsing: bytes)
-        case .gone: return nil
-        case .failed: break
+        if files.contains(.status) {
+            switch buffer.read(descriptor: status) {
+            case .bytes(let bytes): reading.status = ProcStatus(parsing: bytes)
+            case .gone: return nil
+            case .failed: break
+            }
         }
-        guard mode == .full else { return reading }
-        switch buffer.read(descriptor: smapsRollup) {
-        case .bytes(let bytes): reading.smapsRollup = ProcSmapsRollup(parsing: bytes)
-        case .gone: return nil
-        case .failed: break
+        if files.contains(.smapsRollup) {
+            switch buffer.read(descriptor: smapsRollup) {
+            case .bytes(let bytes): reading.smapsRollup = ProcSmapsRollup(parsing: bytes)
+            case .gone: return nil
+            case .failed: break
+            }
         }
-        switch counter.count(directory: fdDirectory) {
-        case .count(let count): reading.fds = count
-        case .gone: return nil
-        case .failed: break
+        if files.contains(.fds) {
+            switch counter.count(directory: fdDirectory) {
+            case .count(let count): reading.fds = count
+            case .gone: return nil
+            case .failed: break
+            }
         }
         return reading
     }
