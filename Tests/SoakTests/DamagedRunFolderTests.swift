@@ -133,7 +133,7 @@ import Testing
                 "\(summary.verdictReason)")
     }
 
-    @Test func aSlippedScheduleIsInvalidNamingTheCause() throws {
+    @Test func aSlippedScheduleIsNamedInTheVerdictWithItsCause() throws {
         // 200 cycles of 180 s whose clock ran to 5.4 times the plan, each cycle's request taking
         // longer than the interval at the run's scale (7200: 25 ms of wall time).
         let folder = try cleanFolder()
@@ -149,8 +149,10 @@ import Testing
         }
         try rewrite(folder.events) { $0.replacingOccurrences(of: #""latency_ms":0.5"#, with: #""latency_ms":44"#) }
         let summary = try judge(folder)
-        #expect(summary.verdict == .invalid, "\(summary.verdictReason)")
-        #expect(summary.verdictReason.hasPrefix("the schedule ran 5.4x slower than planned"), "\(summary.verdictReason)")
+        // Every idle period lasted its interval, so the per-cycle verdict stands; the slip is said.
+        #expect(summary.verdict == .pass, "\(summary.verdictReason)")
+        #expect(summary.verdictReason.contains("; warning: the schedule ran 5.4x slower than planned"),
+                "\(summary.verdictReason)")
         #expect(summary.verdictReason.contains("requests take 44 ms a cycle, longer than the 25 ms interval"),
                 "\(summary.verdictReason)")
         #expect(summary.simulatedSeconds.map { $0 > 5 * summary.durationSeconds } == true)
