@@ -101,6 +101,13 @@ enum WatchCommand {
             } catch {
                 throw CommandError("watch: \(error)")
             }
+            // Body files and host names are checked now, as bad input, as soak run checks them.
+            do {
+                try RunPreflight.check(options.profile, profileFile: file, shownAs: file)
+                options.bodyFiles = try RunPreflight.bodyFiles(options.profile, profileFile: file, shownAs: file)
+            } catch {
+                throw CommandError(error.description)
+            }
         }
         if let accelerate {
             if let refusal = ProfileLimits.accelerate.refusal(of: accelerate) {

@@ -23,6 +23,8 @@ package struct WatchOptions: Sendable {
     package var statsURL: String?
     /// The Prometheus endpoint the profile's `metrics` read; nil when none.
     package var metricsURL: String?
+    /// The bytes of the scenario's `bodyFile`s, read before the watch starts (`RunPreflight`).
+    package var bodyFiles: [String: [UInt8]] = [:]
     /// Parent folder for the run folder.
     package var outputParent = "reports"
     /// The arguments `soak` got, for `run.json`.

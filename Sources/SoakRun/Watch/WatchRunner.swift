@@ -83,7 +83,8 @@ package final class WatchRunner {
                 log("note: " + notice)
             })
         let sender = scenario.kind == .sampleOnly || scenario.requests.isEmpty ? nil
-            : HTTPRequestSender(baseURL: options.baseURL, timeout: scenario.requestTimeoutWall)
+            : HTTPRequestSender(
+                baseURL: options.baseURL, timeout: scenario.requestTimeoutWall, bodyFiles: options.bodyFiles)
         let driver = ScenarioDriver(
             plan: ScenarioPlan(scenario: scenario), sampling: options.profile.sampling, scale: options.accelerate,
             clock: clock, sender: sender, sampler: sampler, sink: monitor.observing(recorder),
