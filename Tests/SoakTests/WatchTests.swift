@@ -18,7 +18,8 @@ import Testing
     /// A process this test starts, standing for one that soak did not.
     func stranger(in folder: String) throws -> TargetProcess {
         try TargetProcess.launch(LaunchSpec(
-            executable: "/bin/sleep", arguments: ["30"], stdoutPath: folder + "/out.log", stderrPath: folder + "/err.log"))
+            executable: "/bin/sleep", arguments: ["30"], stdoutPath: folder + "/out.log",
+            stderrPath: folder + "/err.log"))
     }
 
     func watch(
@@ -144,7 +145,8 @@ import Testing
         var scenario = Profile.Scenario(kind: .plain, requests: [], interval: .seconds(1), duration: .seconds(10))
         scenario.requests = [Profile.Request(path: "/")]
         var options = WatchOptions(
-            subject: subject, profile: Profile(name: "p", description: "", target: .command(command), scenario: scenario))
+            subject: subject,
+            profile: Profile(name: "p", description: "", target: .command(command), scenario: scenario))
         #expect(throws: WatchError.self) { try WatchAddresses.fill(&options, port: nil, baseURL: nil, file: "p.json") }
         try WatchAddresses.fill(&options, port: 8123, baseURL: nil, file: "p.json")
         #expect(options.baseURL == "http://127.0.0.1:8123")

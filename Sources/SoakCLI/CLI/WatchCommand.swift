@@ -111,7 +111,8 @@ enum WatchCommand {
         }
         if let accelerate {
             if let refusal = ProfileLimits.accelerate.refusal(of: accelerate) {
-                throw CommandError("watch: --accelerate: \(refusal.message(found: DecimalText.format(accelerate, significant: 6)))")
+                let shown = DecimalText.format(accelerate, significant: 6)
+                throw CommandError("watch: --accelerate: \(refusal.message(found: shown))")
             }
             options.accelerate = accelerate
         }

@@ -42,7 +42,8 @@ package struct RunEvidence: Codable, Sendable, Equatable {
         }
         if let table, table.rowCount > 0 {
             evidence.checkValues(table)
-            evidence.checkMetrics(table, analysis: analysis, expected: ExpectedMetrics.of(profile, watch: manifest.watch))
+            evidence.checkMetrics(
+                table, analysis: analysis, expected: ExpectedMetrics.of(profile, watch: manifest.watch))
         }
         evidence.schedule = ScheduleSlip(
             coverage: recorded, intervalSeconds: manifest.intervalSeconds, accelerate: manifest.accelerate,

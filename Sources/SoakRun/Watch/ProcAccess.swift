@@ -47,7 +47,8 @@ package struct ProcAccess: Sendable, Equatable {
         guard !denied.isEmpty else { return nil }
         let files = denied.map { "\($0.file) (\($0.reason))" }.joined(separator: ", ")
         let columns = denied.flatMap(\.columns)
-        let whose = owner.map { $0 == viewer ? "" : " (the process belongs to uid \($0); soak runs as uid \(viewer))" } ?? ""
+        let whose = owner.map { $0 == viewer ? "" : " (the process belongs to uid \($0); soak runs as uid \(viewer))" }
+            ?? ""
         var text = "cannot read \(files)\(whose): the \(columns.joined(separator: ", ")) column(s) stay empty"
         if columns.contains("fds") || columns.contains("rss_bytes") || columns.contains("threads") {
             text += "; a judged metric without values makes the run INCONCLUSIVE, never a pass"

@@ -33,7 +33,8 @@ package enum WatchProfile {
         for subject: WatchSubject, flags: Flags
     ) throws(ProfileError) -> (profile: Profile, json: String) {
         let duration = flags.duration ?? openEndedDuration(interval: flags.interval)
-        let ending = flags.duration == nil ? "until it exits or soak is stopped" : "for \(DurationText.format(duration))"
+        let ending = flags.duration == nil
+            ? "until it exits or soak is stopped" : "for \(DurationText.format(duration))"
         var command: [String: Any] = ["argv": ["(not started by soak)"], "ready": ["delay": "0s"]]
         if let baseURL = flags.baseURL { command["baseURL"] = baseURL }
         var scenario: [String: Any] = [

@@ -20,7 +20,8 @@ package struct WatchedProcess: Sendable, Equatable {
             throw WatchError("no process \(pid): it does not exist or has exited (or /proc hides it from this user)")
         }
         guard !stat.isZombie else {
-            throw WatchError("process \(pid) has exited (a zombie its parent has not reaped); there is nothing to watch")
+            throw WatchError(
+                "process \(pid) has exited (a zombie its parent has not reaped); there is nothing to watch")
         }
         return WatchedProcess(
             pid: pid, startTicks: stat.startTicks, command: commandLine(pid: pid) ?? "[\(stat.name)]",
