@@ -11,6 +11,8 @@ package enum SoakCommandLine {
         commands:
           run PROFILE [--accelerate N] [--duration D] [--out DIR]   replay a profile against its target, judge it
               [--detach] [--metrics-listen HOST:PORT]               in the background; serving Prometheus /metrics
+          watch PID | --cgroup PATH [--duration D] [--profile P]    sample and judge a process or cgroup soak did
+              [--request PATH --base-url URL] [--out DIR]           not start; it is never stopped by soak
           status DIR                                                where a run stands: progress, verdict so far
           stop DIR [--timeout D]                                    end a running run cleanly and print its verdict
           profiles                                                  list the shipped profiles
@@ -40,6 +42,7 @@ package enum SoakCommandLine {
             let code: ExitCode
             switch name {
             case "run": code = try RunCommand.run(rest, commandLine: arguments)
+            case "watch": code = try WatchCommand.run(rest, commandLine: arguments)
             case "profiles": code = try ProfilesCommand.run(rest)
             case "report": code = try ReportCommand.run(rest)
             case "status": code = try StatusCommand.run(rest)

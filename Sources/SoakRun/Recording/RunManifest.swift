@@ -36,9 +36,11 @@ package struct RunManifest: Codable, Sendable {
     package var integrity = Integrity()
     package var requests = 0
     package var failedRequests = 0
+    /// What `soak watch` attached to; nil for a run whose target soak started.
+    package var watch: WatchRecord?
 
     enum CodingKeys: String, CodingKey {
-        case schema, profile, kernel, accelerate, status, teardown, integrity, requests
+        case schema, profile, kernel, accelerate, status, teardown, integrity, requests, watch
         case profileDescription = "profile_description"
         case commandLine = "command_line"
         case soakVersion = "soak_version"

@@ -63,35 +63,10 @@ package final class ProcessTreeSampler {
                 samplesUntilRefresh = 0
                 continue
             }
-            add(reading, to: &sum)
+            sum.add(reading, clockTicksPerSecond: clockTicksPerSecond)
             index += 1
         }
         return sum.processes > 0 ? sum : rootExited()
-    }
-
-    private func add(_ reading: TrackedProcess.Reading, to sum: inout ProcessTreeSample) {
-        sum.processes += 1
-        Self.add(reading.status.rssBytes, to: &sum.rssBytes)
-        Self.add(reading.status.rssAnonBytes, to: &sum.rssAnonBytes)
-        Self.add(reading.status.hwmBytes, to: &sum.hwmBytes)
-        Self.add(reading.status.threads, to: &sum.threads)
-        Self.add(reading.smapsRollup.pssBytes, to: &sum.pssBytes)
-        Self.add(reading.smapsRollup.privateBytes, to: &sum.privateBytes)
-        Self.add(reading.fds, to: &sum.fds)
-        Self.add(reading.stat.minorFaults, to: &sum.minorFaults)
-        Self.add(reading.stat.majorFaults, to: &sum.majorFaults)
-        let seconds = reading.stat.cpuSeconds(clockTicksPerSecond: clockTicksPerSecond)
-        if let total = sum.cpuSeconds, let seconds {
-            sum.cpuSeconds = total + seconds
-        } else {
-            sum.cpuSeconds = nil
-        }
-    }
-
-    /// One missing value makes the sum missing: a partial sum would read as a drop in memory.
-    @inline(__always)
-    private static func add(_ value: Int?, to total: inout Int?) {
-        if let current = total, let value { total = current + value } else { total = nil }
     }
 
     private func rootExited() -> ProcessTreeSample {

@@ -31,7 +31,7 @@ package struct RuntimeStatsReading: Decodable, Sendable, Equatable {
 /// Samples the target: its process tree from /proc, its runtime stats when it has them, and the
 /// harness's own RSS, all into one `SampleRow`.
 package final class TargetSampler: SampleTaking {
-    private let tree: ProcessTreeSampler
+    private let tree: any ProcessSetSampling
     private let reads: SampleReads
     /// Samples so far whose set named smaps_rollup (see `SampleReads.smapsRollupEvery`).
     private var smapsRollupWanted = 0
@@ -42,11 +42,21 @@ package final class TargetSampler: SampleTaking {
 
     /// `fetchStats` reads the target's stats endpoint; nil for targets without one. `sources` fill
     /// the declared columns; `onNotice` hears, once, why a source has no values.
-    package init(
+    package convenience init(
         rootPID: pid_t, fetchStats: (() -> RuntimeStatsReading?)?, sources: [any MetricSource] = [],
         reads: SampleReads = SampleReads(), onNotice: @escaping (String) -> Void = { _ in }
     ) {
-        tree = ProcessTreeSampler(rootPID: rootPID)
+        self.init(processes: ProcessTreeSampler(rootPID: rootPID), fetchStats: fetchStats, sources: sources,
+                  reads: reads, onNotice: onNotice)
+    }
+
+    /// Samples `processes` (a tree, or a cgroup's members for `soak watch --cgroup`).
+    package init(
+        processes: any ProcessSetSampling, fetchStats: (() -> RuntimeStatsReading?)?,
+        sources: [any MetricSource] = [], reads: SampleReads = SampleReads(),
+        onNotice: @escaping (String) -> Void = { _ in }
+    ) {
+        tree = processes
         self.reads = reads
         self.fetchStats = fetchStats
         self.sources = sources

@@ -42,7 +42,8 @@ package struct RunEvidence: Codable, Sendable, Equatable {
         }
         if let table, table.rowCount > 0 {
             evidence.checkValues(table)
-            evidence.checkMetrics(table, analysis: analysis, expected: ExpectedMetrics.of(profile))
+            evidence.checkMetrics(
+                table, analysis: analysis, expected: ExpectedMetrics.of(profile, watch: manifest.watch))
         }
         evidence.schedule = ScheduleSlip(
             coverage: recorded, intervalSeconds: manifest.intervalSeconds, accelerate: manifest.accelerate,
@@ -141,7 +142,10 @@ enum ExpectedMetrics {
     /// The heap counters of `tenantd` and a stats URL, a Prometheus column, the JVM's and the
     /// glibc page's are all things the profile asked for: when they never came, the run could not
     /// check what its author wanted checked.
-    static func of(_ profile: Profile?) -> [Metric] {
+    ///
+    /// A watched cgroup (`soak watch --cgroup`) is the one case where the cgroup's columns were
+    /// asked for: its deciding column must have values too.
+    static func of(_ profile: Profile?, watch: WatchRecord? = nil) -> [Metric] {
         var metrics: [Metric] = [.rss, .rssAnon, .fds, .threads]
         guard let profile else { return metrics }
         switch profile.target {
@@ -153,7 +157,7 @@ enum ExpectedMetrics {
         // A cgroup's columns exist only when the target runs in a memory cgroup of its own, which
         // the profile cannot ask for; every other declared column is what the profile asked for.
         metrics += DeclaredColumns.metrics(of: profile.target)
-            .filter { $0.decidesVerdict && !DeclaredColumns.cgroup.contains($0) }
+            .filter { $0.decidesVerdict && (watch?.cgroup != nil || !DeclaredColumns.cgroup.contains($0)) }
         return metrics
     }
 }

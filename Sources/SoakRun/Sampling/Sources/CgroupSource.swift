@@ -13,6 +13,17 @@ package final class CgroupSource: MetricSource {
 
     package init() {}
 
+    /// Reads the group at `location` whatever the processes' own membership says: the group
+    /// `soak watch --cgroup` was given.
+    package init(location: CgroupLocation) {
+        located = true
+        do {
+            reader = try CgroupMemoryReader(location: location)
+        } catch {
+            notice.set("\(error)")
+        }
+    }
+
     package func read(kind: SampleKind, tree: [pid_t], into row: inout SampleRow) {
         if !located, let root = tree.first {
             located = true
