@@ -13,6 +13,14 @@ package enum AnalysisText {
         }
     }
 
+    /// `+1`, `+256 B`, `-0.5`: a slope with its sign, in the unit's short form (no unit word for
+    /// counts, as `DeployedArtifact +1/cycle` reads).
+    package static func signedAmount(_ value: Double, _ unit: MetricUnit) -> String {
+        let sign = value < 0 ? "-" : "+"
+        let magnitude = abs(value)
+        return sign + (unit == .bytes ? ByteSize.format(magnitude) : DecimalText.format(magnitude, significant: 3))
+    }
+
     /// A plain number for `soak analyze`, whose column has no known unit.
     static func plain(_ value: Double) -> String {
         DecimalText.format(value, significant: 3)

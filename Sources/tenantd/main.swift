@@ -78,6 +78,8 @@ case .serve(let options):
     ) { request in
         httpResponse(front.respond(method: request.method, path: request.path), to: request)
     }
+    // Connections are the HTTP layer's objects, not the runtime's: published beside its types.
+    host.liveInstances.addGauge("Connection") { server.statistics.openConnections }
     let bound: SocketAddress
     do { bound = try server.start() } catch { fail("cannot listen on \(options.listen): \(error)", status: 1) }
     let sweeper = Sweeper(host: host)

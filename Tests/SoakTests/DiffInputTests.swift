@@ -87,18 +87,31 @@ import Testing
         let path = try temporaryFolder() + "/future.json"
         try summary.write(to: path)
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        try write(text.replacingOccurrences(of: "\"schema\" : 1", with: "\"schema\" : 2"), to: path)
+        let future = RunSummary.currentSchema + 1
+        #expect(text.contains("\"schema\" : \(RunSummary.currentSchema)"))
+        try write(text.replacingOccurrences(of: "\"schema\" : \(RunSummary.currentSchema)", with: "\"schema\" : \(future)"),
+                  to: path)
         do {
             _ = try DiffInput.load(path, baselines: nil, force: false)
             Issue.record("a summary of another schema was accepted without --force")
         } catch {
-            #expect(error.description.contains("schema 2"), "\(error)")
+            #expect(error.description.contains("schema \(future)"), "\(error)")
             #expect(error.description.contains("--force"), "\(error)")
         }
         let forced = try DiffInput.load(path, baselines: nil, force: true)
         #expect(forced.summary.profile == "synthetic")
         #expect(forced.warnings.count == 1)
         #expect(forced.warnings[0].contains("read anyway (--force)"))
+    }
+
+    @Test func aSchema1SummaryStillReadsWithoutCulprits() throws {
+        let summary = try RunJudge.judge(RunFolderFixture.make(status: .completed)).summary
+        let path = try temporaryFolder() + "/old.json"
+        try summary.write(to: path)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try write(text.replacingOccurrences(of: "\"schema\" : 2", with: "\"schema\" : 1"), to: path)
+        let old = try DiffInput.load(path, baselines: nil, force: false)
+        #expect(old.warnings.isEmpty && old.summary.culprits == nil)
     }
 
     @Test func corruptSummaryInAFolderIsJudgedAfreshOnlyWithForce() throws {

@@ -137,7 +137,7 @@ import Testing
         try summary.write(to: folder.summaryJSON)
         #expect(try RunSummary.read(from: folder.summaryJSON) == summary)
         var text = try String(contentsOfFile: folder.summaryJSON, encoding: .utf8)
-        text = text.replacingOccurrences(of: "\"schema\" : 1", with: "\"schema\" : 99")
+        text = text.replacingOccurrences(of: "\"schema\" : \(RunSummary.currentSchema)", with: "\"schema\" : 99")
         try Data(text.utf8).write(to: URL(fileURLWithPath: folder.summaryJSON))
         #expect(throws: SummaryFileError.self) { try RunSummary.read(from: folder.summaryJSON) }
         try Data("{\"schema\": 1}".utf8).write(to: URL(fileURLWithPath: folder.summaryJSON))

@@ -13,6 +13,9 @@ package struct RunFolder: Sendable {
     package var manifest: String { "\(path)/run.json" }
     package var samples: String { "\(path)/samples.csv" }
     package var events: String { "\(path)/events.jsonl" }
+    package var culprits: String { "\(path)/culprits.jsonl" }
+    package var stacks: String { "\(path)/stacks.jsonl" }
+    package var stackSymbols: String { "\(path)/stack-symbols.json" }
     package var targetStdout: String { "\(path)/target.stdout.log" }
     package var targetStderr: String { "\(path)/target.stderr.log" }
     package var profileCopy: String { "\(path)/profile.json" }

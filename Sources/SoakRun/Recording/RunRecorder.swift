@@ -8,6 +8,8 @@ package final class RunRecorder: RunSink {
     package let folder: RunFolder
     private let samples: LineFile
     private let events: LineFile
+    /// Opened at the first culprit reading: most runs have none.
+    private var culprits: LineFile?
     private let onProgress: (DriverProgress) -> Void
     /// The first write error (`samples.csv: File too large`): the run stops at the next check,
     /// since a run that cannot record what it measures cannot be judged.
@@ -32,6 +34,20 @@ package final class RunRecorder: RunSink {
 
     package func record(sample: SampleRow) {
         note(samples.append(sample.csvLine(declaredColumns: declaredColumns)), in: samples)
+        guard !sample.culprits.isEmpty else { return }
+        if culprits == nil {
+            do {
+                culprits = try LineFile(path: folder.culprits)
+            } catch {
+                if writeError == nil { writeError = "culprits.jsonl: \(error.message)" }
+                return
+            }
+        }
+        guard let culprits else { return }
+        for reading in sample.culprits {
+            let line = reading.jsonLine(kind: sample.kind, cycle: sample[.cycle], simSeconds: sample[.simSeconds])
+            note(culprits.append(line), in: culprits)
+        }
     }
 
     package func record(request: RequestRecord) {
@@ -81,6 +97,7 @@ package final class RunRecorder: RunSink {
     package func sync() {
         samples.sync()
         events.sync()
+        culprits?.sync()
     }
 
     private func note(_ error: SystemError?, in file: LineFile) {

@@ -7,6 +7,9 @@ package struct SampleRow: Sendable, Equatable {
     /// Values of the columns metric sources declared, by column name; a column without a value
     /// here is written empty (missing), never zero.
     package var declared: [String: Double] = [:]
+    /// What culprit sources read at this sample (types, stacks, classes); written to
+    /// `culprits.jsonl`, not to samples.csv, since their names are only known as they appear.
+    package var culprits: [CulpritReading] = []
 
     package init() {
         values = Array(repeating: nil, count: SampleColumn.allCases.count)

@@ -192,6 +192,7 @@ package final class SoakRunner {
                 }
             },
             sources: sources, reads: options.profile.sampling.reads,
+            culprits: CulpritSchedule(troughs: options.profile.sampling.troughs),
             onNotice: { notice in
                 recorder.record(event: "source", message: notice)
                 log("note: " + notice)

@@ -14,12 +14,15 @@ package struct RuntimeStatsReading: Decodable, Sendable, Equatable {
     package var tenantsLoaded: Int?
     package var artifactsActual: Int?
     package var artifactsGhost: Int?
+    /// Live instances by type name (tenantd's `live_instances`): the `types` culprits.
+    package var liveInstances: [String: Int]?
 
     enum CodingKeys: String, CodingKey {
         case heapInUseBytes = "heap_in_use_bytes", heapFreeBytes = "heap_free_bytes"
         case heapArenaBytes = "heap_arena_bytes", heapMmappedBytes = "heap_mmapped_bytes"
         case liveInstancesTotal = "live_instances_total", tenantsLoaded = "tenants_loaded"
         case artifactsActual = "artifacts_actual", artifactsGhost = "artifacts_ghost"
+        case liveInstances = "live_instances"
     }
 
     /// Decodes a stats body; nil when it is not the expected JSON.
@@ -39,28 +42,32 @@ package final class TargetSampler: SampleTaking {
     private let harness = HarnessMemory()
     private let sources: [any MetricSource]
     private let onNotice: (String) -> Void
+    private let culpritSchedule: CulpritSchedule
 
     /// `fetchStats` reads the target's stats endpoint; nil for targets without one. `sources` fill
-    /// the declared columns; `onNotice` hears, once, why a source has no values.
+    /// the declared columns; `onNotice` hears, once, why a source has no values. The stats'
+    /// live instances by type are recorded as culprits at the samples `culprits` names.
     package convenience init(
         rootPID: pid_t, fetchStats: (() -> RuntimeStatsReading?)?, sources: [any MetricSource] = [],
-        reads: SampleReads = SampleReads(), onNotice: @escaping (String) -> Void = { _ in }
+        reads: SampleReads = SampleReads(), culprits: CulpritSchedule = CulpritSchedule(troughs: true),
+        onNotice: @escaping (String) -> Void = { _ in }
     ) {
         self.init(processes: ProcessTreeSampler(rootPID: rootPID), fetchStats: fetchStats, sources: sources,
-                  reads: reads, onNotice: onNotice)
+                  reads: reads, culprits: culprits, onNotice: onNotice)
     }
 
     /// Samples `processes` (a tree, or a cgroup's members for `soak watch --cgroup`).
     package init(
         processes: any ProcessSetSampling, fetchStats: (() -> RuntimeStatsReading?)?,
         sources: [any MetricSource] = [], reads: SampleReads = SampleReads(),
-        onNotice: @escaping (String) -> Void = { _ in }
+        culprits: CulpritSchedule = CulpritSchedule(troughs: true), onNotice: @escaping (String) -> Void = { _ in }
     ) {
         tree = processes
         self.reads = reads
         self.fetchStats = fetchStats
         self.sources = sources
         self.onNotice = onNotice
+        culpritSchedule = culprits
     }
 
     package func takeSample() -> SampleRow { takeSample(kind: .periodic) }
@@ -80,12 +87,13 @@ package final class TargetSampler: SampleTaking {
             if smapsRollupWanted % reads.smapsRollupEvery != 0 { files.remove(.smapsRollup) }
             smapsRollupWanted += 1
         }
-        var row = sampleTree(reading: files)
+        var row = sampleTree(reading: files, kind: kind)
         row.declared = declared.declared
+        row.culprits = declared.culprits + row.culprits
         return row
     }
 
-    private func sampleTree(reading files: ProcFiles) -> SampleRow {
+    private func sampleTree(reading files: ProcFiles, kind: SampleKind) -> SampleRow {
         var row = SampleRow()
         let process = tree.sample(reading: files)
         row.set(.rssBytes, process.rssBytes)
@@ -108,6 +116,10 @@ package final class TargetSampler: SampleTaking {
             row.set(.tenantsLoaded, stats.tenantsLoaded)
             row.set(.artifactsActual, stats.artifactsActual)
             row.set(.artifactsGhost, stats.artifactsGhost)
+            if let types = stats.liveInstances, !types.isEmpty, culpritSchedule.reads(at: kind) {
+                row.culprits.append(CulpritReading(
+                    source: .types, unit: .instances, values: types.mapValues(Double.init)))
+            }
         }
         row.set(.harnessRSSBytes, harness.rssBytes())
         return row

@@ -62,8 +62,13 @@ package enum RunJudge {
             profile: profile, analysis: analysis)
         summary.evidence = evidence
         summary.simulatedSeconds = evidence.schedule?.simulatedSeconds ?? SampleCoverage(table).lastSimSeconds
+        summary.culprits = CulpritJudge.judge(
+            folder, steadyStartSeconds: analysis.steadyStartSeconds, intervalSeconds: manifest.intervalSeconds,
+            alpha: options.alpha)
         let harnessAlive = manifest.status == .running && HarnessLiveness.isRunning(pid: manifest.harnessPID)
         (summary.verdict, summary.verdictReason) = decide(manifest, summary, harnessAlive: harnessAlive)
+        // Where, beside whether: the culprits only ever add words, never change the verdict.
+        if let growing = CulpritJudge.reasonText(summary.culprits) { summary.verdictReason += "; " + growing }
         return Judgement(summary: summary, table: table, events: log.requests, profile: profile)
     }
 

@@ -5,7 +5,7 @@ import SoakAnalysis
 /// without re-reading the samples. The README documents every field.
 package struct RunSummary: Codable, Sendable, Equatable {
     /// Bumped when a field changes meaning; readers refuse schemas they do not know.
-    package var schema = 1
+    package var schema = RunSummary.currentSchema
     package var profile: String
     package var profileDescription: String
     /// The run folder the summary was made from.
@@ -29,6 +29,9 @@ package struct RunSummary: Codable, Sendable, Equatable {
     package var requests: RequestSummary
     /// Per-metric leak analysis.
     package var analysis: LeakAnalysis
+    /// Where memory goes: types, stacks and classes judged as warn-only series (schema 2); nil
+    /// when the run recorded none.
+    package var culprits: [CulpritFinding]?
     package var soakVersion: String
     package var kernel: String
     /// What the folder's files prove and where they fall short; nil in summaries written before
@@ -39,7 +42,7 @@ package struct RunSummary: Codable, Sendable, Equatable {
     package var simulatedSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
-        case schema, profile, verdict, status, accelerate, teardown, integrity, requests, analysis, kernel, evidence
+        case schema, profile, verdict, status, accelerate, teardown, integrity, requests, analysis, kernel, evidence, culprits
         case simulatedSeconds = "simulated_s"
         case profileDescription = "profile_description"
         case runFolder = "run_folder"

@@ -13,7 +13,7 @@ extension RunSummary {
             throw SummaryFileError("\(path): cannot read the file")
         }
         let decoder = RunFileJSON.decoder
-        if let probe = try? decoder.decode(SchemaProbe.self, from: data), probe.schema != RunSummary.currentSchema {
+        if let probe = try? decoder.decode(SchemaProbe.self, from: data), !RunSummary.readableSchemas.contains(probe.schema) {
             throw SummaryFileError(
                 "\(path): summary schema \(probe.schema) is not one this soak reads (\(RunSummary.currentSchema))")
         }
@@ -26,8 +26,11 @@ extension RunSummary {
         }
     }
 
-    /// The schema version this build writes and reads.
-    package static let currentSchema = 1
+    /// The schema version this build writes. 2 added `culprits`; a schema 1 summary (a baseline
+    /// saved before) reads as one without culprits.
+    package static let currentSchema = 2
+    /// The schema versions this build reads.
+    package static let readableSchemas = 1...2
 
     private struct SchemaProbe: Decodable { var schema: Int }
 }

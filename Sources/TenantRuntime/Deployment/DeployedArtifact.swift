@@ -35,9 +35,15 @@ final class ServiceInstance: DeployedArtifact, @unchecked Sendable {
             return [UInt8](repeating: generator, count: 1024)
         }
         live.created(.serviceInstance)
+        live.created(.deployedArtifact)
+        live.created(.payloadBuffer, count: chunks.count)
     }
 
-    deinit { live.destroyed(.serviceInstance) }
+    deinit {
+        live.destroyed(.serviceInstance)
+        live.destroyed(.deployedArtifact)
+        live.destroyed(.payloadBuffer, count: chunks.count)
+    }
 
     func respond(to rest: String) -> ArtifactReply {
         guard definition.routes.contains(rest) || (rest == "/" && definition.routes.isEmpty) else {
@@ -64,9 +70,13 @@ final class WebappInstance: DeployedArtifact, @unchecked Sendable {
         self.ghostRecord = ghost
         self.live = live
         live.created(.webappInstance)
+        live.created(.deployedArtifact)
     }
 
-    deinit { live.destroyed(.webappInstance) }
+    deinit {
+        live.destroyed(.webappInstance)
+        live.destroyed(.deployedArtifact)
+    }
 
     func respond(to rest: String) -> ArtifactReply {
         let key = rest == "/" ? "/index.html" : rest

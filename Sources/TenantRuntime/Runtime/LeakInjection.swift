@@ -15,15 +15,20 @@ public enum LeakKind: String, Sendable, CaseIterable {
 }
 
 /// Plants one leak per tenant load and per artifact deployment.
+///
+/// Each leak is of a counted type (`LiveInstances`), as the same bug in a real runtime would be an
+/// object, a descriptor or a thread of some class: the harness should name it, not only see memory.
 final class LeakInjector: Sendable {
     let kind: LeakKind?
     let bytesPerLeak: Int
-    private let cache = Mutex<[[UInt8]]>([])
+    private let live: LiveInstances
+    private let cache = Mutex<[GlobalCacheEntry]>([])
     private let neverOpens = CompletionGate()
 
-    init(kind: LeakKind?, bytesPerLeak: Int) {
+    init(kind: LeakKind?, bytesPerLeak: Int, live: LiveInstances = LiveInstances()) {
         self.kind = kind
         self.bytesPerLeak = bytesPerLeak
+        self.live = live
     }
 
     /// Leaks once on behalf of `owner`; `retain` stores the self-capturing closure for retain-cycle.
@@ -37,10 +42,11 @@ final class LeakInjector: Sendable {
             let ballast = [UInt8](repeating: 1, count: bytesPerLeak)
             retain { _ = (captured, ballast.count) }
         case .globalCache:
-            cache.withLock { $0.append([UInt8](repeating: 2, count: bytesPerLeak)) }
+            let entry = GlobalCacheEntry(bytes: bytesPerLeak, live: live)
+            cache.withLock { $0.append(entry) }
         case .fd:
             // Never closed, on purpose; a failed open (EMFILE at last) plants nothing more.
-            _ = try? FileDescriptor.open("/dev/null", O_RDONLY)
+            if (try? FileDescriptor.open("/dev/null", O_RDONLY)) != nil { live.created(.heldDescriptor) }
         case .thread:
             let gate = neverOpens
             var thread = pthread_t()
@@ -53,9 +59,24 @@ final class LeakInjector: Sendable {
                         return nil
                     }, box)
                 }
+                live.created(.parkedThread)
             } catch {
                 Unmanaged<CompletionGate>.fromOpaque(box).release()
             }
         }
     }
+}
+
+/// One entry of the injected never-pruned cache: its own type, so the verdict can name the cache.
+final class GlobalCacheEntry: Sendable {
+    let payload: [UInt8]
+    private let live: LiveInstances
+
+    init(bytes: Int, live: LiveInstances) {
+        payload = [UInt8](repeating: 2, count: bytes)
+        self.live = live
+        live.created(.globalCacheEntry)
+    }
+
+    deinit { live.destroyed(.globalCacheEntry) }
 }

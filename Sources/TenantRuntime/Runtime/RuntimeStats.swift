@@ -16,7 +16,8 @@ public struct RuntimeStats: Codable, Sendable {
     public var artifactDeploysTotal: Int
     public var artifactGhostingsTotal: Int
     public var requestsTotal: Int
-    /// Live objects per runtime class.
+    /// Live objects per runtime type (`Tenant`, `DeployedArtifact`, `PayloadBuffer`, ...), plus
+    /// counts kept outside the runtime (`Connection`): the series the harness names culprits from.
     public var liveInstances: [String: Int]
     public var liveInstancesTotal: Int
     public var openDescriptors: Int?
@@ -55,7 +56,7 @@ extension TenantHost {
             sum.actual += counts.actual
             sum.ghost += counts.ghost
         }
-        let live = liveInstances.snapshot
+        let live = liveInstances.snapshotByName
         return RuntimeStats(
             heapInUseBytes: Int(heap.in_use), heapFreeBytes: Int(heap.free),
             heapArenaBytes: Int(heap.arena), heapMmappedBytes: Int(heap.mmapped),
@@ -63,8 +64,7 @@ extension TenantHost {
             tenantLoadsTotal: counters.value(.tenantLoads), tenantUnloadsTotal: counters.value(.tenantUnloads),
             artifactDeploysTotal: counters.value(.artifactDeploys),
             artifactGhostingsTotal: counters.value(.artifactGhostings), requestsTotal: counters.value(.requests),
-            liveInstances: Dictionary(uniqueKeysWithValues: live.map { ($0.key.rawValue, $0.value) }),
-            liveInstancesTotal: live.values.reduce(0, +),
+            liveInstances: live, liveInstancesTotal: liveInstances.total,
             openDescriptors: ProcessSelf.openDescriptorCount(), threads: ProcessSelf.threadCount(),
             simulatedSeconds: clock.now.seconds, timeScale: clock.scale)
     }

@@ -26,7 +26,7 @@ public final class TenantHost: Sendable {
         let context = DeploymentContext(
             clock: clock, deployer: Deployer(registry: registry, live: liveInstances),
             ghosts: GhostStore(registry: registry),
-            leaks: LeakInjector(kind: configuration.injectedLeak, bytesPerLeak: configuration.leakBytes),
+            leaks: LeakInjector(kind: configuration.injectedLeak, bytesPerLeak: configuration.leakBytes, live: liveInstances),
             counters: counters, live: liveInstances, waitTimeout: configuration.waitTimeout)
         loader = TenantLoader(
             registry: registry, context: context, ghostDeployment: configuration.ghostDeployment,
