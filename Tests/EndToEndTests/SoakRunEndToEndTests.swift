@@ -54,6 +54,9 @@ import Testing
         #expect(summary.verdict == .pass)
         #expect(summary.integrity.validCycles == 60)
         #expect(summary.analysis.metrics.map(\.metric).contains(.heapInUse))
+        // tenantd's live instances by type were judged, and a clean run names no culprit.
+        #expect(summary.culprits?.contains { $0.name == "DeployedArtifact" } == true)
+        #expect(summary.culprits?.contains { $0.growing } == false, "\(summary.verdictReason)")
 
         // Re-judging the same folder gives the same verdict; a zero threshold on a metric that
         // never moves still passes, because the trend test finds no trend.
@@ -62,6 +65,19 @@ import Testing
         let badThreshold = try BuiltBinaries.run(BuiltBinaries.soak, ["report", folder, "--threshold", "heap=1"])
         #expect(badThreshold.status == 2)
         #expect(badThreshold.stderr.contains("unknown metric \"heap\""), "\(badThreshold.stderr)")
+    }
+
+    /// The injected never-pruned cache is named by its type in the verdict line.
+    @Test func anInjectedGlobalCacheIsNamedByType() throws {
+        let out = BuiltBinaries.temporaryFolder("culprit")
+        let profile = out + "-profile.json"
+        var text = try String(contentsOfFile: BuiltBinaries.packageRoot + "/Profiles/quick.json", encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"tenants\": 1,", with: "\"tenants\": 1, \"injectLeak\": \"global-cache\",")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: profile))
+        let result = try BuiltBinaries.run(
+            BuiltBinaries.soak, ["run", profile, "--duration", "3h", "--accelerate", "3600", "--out", out])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("growing: GlobalCacheEntry +1/cycle"), "\(result.stdout)")
     }
 
     @Test func killingTheTargetMidRunGivesExit3AndKeepsEverySample() throws {

@@ -62,8 +62,11 @@ enum RunVerdictPrinter {
         case .pass:
             break
         case .leak:
+            let culprits = WhereText.lines(summary)
+            let whereText = culprits.isEmpty ? "" : "; growing: " + culprits.joined(separator: "; ")
             for metric in summary.analysis.leaks where metric.metric.decidesVerdict {
-                GitHubActions.error("\(metric.metric.rawValue) leaks: \(metric.reason)", title: "\(title): leak")
+                GitHubActions.error("\(metric.metric.rawValue) leaks: \(metric.reason)\(whereText)",
+                                    title: "\(title): leak")
             }
         case .invalid, .crashed, .interrupted, .inconclusive:
             GitHubActions.error(summary.verdictReason, title: "\(title): \(summary.verdict.rawValue)")

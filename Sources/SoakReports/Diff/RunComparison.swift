@@ -39,6 +39,7 @@ package struct RunComparison: Sendable {
             }
             rows += metricRows
         }
+        rows += DiffCulpritRows.rows(base: base, candidate: candidate)
         rows += DiffRules.latencyRows(
             base: base.requests, candidate: candidate.requests, tolerance: tolerances.latency)
         rows.append(DiffRules.integrityRow(base: base.integrity, candidate: candidate.integrity))

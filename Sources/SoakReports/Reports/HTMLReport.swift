@@ -25,6 +25,7 @@ enum HTMLReport {
             html += chart.svg.map { $0 + "\n" } ?? "<p class=\"empty\">Not recorded in this run.</p>\n"
             html += "<p class=\"caption\">\(escape(chart.caption))</p></section>\n"
         }
+        html += HTMLWhere.render(summary)
         html += HTMLVerdictTable.render(summary)
         html += "<footer>soak \(escape(summary.soakVersion)) · \(escape(summary.kernel)) · "
             + "\(escape(summary.runFolder))</footer>\n</body>\n</html>\n"

@@ -76,7 +76,11 @@ enum JUnitReport {
             case .inconclusive where warnsOnly:
                 break
             case .leak:
-                testCase.failure = ("leak", "\(metric.metric.rawValue) leaks: \(metric.reason)", numbers(metric))
+                // Where, beside whether: the growing culprits go into the failure a CI page shows.
+                let culprits = WhereText.lines(summary)
+                let message = "\(metric.metric.rawValue) leaks: \(metric.reason)"
+                    + (culprits.isEmpty ? "" : "; growing: " + culprits.joined(separator: "; "))
+                testCase.failure = ("leak", message, numbers(metric))
             case .inconclusive:
                 testCase.failure = ("inconclusive", "\(metric.metric.rawValue) could not be judged: \(metric.reason)",
                                     numbers(metric))

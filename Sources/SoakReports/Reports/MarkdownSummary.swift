@@ -22,6 +22,7 @@ enum MarkdownSummary {
         } else {
             lines += metricTable(summary.analysis.metrics)
         }
+        lines += whereSection(summary)
         lines += ["", "**latency** " + inline(ReportText.latencyLine(summary.requests))]
         if summary.analysis.droppedPartialLastLine {
             lines += ["", "The last line of samples.csv was cut off mid-write and was left out."]
@@ -53,6 +54,21 @@ enum MarkdownSummary {
         if !notPassing.isEmpty {
             lines.append("")
             lines += notPassing.map { "- **\($0.metric.rawValue)**: \(inline($0.reason))" }
+        }
+        return lines
+    }
+
+    /// "Where": the culprits that grow, each with its slope and (for a stack) its frames.
+    private static func whereSection(_ summary: RunSummary) -> [String] {
+        guard summary.culprits != nil else { return [] }
+        let growing = WhereText.growing(summary)
+        guard !growing.isEmpty else { return ["", "**where** " + WhereText.noneGrows] }
+        var lines = ["", "#### Where", "", "| culprit | kind | slope/cycle (95% CI) | growth (window) | last | frames |",
+                     "| --- | --- | --- | --- | --- | --- |"]
+        for finding in growing {
+            lines.append("| " + [finding.displayName, WhereText.kind(finding.source), WhereText.slope(finding),
+                                 WhereText.growth(finding), WhereText.last(finding), WhereText.frames(finding)]
+                .map(cell).joined(separator: " | ") + " |")
         }
         return lines
     }
