@@ -7,7 +7,8 @@ import PackageDescription
 // The targets are layers; each imports only those below it, so a wrong dependency fails to
 // compile (the README's "Architecture" section draws the graph; `ci/architecture.py` prints it):
 //
-//   CSystemShim → PosixSupport → MiniHTTP;  CHeapPage → CHeapPreload (libSoakHeapPreload.so)
+//   CSystemShim → PosixSupport → MiniHTTP;  CHeapPage → CHeapPreload (libSoakHeapPreload.so),
+//                                           CHeapPage → CHeapStacks (libSoakHeapStacks.so)
 //   SoakUnits → SoakAnalysis → SoakProfiles → SoakRun → SoakReports → SoakCLI → soak
 //                                                     ↘ SoakBench ↗
 //   SoakUnits, PosixSupport → TenantRuntime → tenantd
@@ -22,6 +23,9 @@ let package = Package(
         // libSoakHeapPreload.so: LD_PRELOADed into a target by `"heap": "glibc"`, it publishes
         // mallinfo2 counters in a shared page the harness reads.
         .library(name: "SoakHeapPreload", type: .dynamic, targets: ["CHeapPreload"]),
+        // libSoakHeapStacks.so: preloaded beside it by `"heap": {"kind": "glibc", "stacks": true}`,
+        // it samples allocations by bytes and keeps each stack's live bytes in a shared table.
+        .library(name: "SoakHeapStacks", type: .dynamic, targets: ["CHeapStacks"]),
     ],
     targets: [
         // libc calls the Glibc module does not expose: mallinfo2, malloc_trim, prctl, fork+exec.
@@ -32,6 +36,9 @@ let package = Package(
         // (SwiftPM links every product with Swift's runtime registration, so the library names
         // libswiftCore among its dependencies though it runs no Swift: see Profiles/README.md.)
         .target(name: "CHeapPreload", dependencies: ["CHeapPage"]),
+        // The allocation sampler: interposes malloc and free, so it is a library of its own and
+        // loaded only when stacks are asked for.
+        .target(name: "CHeapStacks", dependencies: ["CHeapPage"], linkerSettings: [.linkedLibrary("m")]),
         // The one funnel for system calls: errno as a typed error, EINTR retried once, descriptors,
         // the monotonic clock.
         .target(name: "PosixSupport", dependencies: ["CSystemShim"]),

@@ -96,6 +96,9 @@ static int malloc_is_glibcs(char *name, size_t size) {
     void *used_malloc = dlsym(RTLD_DEFAULT, "malloc");
     if (libc) dlclose(libc);
     if (!glibc_malloc || glibc_malloc == used_malloc) return 1;
+    /* libSoakHeapStacks.so wraps glibc's own malloc (it samples, then calls __libc_malloc), so
+     * mallinfo2 still sees every block. */
+    if (dlsym(RTLD_DEFAULT, "lazysoak_heap_stacks_version")) return 1;
     Dl_info info;
     if (used_malloc && dladdr(used_malloc, &info) && info.dli_fname) {
         snprintf(name, size, "%s", info.dli_fname);

@@ -27,6 +27,16 @@ extension Profile {
         package init(gcAtTrough: Bool = false) { self.gcAtTrough = gcAtTrough }
     }
 
+    /// `target.command.heap: {"kind": "glibc", "stacks": true}`: sample allocation stacks in the
+    /// preload library, by bytes allocated, and judge each stack's live bytes as a culprit.
+    package struct StackSampling: Sendable, Equatable {
+        /// Mean bytes allocated between two samples (a Poisson process over bytes, as tcmalloc's
+        /// and jemalloc's heap profilers sample).
+        package var meanBytes: Int = 512 * 1024
+
+        package init(meanBytes: Int = 512 * 1024) { self.meanBytes = meanBytes }
+    }
+
     /// `target.command.heap`: which allocator's counters to publish into the target.
     package enum HeapCounters: String, Sendable, Equatable {
         /// libSoakHeapPreload.so, LD_PRELOADed: glibc's mallinfo2.

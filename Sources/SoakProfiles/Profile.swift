@@ -107,6 +107,8 @@ extension Profile {
         package var jvm: JVMSettings? = nil
         /// Publish an allocator's counters from inside the target; nil when none.
         package var heap: HeapCounters? = nil
+        /// Sample allocation stacks too (`heap: {"kind": "glibc", "stacks": true}`); nil when not.
+        package var heapStacks: StackSampling? = nil
 
         package init(argv: [String], ready: Readiness) {
             self.argv = argv

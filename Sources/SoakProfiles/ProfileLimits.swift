@@ -17,6 +17,9 @@ package enum ProfileLimits {
 
     /// `limits.memory`: a projection to more than a terabyte says nothing about one process.
     package static let memory = StatedLimit<Int>.bytes(1...tebibyte)
+    /// `target.command.heap.sampleEvery`: below 16 bytes every allocation is sampled anyway; above a
+    /// gibibyte a sample would almost never be taken.
+    package static let stackSampleBytes = StatedLimit<Int>.bytes(16...gibibyte)
     /// `target.tenantd.leakBytes`: a gibibyte per load exhausts any machine in a few cycles.
     package static let leakBytes = StatedLimit<Int>.bytes(0...gibibyte)
     /// Threshold and tolerance amounts of byte metrics.

@@ -91,6 +91,31 @@ import Testing
         #expect(summary.metric(.rss)?.verdict == .pass)
         #expect(FileManager.default.fileExists(atPath: run + "/heap-pages"))
     }
+
+    /// The sampled allocation stacks name the leaking function of a C server and not the
+    /// sawtooth beside it, symbolized from a binary built without debug info.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/cc")))
+    func allocationStacksNameTheLeakingFunction() throws {
+        let folder = BuiltBinaries.temporaryFolder("stacks")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let compile = try BuiltBinaries.run("/usr/bin/cc", [
+            "-O2", "-o", folder + "/stack-leak", BuiltBinaries.packageRoot + "/ci/targets/stack-leak.c"])
+        try #require(compile.status == 0, "\(compile.stderr)")
+        let profile = try Self.write("""
+            {"description": "256 B per request from remember_session beside a 1 MiB sawtooth",
+             "target": {"command": {"argv": ["\(folder)/stack-leak", "--port", "{port}", "--leak-bytes", "256",
+                "--sawtooth-mib", "1"], "ready": {"stdoutLine": "ready"}, "baseURL": "http://127.0.0.1:{port}",
+                "heap": {"kind": "glibc", "stacks": true, "sampleEvery": "1KiB"}}},
+             "scenario": {"kind": "plain", "requests": ["/cycle"], "interval": "40ms", "duration": "6s"},
+             "sampling": {"every": "1s"}}
+            """, to: folder)
+        let result = try BuiltBinaries.run(BuiltBinaries.soak, ["run", profile, "--out", folder + "/runs"])
+        #expect(result.stdout.contains("growing: remember_session (stack-leak)"), "\(result.stdout)\n\(result.stderr)")
+        let (summary, _) = try Self.summary(in: folder + "/runs")
+        let growing = (summary.culprits ?? []).filter(\.growing)
+        #expect(growing.first?.frames.first == "remember_session (stack-leak)", "\(growing.map(\.frames))")
+        #expect(!(summary.culprits ?? []).contains { $0.frames.contains { $0.hasPrefix("build_sawtooth") } && $0.growing })
+    }
 }
 
 enum DeclaredColumnsForTest {

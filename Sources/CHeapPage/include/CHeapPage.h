@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "CHeapStackTable.h" /* the stack table of libSoakHeapStacks.so, read by the same harness */
+
 #define LAZYSOAK_HEAP_PAGE_MAGIC 0x504145484b535a4cULL /* the bytes "LZSKHEAP" on a little-endian machine */
 #define LAZYSOAK_HEAP_PAGE_VERSION 1
 #define LAZYSOAK_HEAP_PAGE_SIZE 4096

@@ -80,7 +80,9 @@ package final class SoakRunner {
         do {
             plan = try TargetLaunchPlan.make(
                 for: options.profile.target, folder: folder, accelerate: accelerate, tenantdPath: options.tenantdPath)
-            sources = try MetricSources.make(for: options.profile.target, plan: &plan, folder: folder)
+            sources = try MetricSources.make(
+                for: options.profile.target, plan: &plan, folder: folder,
+                schedule: CulpritSchedule(troughs: options.profile.sampling.troughs))
             if let seed = plan.seed, try !seedRegistry(tenantd: seed.tenantd, arguments: seed.arguments) {
                 return interrupted(&manifest, recorder, "while seeding the registry")
             }

@@ -31,12 +31,15 @@ package final class GlibcHeapSource: MetricSource {
 
     package func takeNotice() -> String? { notice.take() }
 
-    /// Where the preload library is: `LAZYSOAK_HEAP_PRELOAD`, else beside the soak executable.
-    package static func libraryPath(besides executable: String) -> String? {
-        if let path = ProcessEnvironment.current["LAZYSOAK_HEAP_PRELOAD"], !path.isEmpty { return path }
+    /// Where a preload library is: the `override` variable, else beside the soak executable.
+    package static func libraryPath(
+        besides executable: String, named name: String = "libSoakHeapPreload.so",
+        override: String = "LAZYSOAK_HEAP_PRELOAD"
+    ) -> String? {
+        if let path = ProcessEnvironment.current[override], !path.isEmpty { return path }
         let folder = executable.split(separator: "/", omittingEmptySubsequences: false).dropLast()
             .joined(separator: "/")
-        let candidate = (folder.isEmpty ? "." : folder) + "/libSoakHeapPreload.so"
+        let candidate = (folder.isEmpty ? "." : folder) + "/" + name
         return FileSystem.isReadable(candidate) ? candidate : nil
     }
 }

@@ -8,7 +8,8 @@ package enum MetricSources {
     /// The sources for `target`, in the order of `DeclaredColumns.columns(of:)`. For the glibc
     /// heap it also adds `LD_PRELOAD` and `LAZYSOAK_HEAP_DIR` to the target's environment.
     package static func make(
-        for target: Profile.Target, plan: inout TargetLaunchPlan, folder: RunFolder
+        for target: Profile.Target, plan: inout TargetLaunchPlan, folder: RunFolder,
+        schedule: CulpritSchedule = CulpritSchedule(troughs: true)
     ) throws(SupervisorError) -> [any MetricSource] {
         guard case .command(let command) = target else { return [] }
         var sources: [any MetricSource] = []
@@ -31,8 +32,19 @@ package enum MetricSources {
             } catch {
                 throw SupervisorError("heap \"glibc\": \(error)")
             }
+            var preload = [library]
+            if let stacks = command.heapStacks {
+                guard let sampler = GlibcHeapSource.libraryPath(besides: executable, named: "libSoakHeapStacks.so",
+                                                                override: "LAZYSOAK_HEAP_STACKS_PRELOAD") else {
+                    throw SupervisorError("heap stacks: libSoakHeapStacks.so is not beside \(executable); build it "
+                        + "(swift build builds it with soak) or name it with LAZYSOAK_HEAP_STACKS_PRELOAD")
+                }
+                preload.append(sampler)
+                plan.launch.environment["LAZYSOAK_HEAP_SAMPLE_BYTES"] = String(stacks.meanBytes)
+                sources.append(StackSource(directory: pages, stacksLog: folder.stacks, schedule: schedule))
+            }
             let existing = plan.launch.environment["LD_PRELOAD"] ?? ProcessEnvironment.current["LD_PRELOAD"]
-            plan.launch.environment["LD_PRELOAD"] = [library, existing].compactMap { $0 }.joined(separator: ":")
+            plan.launch.environment["LD_PRELOAD"] = (preload + [existing].compactMap { $0 }).joined(separator: ":")
             plan.launch.environment["LAZYSOAK_HEAP_DIR"] = pages
             sources.append(GlibcHeapSource(directory: pages))
         }

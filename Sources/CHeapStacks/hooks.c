@@ -1,0 +1,97 @@
+/*
+ * libSoakHeapStacks.so: the allocation functions, interposed with LD_PRELOAD beside
+ * libSoakHeapPreload.so when a profile asks for `"heap": {"kind": "glibc", "stacks": true}`.
+ *
+ * Each thread counts down the bytes it allocates; the allocation that crosses zero is sampled and
+ * a new countdown is drawn from an exponential distribution, so samples fall as a Poisson process
+ * over bytes (tcmalloc's and jemalloc's heap profilers sample the same way). The fast path is one
+ * thread-local subtraction per allocation and, per free, one load of a global counter and of a
+ * 8 KiB filter; everything else happens on a sample, about once per `sample_bytes` allocated.
+ * The real work is glibc's own `__libc_*` functions, so nothing is looked up with dlsym (which
+ * itself allocates) and the library works from the first allocation of the process.
+ */
+#define _GNU_SOURCE
+#include "CHeapStacks.h"
+#include "sampler.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+extern void *__libc_malloc(size_t size);
+extern void __libc_free(void *pointer);
+extern void *__libc_calloc(size_t count, size_t size);
+extern void *__libc_realloc(void *pointer, size_t size);
+extern void *__libc_memalign(size_t alignment, size_t size);
+
+/* Initial-exec TLS: the general model's __tls_get_addr may allocate, inside malloc. */
+static __thread int64_t until_sample __attribute__((tls_model("initial-exec")));
+static __thread int countdown_drawn __attribute__((tls_model("initial-exec")));
+
+int lazysoak_heap_stacks_version(void) { return 1; }
+
+/* Frames above the caller of lz_record: the hook itself (account is inlined into it). */
+#define HOOK_FRAMES 1
+
+__attribute__((always_inline)) static inline void account(void *pointer, size_t size) {
+    if (!pointer || !__atomic_load_n(&lz_enabled, __ATOMIC_RELAXED)) return;
+    int64_t left = until_sample - (int64_t)size;
+    if (left > 0 && countdown_drawn) {
+        until_sample = left;
+        return;
+    }
+    if (!countdown_drawn) {
+        /* A thread's first allocation only starts its countdown. */
+        countdown_drawn = 1;
+        until_sample = lz_next_countdown() - (int64_t)size;
+        if (until_sample > 0) return;
+    }
+    until_sample = lz_next_countdown();
+    lz_record(pointer, size, HOOK_FRAMES);
+}
+
+void *malloc(size_t size) {
+    void *pointer = __libc_malloc(size);
+    account(pointer, size);
+    return pointer;
+}
+
+void free(void *pointer) {
+    if (pointer && lz_maybe_sampled(pointer)) lz_forget(pointer);
+    __libc_free(pointer);
+}
+
+void *calloc(size_t count, size_t size) {
+    void *pointer = __libc_calloc(count, size);
+    account(pointer, count * size); /* no overflow: calloc returned a block that size */
+    return pointer;
+}
+
+void *realloc(void *pointer, size_t size) {
+    /* The old block's sample (if any) ends here, whether the block moves or not: the new size
+     * is a new allocation as far as sampling goes. */
+    if (pointer && lz_maybe_sampled(pointer)) lz_forget(pointer);
+    void *moved = __libc_realloc(pointer, size);
+    account(moved, size);
+    return moved;
+}
+
+void *memalign(size_t alignment, size_t size) {
+    void *pointer = __libc_memalign(alignment, size);
+    account(pointer, size);
+    return pointer;
+}
+
+void *aligned_alloc(size_t alignment, size_t size) {
+    void *pointer = __libc_memalign(alignment, size);
+    account(pointer, size);
+    return pointer;
+}
+
+int posix_memalign(void **result, size_t alignment, size_t size) {
+    if (alignment < sizeof(void *) || (alignment & (alignment - 1)) != 0) return EINVAL;
+    void *pointer = __libc_memalign(alignment, size);
+    if (!pointer) return ENOMEM;
+    account(pointer, size);
+    *result = pointer;
+    return 0;
+}

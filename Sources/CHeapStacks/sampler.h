@@ -1,0 +1,34 @@
+/* The sampler's parts shared by hooks.c (the allocation functions) and live.c (the tables). */
+#ifndef LAZYSOAK_SAMPLER_H
+#define LAZYSOAK_SAMPLER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Nonzero once the tables exist; cleared in a child forked without exec. */
+extern int lz_enabled;
+/* Sampled allocations still live: zero lets every free skip the filter. */
+extern uint64_t lz_live;
+/* Per hash bucket of pointers, how many live sampled allocations fall in it (see live.c). */
+#define LZ_FILTER_BITS 12
+extern uint16_t lz_filter[1u << LZ_FILTER_BITS];
+
+static inline uint32_t lz_filter_index(const void *pointer) {
+    uint64_t bits = (uint64_t)(uintptr_t)pointer >> 4;
+    return (uint32_t)((bits * 0x9E3779B97F4A7C15ULL) >> (64 - LZ_FILTER_BITS));
+}
+
+/* Whether `pointer` may be a sampled allocation: false is certain, true needs the table. */
+static inline int lz_maybe_sampled(const void *pointer) {
+    if (__atomic_load_n(&lz_live, __ATOMIC_RELAXED) == 0) return 0;
+    return __atomic_load_n(&lz_filter[lz_filter_index(pointer)], __ATOMIC_RELAXED) != 0;
+}
+
+/* Records `pointer` (`size` bytes) as sampled, with the stack above `skip` frames. */
+void lz_record(void *pointer, size_t size, int skip);
+/* Takes a sampled allocation's share back from its stack, if `pointer` is one. */
+void lz_forget(void *pointer);
+/* A draw of the bytes until the next sample: exponential with the configured mean. */
+int64_t lz_next_countdown(void);
+
+#endif
