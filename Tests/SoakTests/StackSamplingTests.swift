@@ -100,6 +100,14 @@ import Testing
         #expect(calls.value == used, "a second judgement reads stack-symbols.json and runs no tool")
     }
 
+    @Test func theStandardLibraryAndRuntimeAreKnownByTheirMangledNames() {
+        #expect(StackFrames.isRuntime(mangled: "$ss22_ContiguousArrayBufferV19_uninitializedCount15minimumCapacityAByxGSi_SitcfC"))
+        #expect(StackFrames.isRuntime(mangled: "$sSa6appendyyxnF"))
+        #expect(StackFrames.isRuntime(mangled: "_ZN5swift14threading_impl9once_slowERNS0_6once_tEPFvPvES3_"))
+        #expect(!StackFrames.isRuntime(mangled: "$s13TenantRuntime8ArtifactC6deploy"))
+        #expect(!StackFrames.isRuntime(mangled: "remember_session"))
+    }
+
     @Test func swiftAndCxxNamesAreDemangledWhereATooolAnswers() {
         let tools = SymbolTools(run: { executable, arguments in
             switch executable {

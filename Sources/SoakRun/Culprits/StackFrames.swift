@@ -60,7 +60,7 @@ package enum StackFrames {
                     return ("\(file)+0x\(String(offset, radix: 16))", isRuntime(file: file, name: nil))
                 }
                 let name = demangled[raw] ?? raw
-                return ("\(name) (\(file))", isRuntime(file: file, name: name))
+                return ("\(name) (\(file))", isRuntime(file: file, name: name) || isRuntime(mangled: raw))
             }
             result[stack.id] = Array(frames.drop(while: \.runtime).map(\.text))
         }
@@ -75,6 +75,13 @@ package enum StackFrames {
         let runtimeNames = ["malloc", "calloc", "realloc", "free", "operator new", "swift_", "Swift.", "_swift",
                             "__libc_", "posix_memalign", "aligned_alloc", "strdup"]
         return runtimeNames.contains { name.hasPrefix($0) }
+    }
+
+    /// The Swift standard library and runtime by their mangled names, which say the module where
+    /// the simplified demangled ones do not: `$ss…` (module Swift), `$sS…` (a standard type such as
+    /// `Sa`, Array), and the C++ runtime in namespace `swift`.
+    static func isRuntime(mangled name: String) -> Bool {
+        ["$ss", "$sS", "_$ss", "_$sS", "_ZN5swift", "_ZNK5swift", "__swift", "swift_"].contains { name.hasPrefix($0) }
     }
 
     private static func hex(_ text: String) -> UInt64? {
