@@ -23,8 +23,17 @@ extension Profile {
     package struct JVMSettings: Sendable, Equatable {
         /// Run `jcmd <pid> GC.run` before each trough sample, so old-generation use is live data.
         package var gcAtTrough: Bool = false
+        /// Run `jcmd <pid> GC.class_histogram` at every `histogramEvery`-th trough and judge each
+        /// class's live bytes as a culprit.
+        package var classHistogram: Bool = false
+        /// Every how many troughs a histogram is taken: each one starts a JVM (about a second).
+        package var histogramEvery: Int = 5
 
-        package init(gcAtTrough: Bool = false) { self.gcAtTrough = gcAtTrough }
+        package init(gcAtTrough: Bool = false, classHistogram: Bool = false, histogramEvery: Int = 5) {
+            self.gcAtTrough = gcAtTrough
+            self.classHistogram = classHistogram
+            self.histogramEvery = histogramEvery
+        }
     }
 
     /// `target.command.heap: {"kind": "glibc", "stacks": true}`: sample allocation stacks in the

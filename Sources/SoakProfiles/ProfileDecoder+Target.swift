@@ -155,8 +155,19 @@ extension ProfileDecoder {
         if let field = fields["jvm"] {
             if case .bool = field.value.kind {
                 command.jvm = bool(field) == true ? Profile.JVMSettings() : nil
-            } else if let settings = object(field, allowed: ["gcAtTrough"], expected: "true, or {\"gcAtTrough\": true}") {
-                command.jvm = Profile.JVMSettings(gcAtTrough: settings["gcAtTrough"].flatMap(bool) ?? false)
+            } else if let settings = object(field, allowed: ["gcAtTrough", "classHistogram", "histogramEvery"],
+                                            expected: "true, or {\"gcAtTrough\": true, \"classHistogram\": true}") {
+                var jvm = Profile.JVMSettings(gcAtTrough: settings["gcAtTrough"].flatMap(bool) ?? false,
+                                              classHistogram: settings["classHistogram"].flatMap(bool) ?? false)
+                if let every = settings["histogramEvery"],
+                   let count = count(every, limit: ProfileLimits.histogramEvery, example: "5") {
+                    if let refusal = ProfileLimits.histogramEvery.refusal(of: count) {
+                        refuse(every, refusal)
+                    } else {
+                        jvm.histogramEvery = count
+                    }
+                }
+                command.jvm = jvm
             }
         }
         if let field = fields["heap"] { decodeHeap(field, into: &command) }

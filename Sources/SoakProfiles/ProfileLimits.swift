@@ -17,6 +17,9 @@ package enum ProfileLimits {
 
     /// `limits.memory`: a projection to more than a terabyte says nothing about one process.
     package static let memory = StatedLimit<Int>.bytes(1...tebibyte)
+    /// `target.command.jvm.histogramEvery`: a histogram starts a JVM, so never at every trough of a
+    /// fast cycle unless asked; past a million troughs there would be none.
+    package static let histogramEvery = StatedLimit<Int>.count(1...1_000_000)
     /// `target.command.heap.sampleEvery`: below 16 bytes every allocation is sampled anyway; above a
     /// gibibyte a sample would almost never be taken.
     package static let stackSampleBytes = StatedLimit<Int>.bytes(16...gibibyte)

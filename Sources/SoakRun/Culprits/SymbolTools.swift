@@ -1,6 +1,4 @@
-import FoundationEssentials
 import Glibc
-import Synchronization
 
 /// The outside programs stacks are symbolized with, each optional: `addr2line` (binutils) for
 /// function names from an object's symbol table, `swift-demangle` (or `swift demangle`) for Swift
@@ -59,24 +57,8 @@ package struct SymbolTools: Sendable {
         }
     }
 
-    /// Starts `executable` (looked up on PATH) with its output in a temporary file, waits up to
-    /// 60 s, and returns the output when it exits with status 0.
+    /// Runs `executable` (looked up on PATH) and returns its output when it succeeds.
     @Sendable package static func launch(_ executable: String, _ arguments: [String]) -> String? {
-        let output = "/tmp/soak-symbols-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).txt"
-        defer { unlink(output) }
-        let spec = LaunchSpec(executable: executable, arguments: arguments, stdoutPath: output, stderrPath: "/dev/null")
-        // The output reaches the file through a copier thread: read it only once that has finished.
-        let copied = Atomic(false)
-        guard let process = try? TargetProcess.launch(spec, whenOutputEnds: { copied.store(true, ordering: .releasing) })
-        else { return nil }
-        guard case .exited(status: 0)? = process.waitForExit(timeout: .seconds(60)) else {
-            _ = process.terminate(grace: .seconds(1))
-            return nil
-        }
-        let settled = SystemRunClock.polling.poll(every: .milliseconds(2), for: .seconds(5)) {
-            copied.load(ordering: .acquiring) ? true : nil
-        }
-        guard case .value = settled else { return nil }
-        return try? String(contentsOfFile: output, encoding: .utf8)
+        try? ToolOutput.run(executable, arguments).get()
     }
 }

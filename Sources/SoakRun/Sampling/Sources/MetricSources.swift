@@ -17,7 +17,7 @@ package enum MetricSources {
             sources.append(try PrometheusSource(url: url, series: command.metrics, timeout: .seconds(2)))
         }
         if let jvm = command.jvm {
-            sources.append(JVMSource(settings: jvm, logPath: folder.path + "/jcmd.log"))
+            sources.append(JVMSource(settings: jvm, logPath: folder.path + "/jcmd.log", schedule: schedule))
         }
         if command.heap == .glibc {
             let executable = selfExecutable()
