@@ -29,31 +29,34 @@ static __thread int countdown_drawn __attribute__((tls_model("initial-exec")));
 
 int lazysoak_heap_stacks_version(void) { return 1; }
 
-/* Frames above the caller of lz_record: the hook itself (account is inlined into it). */
-#define HOOK_FRAMES 1
+/* Frames above the caller of lz_record: the hook, and `crossed` below. */
+#define HOOK_FRAMES 2
 
-__attribute__((always_inline)) static inline void account(void *pointer, size_t size) {
-    if (!pointer || !__atomic_load_n(&lz_enabled, __ATOMIC_RELAXED)) return;
-    int64_t left = until_sample - (int64_t)size;
-    if (left > 0 && countdown_drawn) {
-        until_sample = left;
-        return;
-    }
+/* The countdown reached zero (or was never drawn, which reads as zero): sample this allocation,
+ * or only start the thread's countdown on its first allocation. Out of line, so the hooks' fast
+ * path stays a handful of instructions with no stack frame. */
+__attribute__((noinline)) static void *crossed(void *pointer, size_t size) {
     if (!countdown_drawn) {
-        /* A thread's first allocation only starts its countdown. */
         countdown_drawn = 1;
         until_sample = lz_next_countdown() - (int64_t)size;
-        if (until_sample > 0) return;
+        if (until_sample > 0) return pointer;
     }
     until_sample = lz_next_countdown();
     lz_record(pointer, size, HOOK_FRAMES);
-}
-
-void *malloc(size_t size) {
-    void *pointer = __libc_malloc(size);
-    account(pointer, size);
     return pointer;
 }
+
+__attribute__((always_inline)) static inline void *account(void *pointer, size_t size) {
+    if (!pointer || !__atomic_load_n(&lz_enabled, __ATOMIC_RELAXED)) return pointer;
+    int64_t left = until_sample - (int64_t)size;
+    if (left > 0) {
+        until_sample = left;
+        return pointer;
+    }
+    return crossed(pointer, size);
+}
+
+void *malloc(size_t size) { return account(__libc_malloc(size), size); }
 
 void free(void *pointer) {
     if (pointer && lz_maybe_sampled(pointer)) lz_forget(pointer);
@@ -61,37 +64,25 @@ void free(void *pointer) {
 }
 
 void *calloc(size_t count, size_t size) {
-    void *pointer = __libc_calloc(count, size);
-    account(pointer, count * size); /* no overflow: calloc returned a block that size */
-    return pointer;
+    /* No overflow when it matters: calloc returned a block that size. */
+    return account(__libc_calloc(count, size), count * size);
 }
 
 void *realloc(void *pointer, size_t size) {
     /* The old block's sample (if any) ends here, whether the block moves or not: the new size
      * is a new allocation as far as sampling goes. */
     if (pointer && lz_maybe_sampled(pointer)) lz_forget(pointer);
-    void *moved = __libc_realloc(pointer, size);
-    account(moved, size);
-    return moved;
+    return account(__libc_realloc(pointer, size), size);
 }
 
-void *memalign(size_t alignment, size_t size) {
-    void *pointer = __libc_memalign(alignment, size);
-    account(pointer, size);
-    return pointer;
-}
+void *memalign(size_t alignment, size_t size) { return account(__libc_memalign(alignment, size), size); }
 
-void *aligned_alloc(size_t alignment, size_t size) {
-    void *pointer = __libc_memalign(alignment, size);
-    account(pointer, size);
-    return pointer;
-}
+void *aligned_alloc(size_t alignment, size_t size) { return account(__libc_memalign(alignment, size), size); }
 
 int posix_memalign(void **result, size_t alignment, size_t size) {
     if (alignment < sizeof(void *) || (alignment & (alignment - 1)) != 0) return EINVAL;
     void *pointer = __libc_memalign(alignment, size);
     if (!pointer) return ENOMEM;
-    account(pointer, size);
-    *result = pointer;
+    *result = account(pointer, size);
     return 0;
 }

@@ -6,12 +6,12 @@
 #include <stdint.h>
 
 /* Nonzero once the tables exist; cleared in a child forked without exec. */
-extern int lz_enabled;
+extern int lz_enabled __attribute__((visibility("hidden")));
 /* Sampled allocations still live: zero lets every free skip the filter. */
-extern uint64_t lz_live;
+extern uint64_t lz_live __attribute__((visibility("hidden")));
 /* Per hash bucket of pointers, how many live sampled allocations fall in it (see live.c). */
 #define LZ_FILTER_BITS 12
-extern uint16_t lz_filter[1u << LZ_FILTER_BITS];
+extern uint16_t lz_filter[1u << LZ_FILTER_BITS] __attribute__((visibility("hidden")));
 
 static inline uint32_t lz_filter_index(const void *pointer) {
     uint64_t bits = (uint64_t)(uintptr_t)pointer >> 4;

@@ -4,7 +4,7 @@ import SoakRun
 
 /// The suites `soak bench` knows, in the order they run.
 package enum BenchSuiteName: String, CaseIterable, Sendable {
-    case sampling, acceleration, detection, analysis, runtime
+    case sampling, acceleration, detection, analysis, runtime, attribution
 
     /// Suite names from the command line: none means all; duplicates run once, in the canonical
     /// order; an unknown name is a usage error naming the known ones.
@@ -81,6 +81,7 @@ package enum BenchRunner {
         case .acceleration: try AccelerationBench.run(context)
         case .detection: try DetectionBench.run(context)
         case .analysis: try AnalysisBench.run(context)
+        case .attribution: try AttributionBench.run(context)
         case .runtime: try RuntimeBench.run(context)
         }
     }

@@ -53,7 +53,7 @@ package enum MetricSources {
     }
 
     /// This program's path, from /proc/self/exe.
-    static func selfExecutable() -> String {
+    package static func selfExecutable() -> String {
         var buffer = [CChar](repeating: 0, count: 4096)
         guard let count = try? SystemCall.retrying("readlink", { readlink("/proc/self/exe", &buffer, buffer.count - 1) })
         else { return CommandLine.arguments.first ?? "soak" }
