@@ -13,7 +13,9 @@ public enum CulpritAnalysis {
         public var cycleIntervalSeconds: Double
         /// Simulated second where the steady window starts (the metrics' warm-up end).
         public var steadyStartSeconds: Double
+        /// Significance level of the trend test, as for the metrics.
         public var alpha: Double
+        /// Fewer points than this never grow (the judgement is inconclusive).
         public var minimumPoints: Int
         /// Longer series are bucketed by median to this many points.
         public var maxPoints: Int

@@ -4,9 +4,11 @@
 /// `low_slope_per_cycle`, `high_slope_per_cycle`, `growth`, `last`, `frames`, `points`.
 /// Optional values are left out when absent.
 public struct CulpritFinding: Codable, Sendable, Equatable {
+    /// Types, stacks or classes.
     public var source: CulpritSource
     /// The type, the stack's id or the class name.
     public var name: String
+    /// Instances for types, bytes for stacks and classes.
     public var unit: MetricUnit
     /// True when the series passes the same three-part rule a metric needs to leak.
     public var growing: Bool
@@ -16,7 +18,9 @@ public struct CulpritFinding: Codable, Sendable, Equatable {
     public var n: Int
     /// Theil–Sen slope per cycle and its confidence interval, in the unit.
     public var slopePerCycle: Double?
+    /// Lower end of the slope's 95% interval, per cycle.
     public var lowSlopePerCycle: Double?
+    /// Upper end of the slope's 95% interval, per cycle.
     public var highSlopePerCycle: Double?
     /// slope × the steady window, in the unit.
     public var growth: Double?
