@@ -41,7 +41,7 @@ allowed = {
     "TenantRuntime": ["SoakUnits", "PosixSupport"], "tenantd": ["TenantRuntime", "MiniHTTP"],
     "SoakAnalysis": ["SoakUnits"], "SoakProfiles": ["SoakAnalysis"],
     "SoakRun": ["SoakProfiles", "MiniHTTP", "CHeapPage"], "SoakReports": ["SoakRun"], "SoakBench": ["SoakRun"],
-    "CHeapPage": [], "CHeapPreload": ["CHeapPage"],
+    "CHeapPage": [], "CHeapPreload": ["CHeapPage"], "CHeapStacks": ["CHeapPage"],
     "SoakCLI": ["SoakReports", "SoakBench"], "soak": ["SoakCLI"],
 }
 def below(t, seen=None):

@@ -1,4 +1,5 @@
 import Glibc
+import PosixSupport
 
 /// The outside programs stacks are symbolized with, each optional: `addr2line` (binutils) for
 /// function names from an object's symbol table, `swift-demangle` (or `swift demangle`) for Swift
@@ -11,7 +12,7 @@ package struct SymbolTools: Sendable {
 
     package init(
         run: @escaping @Sendable (String, [String]) -> String? = SymbolTools.launch,
-        readable: @escaping @Sendable (String) -> Bool = { access($0, R_OK) == 0 }
+        readable: @escaping @Sendable (String) -> Bool = { FileSystem.isReadable($0) }
     ) {
         self.run = run
         self.readable = readable

@@ -41,13 +41,13 @@ package final class StackTables {
         var stacks: [SampledStack] = []
         for (pid, table) in mapped {
             Self.entries(of: table) { entry, hash in
-                let live = lazysoak_load_u64(&entry.pointee.live_bytes)
+                let live = Self.word(&entry.pointee.live_bytes)
                 guard live > 0 else { return }
                 let depth = min(Int(entry.pointee.depth), Int(LAZYSOAK_STACKS_DEPTH))
                 let frames = withUnsafeBytes(of: entry.pointee.frames) { Array($0.bindMemory(to: UInt64.self).prefix(depth)) }
                 stacks.append(SampledStack(
                     id: "\(pid)-\(String(hash, radix: 16))", pid: pid, liveBytes: Double(live),
-                    liveCount: Double(lazysoak_load_u64(&entry.pointee.live_count_milli)) / 1000, frames: frames))
+                    liveCount: Double(Self.word(&entry.pointee.live_count_milli)) / 1000, frames: frames))
             }
         }
         return stacks
@@ -64,10 +64,13 @@ package final class StackTables {
         for index in 0..<Int(LAZYSOAK_STACKS_CAPACITY) {
             let entry = first.advanced(by: index)
             // The hash is stored last: a nonzero one means the frames are complete.
-            let hash = lazysoak_load_u64(&entry.pointee.hash)
+            let hash = word(&entry.pointee.hash)
             if hash != 0 { body(entry, hash) }
         }
     }
+
+    /// A counter or hash of the shared table, read atomically: a value, never an error result.
+    private static func word(_ address: UnsafeMutablePointer<UInt64>) -> UInt64 { lazysoak_load_u64(address) }
 
     private static func map(_ path: String) -> UnsafePointer<lazysoak_stack_table>? {
         guard let descriptor = try? FileDescriptor.open(path, O_RDONLY) else { return nil }
