@@ -138,3 +138,34 @@ struct RankSelectionTests {
         }
     }
 }
+
+@Suite("soak analyze streams its CSV")
+struct SeriesStreamTests {
+    @Test("same result as the in-memory table, held or bucketed by a second pass", arguments: [3, 50, 200_000])
+    func matchesTable(heldLimit: Int) throws {
+        var generator = SplitMix64(seed: 3)
+        var lines = ["when,value,label"]
+        for row in 0..<3000 {
+            let when = row % 400 == 17 ? "" : "\(row % 1000 == 999 ? row - 5 : row)"
+            let value = row % 11 == 0 ? "" : "\(100 + row / 10 + Int(generator.next() % 30))"
+            lines.append("\(when),\(value),x")
+        }
+        let data = Data((lines.joined(separator: "\n") + "\n").utf8)
+        let table = try SampleTable(data: data, source: "any.csv")
+        for (x, warmup) in [(nil, SeriesWarmup.points(0)), ("when", .fraction(0.25)), (nil, .points(2990))] {
+            var options = SeriesAnalysis.Options(warmup: warmup)
+            options.maxPoints = 100
+            let memory = try SeriesAnalysis.analyze(table, y: "value", x: x, options: options)
+            let streamed = try SeriesStream.analyze(
+                .data(data, source: "any.csv"), y: "value", x: x, options: options, heldLimit: heldLimit)
+            #expect(streamed == memory, "x \(x ?? "row"), held \(heldLimit)")
+        }
+        for (y, x) in [("label", nil), ("nope", nil), ("value", "label")] {
+            let memory = #expect(throws: SampleTableError.self) { try SeriesAnalysis.analyze(table, y: y, x: x) }
+            let streamed = #expect(throws: SampleTableError.self) {
+                try SeriesStream.analyze(.data(data, source: "any.csv"), y: y, x: x, heldLimit: heldLimit)
+            }
+            #expect(streamed == memory)
+        }
+    }
+}

@@ -18,6 +18,8 @@ package struct SampleDigest: Sendable {
     package var droppedPartialLastLine = false
     /// Numeric columns (not `kind`, not text) and whether any row has a value in them.
     package var numericColumns: [String: Bool] = [:]
+    /// Per numeric column, the values below zero (no reading of the harness's own is negative).
+    package var negativeCounts: [String: Int] = [:]
     /// The earliest and latest simulated second of any row; nil when no row has one.
     package var firstSimSeconds: Double?
     package var lastSimSeconds: Double?
@@ -34,6 +36,9 @@ package struct SampleDigest: Sendable {
     /// Whether the file has `name` as a numeric column (present, not text, not `kind`).
     package func hasNumericColumn(_ name: String) -> Bool { numericColumns[name] != nil }
 
+    /// How many values of column `name` are below zero; 0 when it has none or no such column.
+    package func negativeValues(_ name: String) -> Int { negativeCounts[name] ?? 0 }
+
     /// Whether some row has a value in column `name`.
     package func hasValue(_ name: String) -> Bool { numericColumns[name] ?? false }
 }
@@ -44,7 +49,10 @@ extension SampleDigest {
         self.init(source: table.source, columnNames: table.columnNames)
         rowCount = table.rowCount
         droppedPartialLastLine = table.droppedPartialLastLine
-        for (name, values) in table.numeric { numericColumns[name] = values.contains { !$0.isNaN } }
+        for (name, values) in table.numeric {
+            numericColumns[name] = values.contains { !$0.isNaN }
+            negativeCounts[name] = values.lazy.filter { $0 < 0 }.count
+        }
         if let time = table.numeric[SampleColumn.simSeconds.rawValue] {
             firstSimSeconds = time.lazy.filter(\.isFinite).min()
             lastSimSeconds = time.lazy.filter(\.isFinite).max()

@@ -8,6 +8,7 @@ struct StreamFirstPass: SampleRowSink {
     private let metricColumns: [Int?]
     private let chartColumns: [(name: String, index: Int)]
     private var hasValue: [Bool]
+    private var negatives: [Int]
     private var firstT = Double.infinity
     private var lastT = -Double.infinity
     private var lastCycle = -Double.infinity
@@ -27,6 +28,7 @@ struct StreamFirstPass: SampleRowSink {
         metricColumns = metrics.map { $0.columnName == kind ? nil : index[$0.columnName] }
         chartColumns = charting.compactMap { name in name == kind ? nil : index[name].map { (name, $0) } }
         hasValue = [Bool](repeating: false, count: names.count)
+        negatives = [Int](repeating: 0, count: names.count)
         charts = [SampleDigest.Chart](repeating: SampleDigest.Chart(), count: chartColumns.count)
         troughs = [SeriesTap](repeating: SeriesTap(heldLimit: heldLimit), count: metrics.count)
         periodic = troughs
@@ -34,7 +36,11 @@ struct StreamFirstPass: SampleRowSink {
     }
 
     mutating func consume(_ row: UnsafeMutablePointer<Double>, kind: UInt8) {
-        for column in 0..<width where !hasValue[column] && !row[column].isNaN { hasValue[column] = true }
+        for column in 0..<width {
+            let value = row[column]
+            if !hasValue[column], !value.isNaN { hasValue[column] = true }
+            if value < 0 { negatives[column] += 1 }
+        }
         let t = time.map { row[$0] } ?? .nan
         if t < firstT { firstT = t }
         if t > lastT { lastT = t }
@@ -72,6 +78,7 @@ struct StreamFirstPass: SampleRowSink {
         let kind = SampleColumn.kind.rawValue
         for index in 0..<width where !isText[index] && names[index] != kind {
             digest.numericColumns[names[index]] = hasValue[index]
+            digest.negativeCounts[names[index]] = negatives[index]
         }
         if firstT <= lastT {
             digest.firstSimSeconds = firstT
