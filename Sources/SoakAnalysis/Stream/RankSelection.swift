@@ -19,8 +19,14 @@ struct RankSelection {
     /// Values inside `low...high`, once a pass has counted them.
     private var inside: Int?
     private var histogram: [Int] = []
+    /// The lowest and highest key seen in each bin: a bin of one repeated value (a thread count,
+    /// a page-rounded RSS) then ends the search at once instead of after five more passes.
+    private var binLow: [UInt64] = []
+    private var binHigh: [UInt64] = []
     private var collected: [Double] = []
     private var collecting = false
+    /// Bits of key below a bin, fixed for a pass.
+    private var binShift: UInt64 = 0
     private(set) var value: Double?
 
     /// `low` and `high` bound the values (any superset of them works).
@@ -39,7 +45,10 @@ struct RankSelection {
         if collecting {
             collected.removeAll(keepingCapacity: true)
         } else {
+            binShift = shift
             histogram = [Int](repeating: 0, count: Self.bins)
+            binLow = [UInt64](repeating: .max, count: Self.bins)
+            binHigh = [UInt64](repeating: 0, count: Self.bins)
         }
     }
 
@@ -51,7 +60,10 @@ struct RankSelection {
         if collecting {
             collected.append(y)
         } else {
-            histogram[Int((key - low) >> shift)] += 1
+            let bin = Int((key - low) >> binShift)
+            histogram[bin] += 1
+            if key < binLow[bin] { binLow[bin] = key }
+            if key > binHigh[bin] { binHigh[bin] = key }
         }
     }
 
@@ -69,17 +81,15 @@ struct RankSelection {
         var seen = below
         for bin in histogram.indices where histogram[bin] > 0 {
             if seen + histogram[bin] > rank {
-                let binLow = low + (UInt64(bin) << shift)
-                let binHigh = min(high, binLow &+ ((1 << shift) - 1))
-                (low, high, below, inside) = (binLow, binHigh, seen, histogram[bin])
+                (low, high, below, inside) = (binLow[bin], binHigh[bin], seen, histogram[bin])
                 if low == high { value = Self.value(ofKey: low) }
-                histogram = []
+                (histogram, binLow, binHigh) = ([], [], [])
                 return
             }
             seen += histogram[bin]
         }
         // The values changed between passes (a file rewritten under us): give up rather than loop.
-        histogram = []
+        (histogram, binLow, binHigh) = ([], [], [])
         value = .nan
     }
 
