@@ -57,7 +57,7 @@ package enum SampleLineReader {
         lines: (UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws -> End {
         guard let file = fopen(path, "rb") else {
-            throw SampleTableError(message: "\(path): cannot read: \(String(cString: strerror(errno)))")
+            throw readError(path)
         }
         defer { fclose(file) }
         var capacity = chunkBytes
@@ -82,7 +82,7 @@ package enum SampleLineReader {
             let wanted = min(capacity - filled, remaining)
             let count = wanted == 0 ? 0 : fread(buffer + filled, 1, wanted, file)
             if count == 0, ferror(file) != 0 {
-                throw SampleTableError(message: "\(path): cannot read: \(String(cString: strerror(errno)))")
+                throw readError(path)
             }
             filled += count
             remaining -= count
@@ -100,6 +100,12 @@ package enum SampleLineReader {
                 memmove(buffer, buffer + step.end.completeBytes, filled)
             }
         }
+    }
+
+    /// The error for a file that cannot be opened or read. SoakAnalysis sits below PosixSupport's
+    /// system-call funnel (it is a library of its own), so it reads errno here, once, for the message.
+    private static func readError(_ path: String) -> SampleTableError {
+        SampleTableError(message: "\(path): cannot read: \(String(cString: strerror(errno)))")
     }
 
     /// Hands over the header (when not yet done) and every whole line of `bytes`.
