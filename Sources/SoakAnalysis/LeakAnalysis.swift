@@ -59,6 +59,18 @@ public struct LeakAnalysis: Codable, Sendable, Equatable {
             droppedPartialLastLine: table.droppedPartialLastLine, steadyStartSeconds: selector.steadyStart)
     }
 
+    /// Judges already selected series, in parallel; results keep the order given.
+    package static func analyze(
+        _ chosen: [(Metric, SeriesSelector.Selection, Double?)], options: AnalysisOptions
+    ) -> [MetricAnalysis] {
+        let results = ResultSlots<MetricAnalysis>(count: chosen.count)
+        DispatchQueue.concurrentPerform(iterations: chosen.count) { index in
+            let (metric, selection, peak) = chosen[index]
+            results.set(index, analyze(metric, selection, peak: peak, options: options))
+        }
+        return results.values.compactMap { $0 }
+    }
+
     package static func analyze(_ metric: Metric, _ selection: SeriesSelector.Selection, peak: Double?,
                         options: AnalysisOptions) -> MetricAnalysis {
         let interval = options.cycleIntervalSeconds
@@ -68,7 +80,6 @@ public struct LeakAnalysis: Codable, Sendable, Equatable {
             points: selection.points, xPerCycle: xPerCycle, threshold: threshold, alpha: options.alpha,
             lagAlpha: options.lagAlpha, confidence: options.confidence, minimumPoints: options.minimumPoints)
         let perHour = 3600 / interval
-        var steady = selection.steadyValues
         let slopePerHour = judgement.slopePerCycle.map { $0 * perHour }
 
         var timeToLimit: Double? = nil
@@ -89,7 +100,7 @@ public struct LeakAnalysis: Codable, Sendable, Equatable {
             lowSlopePerHour: judgement.lowPerCycle.map { $0 * perHour },
             highSlopePerHour: judgement.highPerCycle.map { $0 * perHour }, growth: judgement.growth,
             mannKendall: judgement.original, hamedRao: judgement.hamedRao,
-            plateau: steady.isEmpty ? nil : OrderStatistics.median(&steady), peak: peak,
+            plateau: selection.plateau, peak: peak,
             projectedGrowth30Days: slopePerHour.map { $0 * 24 * 30 }, timeToLimitSeconds: timeToLimit,
             thresholdPerCycle: threshold.perCycle, thresholdFloor: threshold.floor, alpha: options.alpha,
             points: chart)

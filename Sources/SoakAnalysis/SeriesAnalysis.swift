@@ -105,6 +105,14 @@ public struct SeriesAnalysis: Codable, Sendable, Equatable {
         let dropped = options.warmup.dropped(of: usable.count)
         let steady = SeriesSelector.inOrder(Array(usable.dropFirst(dropped)))
         let reduced = MedianBuckets.reduce(steady, to: options.maxPoints)
+        return judge(y: yName, x: xName, reduced, dropped: dropped, missing: missing, options: options)
+    }
+
+    /// The verdict on the steady points, already bucketed.
+    static func judge(
+        y yName: String, x xName: String?, _ reduced: (points: [SeriesPoint], bucketSize: Int), dropped: Int,
+        missing: Int, options: Options
+    ) -> SeriesAnalysis {
         let judgement = TrendJudgement(
             points: reduced.points, xPerCycle: 1, threshold: options.threshold, alpha: options.alpha,
             lagAlpha: options.lagAlpha, confidence: options.confidence, minimumPoints: options.minimumPoints)

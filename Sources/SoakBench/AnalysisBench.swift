@@ -14,9 +14,9 @@ enum AnalysisBench {
         let sizes = context.analysisSizes ?? sizes(quick: context.quick)
         result.notes.append("Synthetic samples.csv files in the real column layout (SampleColumn), 1 Hz periodic "
             + "samples with a trough every 180 (a 3-minute cycle), flat memory with noise. Each repeat runs "
-            + "`soak bench --analysis-child FILE` in a fresh process: SampleTable(contentsOfFile:) then "
-            + "LeakAnalysis.analyze with RunJudge's fallback options; peak memory is that process's VmHWM "
-            + "(the file is memory-mapped, so touched pages count).")
+            + "`soak bench --analysis-child FILE` in a fresh process: the judge's streamed reading "
+            + "(SampleStream: read is the first pass over the file, analyse the fits and any later pass) with "
+            + "RunJudge's fallback options; peak memory is that process's VmHWM.")
         var table = BenchTable(title: "Analysis cost by samples", columns: [
             "samples", "CSV MiB", "read s", "analyse s", "total s", "µs per sample", "peak RSS MiB", "Δ RSS MiB"])
         var time: [BenchChart.Point] = [], memory: [BenchChart.Point] = []
@@ -55,6 +55,7 @@ enum AnalysisBench {
             try? FileManager.default.removeItem(atPath: file)
         }
         result.tables.append(table)
+        try ReportBench.run(context, into: &result)
         result.charts.append(BenchChart(
             file: "analysis-time.svg", title: "Read + analyse time against samples", xLabel: "samples",
             yLabel: "seconds", logX: true, logY: true,

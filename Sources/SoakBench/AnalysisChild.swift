@@ -10,12 +10,12 @@ package enum AnalysisChild {
     package static func run(file: String) throws -> String {
         let startRSS = BenchProcess.statusBytes(pid: getpid(), field: "VmRSS") ?? .nan
         let started = BenchProcess.monotonicSeconds()
-        let table = try SampleTable(contentsOfFile: file)
-        let read = BenchProcess.monotonicSeconds()
         // The options RunJudge falls back to without a profile: the seeds' 3-minute cycle.
         let options = AnalysisOptions(
             cycleIntervalSeconds: 180, warmup: .fraction(0.1), thresholds: Threshold.defaults, alpha: 0.01)
-        let analysis = try LeakAnalysis.analyze(table, options: options)
+        var stream = try SampleStream(.file(file), options: options, charting: options.metrics.map(\.columnName))
+        let read = BenchProcess.monotonicSeconds()
+        let analysis = try stream.analyze()
         let analysed = BenchProcess.monotonicSeconds()
         let hwm = BenchProcess.statusBytes(pid: getpid(), field: "VmHWM") ?? .nan
         return "read_s=\(read - started) analyze_s=\(analysed - read) hwm_bytes=\(hwm) start_rss_bytes=\(startRSS) "

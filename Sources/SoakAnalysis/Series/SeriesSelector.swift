@@ -13,17 +13,25 @@ package struct SeriesSelector {
         package var bucketSize: Int
         /// Raw samples of the chosen kind that fell inside the warm-up window.
         package var warmupDropped: Int
-        /// Raw values of the steady window before bucketing (for the plateau).
-        package var steadyValues: [Double]
+        /// The median of the steady window's raw values, before bucketing; nil when it is empty.
+        package var plateau: Double?
 
         package init(
-            points: [SeriesPoint], source: SeriesSource, bucketSize: Int, warmupDropped: Int, steadyValues: [Double]
+            points: [SeriesPoint], source: SeriesSource, bucketSize: Int, warmupDropped: Int, plateau: Double?
         ) {
             self.points = points
             self.source = source
             self.bucketSize = bucketSize
             self.warmupDropped = warmupDropped
-            self.steadyValues = steadyValues
+            self.plateau = plateau
+        }
+
+        /// A selection whose plateau is the median of `steadyValues`, the steady window's raw values.
+        package init(
+            points: [SeriesPoint], source: SeriesSource, bucketSize: Int, warmupDropped: Int, steadyValues: [Double]
+        ) {
+            self.init(points: points, source: source, bucketSize: bucketSize, warmupDropped: warmupDropped,
+                      plateau: SeriesSelector.median(steadyValues))
         }
     }
 
@@ -86,11 +94,16 @@ package struct SeriesSelector {
         if useTroughs {
             let reduced = MedianBuckets.reduce(Self.inOrder(troughs), to: options.maxTroughPoints)
             return Selection(points: reduced.points, source: .troughs, bucketSize: reduced.bucketSize,
-                             warmupDropped: troughsDropped, steadyValues: troughValues)
+                             warmupDropped: troughsDropped, plateau: Self.median(troughValues))
         }
         let reduced = MedianBuckets.reduce(Self.inOrder(periodic), to: options.maxPoints)
         return Selection(points: reduced.points, source: .periodic, bucketSize: reduced.bucketSize,
-                         warmupDropped: periodicDropped, steadyValues: periodicValues)
+                         warmupDropped: periodicDropped, plateau: Self.median(periodicValues))
+    }
+
+    static func median(_ values: [Double]) -> Double? {
+        var values = values
+        return values.isEmpty ? nil : OrderStatistics.median(&values)
     }
 
     /// Points sorted by x, keeping file order among equal x (a file is normally in order already).

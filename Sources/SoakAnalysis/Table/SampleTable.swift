@@ -45,25 +45,15 @@ public struct SampleTable: Sendable {
         self.kindCodes = kindCodes
     }
 
-    /// Reads a CSV file in one go.
-    ///
-    /// The file is memory-mapped rather than copied (a 100 MB copy is a tenth of a second); the
-    /// harness only ever appends to samples.csv, so a running run's file is safe to map.
+    /// Reads a CSV file, a chunk of lines at a time: only the table itself is held, never the
+    /// file's bytes as well.
     public init(contentsOfFile path: String) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw SampleTableError(message: "\(path): cannot read: \(error)")
-        }
-        try self.init(data: data, source: path)
+        self = try SampleTableParser.parse(.file(path))
     }
 
     /// Reads CSV bytes; `source` names them in messages.
     public init(data: Data, source: String = "samples.csv") throws {
-        self = try data.withUnsafeBytes { raw in
-            try SampleTableParser.parse(raw.bindMemory(to: UInt8.self), source: source)
-        }
+        self = try SampleTableParser.parse(.data(data, source: source))
     }
 
     /// A column of the harness's schema; nil when the file has no such column.

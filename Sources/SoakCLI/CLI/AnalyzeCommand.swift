@@ -54,8 +54,8 @@ enum AnalyzeCommand {
         let path = try arguments.positionals(count: 1...1, usage: usage)[0]
         let result: SeriesAnalysis
         do {
-            let table = try SampleTable(contentsOfFile: path)
-            result = try SeriesAnalysis.analyze(table, y: y, x: x, options: options)
+            // Streamed: a CSV of any length is read a chunk at a time, never held whole.
+            result = try SeriesStream.analyze(.file(path), y: y, x: x, options: options)
         } catch {
             throw CommandError("analyze: \(error)")
         }

@@ -23,6 +23,7 @@ enum BenchCommand {
         // Hidden modes: the bench measures some things in a child process of its own.
         if arguments.first == "--sample-child" { return try sampleChild(Array(arguments.dropFirst())) }
         if arguments.first == "--analysis-child" { return try analysisChild(Array(arguments.dropFirst())) }
+        if arguments.first == "--report-child" { return try reportChild(Array(arguments.dropFirst())) }
         var parsed = CommandArguments(arguments, command: "bench")
         if parsed.wantsHelp {
             Output.out(help)
@@ -99,5 +100,14 @@ enum BenchCommand {
             throw CommandError("bench: \(error)", exitCode: .failed)
         }
         return .pass
+    }
+
+    /// `soak report DIR` itself, then its time and peak RSS on the last line.
+    private static func reportChild(_ arguments: [String]) throws(CommandError) -> ExitCode {
+        guard arguments.count == 1 else { throw CommandError("bench --report-child DIR") }
+        let started = ReportChild.now()
+        let code = try ReportCommand.run(arguments)
+        Output.out(ReportChild.figures(started: started))
+        return code
     }
 }

@@ -85,7 +85,8 @@ enum HTMLCharts {
 
     /// The periodic line, the trough dots and the fitted line of one metric.
     private static func metricSeries(_ style: Style, _ judgement: RunJudge.Judgement) -> [SVGChart.Series] {
-        guard let table = judgement.table, let samples = ReportSeries.samples(table, named: style.metric.columnName) else {
+        guard let digest = judgement.samples, let samples = ReportSeries.samples(digest, named: style.metric.columnName)
+        else {
             return []
         }
         var series = [SVGChart.Series(label: style.label, color: style.light, mark: .line(width: 1.2),
@@ -111,9 +112,8 @@ enum HTMLCharts {
     /// spans it, so one moment sits at the same place on each.
     private static func timeSpan(_ judgement: RunJudge.Judgement) -> ClosedRange<Double>? {
         var times = judgement.events.map(\.simSeconds)
-        if let time = judgement.table?.column(.simSeconds) {
-            let present = time.compactMap { $0 }
-            if let first = present.min(), let last = present.max() { times += [first, last] }
+        if let first = judgement.samples?.firstSimSeconds, let last = judgement.samples?.lastSimSeconds {
+            times += [first, last]
         }
         guard let first = times.min(), let last = times.max() else { return nil }
         return first...last
@@ -122,8 +122,7 @@ enum HTMLCharts {
     /// The warm-up window, from the first sample to the start of the steady window.
     private static func warmup(_ judgement: RunJudge.Judgement) -> [SVGChart.Band] {
         let steadyStart = judgement.summary.analysis.steadyStartSeconds
-        guard let table = judgement.table, let time = table.column(.simSeconds),
-              let first = time.compactMap({ $0 }).min(), steadyStart > first else { return [] }
+        guard let first = judgement.samples?.firstSimSeconds, steadyStart > first else { return [] }
         return [SVGChart.Band(from: first, to: steadyStart, label: "warm-up")]
     }
 }

@@ -35,6 +35,14 @@ enum ReportSeries {
         return samples
     }
 
+    /// The periodic and trough samples of column `name` as streamed into `digest`: already reduced
+    /// to at most `ChartSampling.maxPoints` each, min/max per time bin; nil when it has no values.
+    static func samples(_ digest: SampleDigest, named name: String) -> Samples? {
+        guard let chart = digest.charts[name] else { return nil }
+        return Samples(periodic: chart.periodic.points.map { ChartPoint(x: $0.x, y: $0.y) },
+                       troughs: chart.troughs.points.map { ChartPoint(x: $0.x, y: $0.y) })
+    }
+
     /// The fitted Theil–Sen line of `metric` across its steady window, on simulated time.
     ///
     /// The fit lives on the series' own axis (the cycle number for troughs, simulated seconds for

@@ -108,7 +108,7 @@ package enum ReportText {
         let passed = summary.simulatedSeconds ?? Double(summary.cyclesCompleted) * summary.intervalSeconds
         var simulated = "\(self.simulated(passed)) of \(self.simulated(summary.durationSeconds)) planned"
         if let slip = summary.evidence?.schedule, slip.factor >= 1.1 {
-            simulated += " (the schedule ran \(DecimalText.format(slip.factor, decimals: 1))x slower than planned)"
+            simulated += " (the schedule ran \(slip.factorText) slower than planned)"
         }
         if let wall = wallSeconds(summary) {
             simulated += ", \(DurationText.format(.milliseconds(Int64(wall * 1000)), maxUnits: 2)) wall"

@@ -28,11 +28,11 @@ package struct RunEvidence: Codable, Sendable, Equatable {
     /// Examines what a run left. `samplesFileExists` tells a missing `samples.csv` from an empty
     /// one (both give no table); `profile` is the run's own copy, nil when unreadable.
     package static func examine(
-        manifest: RunManifest, table: SampleTable?, samplesFileExists: Bool, log: EventLog, profile: Profile?,
+        manifest: RunManifest, samples: SampleDigest?, samplesFileExists: Bool, log: EventLog, profile: Profile?,
         analysis: LeakAnalysis
     ) -> RunEvidence {
         var evidence = RunEvidence()
-        let recorded = SampleCoverage(table)
+        let recorded = SampleCoverage(samples)
         // Cycles the run says it completed; for a harness killed before writing them, the
         // samples and the request log are the only count.
         let claimedCycles = max(manifest.cyclesCompleted, recorded.lastCycle.map { $0 } ?? 0)
@@ -40,10 +40,10 @@ package struct RunEvidence: Codable, Sendable, Equatable {
         if manifest.scenarioKind != Profile.ScenarioKind.sampleOnly.rawValue, claimedCycles > 0 {
             evidence.checkEvents(log, manifest: manifest, claimedCycles: claimedCycles)
         }
-        if let table, table.rowCount > 0 {
-            evidence.checkValues(table)
+        if let samples, samples.rowCount > 0 {
+            evidence.checkValues(samples)
             evidence.checkMetrics(
-                table, analysis: analysis, expected: ExpectedMetrics.of(profile, watch: manifest.watch))
+                samples, analysis: analysis, expected: ExpectedMetrics.of(profile, watch: manifest.watch))
         }
         evidence.schedule = ScheduleSlip(
             coverage: recorded, intervalSeconds: manifest.intervalSeconds, accelerate: manifest.accelerate,
@@ -106,10 +106,9 @@ package struct RunEvidence: Codable, Sendable, Equatable {
 
     /// The harness's own columns count bytes, pages, descriptors and threads: a negative value
     /// was never measured. (A declared column may be any gauge, so only these are held to it.)
-    private mutating func checkValues(_ table: SampleTable) {
+    private mutating func checkValues(_ samples: SampleDigest) {
         for metric in Metric.allCases {
-            guard let values = table.numeric[metric.columnName] else { continue }
-            let negative = values.lazy.filter { $0 < 0 }.count
+            let negative = samples.negativeValues(metric.columnName)
             if negative > 0 {
                 damaged.append("samples.csv's \(metric.columnName) column holds \(negative) negative value(s), which "
                     + "no reading gives: the file is damaged")
@@ -117,17 +116,17 @@ package struct RunEvidence: Codable, Sendable, Equatable {
         }
     }
 
-    private mutating func checkMetrics(_ table: SampleTable, analysis: LeakAnalysis, expected: [Metric]) {
+    private mutating func checkMetrics(_ samples: SampleDigest, analysis: LeakAnalysis, expected: [Metric]) {
         let judged = Set(analysis.metrics.map(\.metric))
         for metric in expected where !judged.contains(metric) {
             let column = metric.columnName
-            guard let values = table.numeric[column] else {
+            guard samples.hasNumericColumn(column) else {
                 unjudged.append("\(metric.rawValue): samples.csv has no \(column) column")
                 continue
             }
-            unjudged.append(values.allSatisfy(\.isNaN)
+            unjudged.append(!samples.hasValue(column)
                 ? "\(metric.rawValue): samples.csv's \(column) column has no value in any of its "
-                    + "\(table.rowCount) rows"
+                    + "\(samples.rowCount) rows"
                 : "\(metric.rawValue): samples.csv's \(column) column has no value in the rows the "
                     + "analysis judges")
         }
@@ -170,14 +169,11 @@ struct SampleCoverage {
     /// The latest simulated second in any row; nil when no row has one.
     var lastSimSeconds: Double?
 
-    init(_ table: SampleTable?) {
-        guard let table else { return }
-        rows = table.rowCount
-        if let cycles = table.numeric[SampleColumn.cycle.rawValue] {
-            lastCycle = cycles.lazy.filter { $0.isFinite && $0 >= 0 && $0 < 1e12 }.max().map { Int($0) }
-        }
-        if let sims = table.numeric[SampleColumn.simSeconds.rawValue] {
-            lastSimSeconds = sims.lazy.filter(\.isFinite).max()
-        }
+    init(_ samples: SampleDigest?) {
+        guard let samples else { return }
+        rows = samples.rowCount
+        // Only plausible cycle numbers are kept (finite, 0 ≤ c < 1e12): Int(Double) traps on the rest.
+        lastCycle = samples.lastCycle.map { Int($0) }
+        lastSimSeconds = samples.lastSimSeconds
     }
 }

@@ -14,11 +14,25 @@ package enum RunJudge {
     /// What a judgement produces: the summary plus the data it was made from, for report writers.
     package struct Judgement: Sendable {
         package var summary: RunSummary
-        /// The samples; nil when the run never recorded any.
-        package var table: SampleTable?
+        /// What the samples held, streamed (facts and charts, never every row); nil when the run
+        /// never recorded any.
+        package var samples: SampleDigest?
         package var events: [RequestEvent]
         /// The profile the analysis used (the run's own copy, else defaults).
         package var profile: Profile?
+
+        package init(summary: RunSummary, samples: SampleDigest?, events: [RequestEvent], profile: Profile?) {
+            self.summary = summary
+            self.samples = samples
+            self.events = events
+            self.profile = profile
+        }
+
+        /// A judgement over a table already in memory, charting every column (report tests).
+        package init(summary: RunSummary, table: SampleTable?, events: [RequestEvent], profile: Profile?) {
+            self.init(summary: summary, samples: table.map { SampleDigest(table: $0, charting: $0.columnNames) },
+                      events: events, profile: profile)
+        }
     }
 
     /// Judges the run in `folder`. `thresholds` override the profile's per metric. `manifest` is
@@ -36,19 +50,23 @@ package enum RunJudge {
             alpha: 0.01)
         for (metric, threshold) in overrides { options.thresholds[metric] = threshold }
 
-        let table = try readSamples(folder)
+        // Streamed: only the judged columns' troughs, the charts and per-column facts are kept, so
+        // a month of 1 Hz samples needs no more memory than a day.
+        var stream = try readSamples(folder, options: options)
+        let samples = stream?.digest
         let analysis: LeakAnalysis
-        if let table, table.rowCount > 0 {
+        if var stream, stream.digest.rowCount > 0 {
             do {
-                analysis = try LeakAnalysis.analyze(table, options: options)
+                analysis = try stream.analyze()
             } catch {
                 throw RunJudgeError("\(folder.samples): \(error)")
             }
         } else {
             analysis = LeakAnalysis(
-                metrics: [], rows: 0, droppedPartialLastLine: table?.droppedPartialLastLine ?? false,
+                metrics: [], rows: 0, droppedPartialLastLine: samples?.droppedPartialLastLine ?? false,
                 steadyStartSeconds: 0)
         }
+        stream = nil
         let log = EventLog.read(from: folder.events)
         // run.json gets integrity only at the end; until then (or when the harness was killed)
         // the request log is the record.
@@ -58,10 +76,10 @@ package enum RunJudge {
             integrity: fromLog ? Integrity(events: log.requests) : manifest.integrity,
             requests: RequestSummary(events: log.requests), analysis: analysis)
         let evidence = RunEvidence.examine(
-            manifest: manifest, table: table, samplesFileExists: FileSystem.exists(folder.samples), log: log,
+            manifest: manifest, samples: samples, samplesFileExists: FileSystem.exists(folder.samples), log: log,
             profile: profile, analysis: analysis)
         summary.evidence = evidence
-        summary.simulatedSeconds = evidence.schedule?.simulatedSeconds ?? SampleCoverage(table).lastSimSeconds
+        summary.simulatedSeconds = evidence.schedule?.simulatedSeconds ?? SampleCoverage(samples).lastSimSeconds
         summary.culprits = CulpritJudge.judge(
             folder, steadyStartSeconds: analysis.steadyStartSeconds, intervalSeconds: manifest.intervalSeconds,
             alpha: options.alpha)
@@ -69,7 +87,7 @@ package enum RunJudge {
         (summary.verdict, summary.verdictReason) = decide(manifest, summary, harnessAlive: harnessAlive)
         // Where, beside whether: the culprits only ever add words, never change the verdict.
         if let growing = CulpritJudge.reasonText(summary.culprits) { summary.verdictReason += "; " + growing }
-        return Judgement(summary: summary, table: table, events: log.requests, profile: profile)
+        return Judgement(summary: summary, samples: samples, events: log.requests, profile: profile)
     }
 
     private static func readManifest(_ folder: RunFolder) throws(RunJudgeError) -> RunManifest {
@@ -82,10 +100,13 @@ package enum RunJudge {
         }
     }
 
-    private static func readSamples(_ folder: RunFolder) throws(RunJudgeError) -> SampleTable? {
+    private static func readSamples(
+        _ folder: RunFolder, options: AnalysisOptions
+    ) throws(RunJudgeError) -> SampleStream? {
         guard let status = try? FileSystem.status(of: folder.samples), status.st_size > 0 else { return nil }
         do {
-            return try SampleTable(contentsOfFile: folder.samples)
+            return try SampleStream(.file(folder.samples), options: options,
+                                    charting: options.metrics.map(\.columnName))
         } catch {
             throw RunJudgeError("\(error)")
         }

@@ -50,9 +50,15 @@ package struct ScheduleSlip: Codable, Sendable, Equatable {
     /// Whether the slip is beyond the bound.
     package var isBeyondBound: Bool { factor > Self.bound }
 
+    /// The factor as people read it (`5.4x`). A damaged sim_seconds of 1e308 would print 300
+    /// digits; past 10,000x the figure is noise.
+    package var factorText: String {
+        factor.isFinite && factor <= 10_000 ? DecimalText.format(factor, decimals: 1) + "x" : "over 10000x"
+    }
+
     /// The slip and its cause, for the verdict line and the reports.
     package var sentence: String {
-        var text = "the schedule ran \(DecimalText.format(factor, decimals: 1))x slower than planned "
+        var text = "the schedule ran \(factorText) slower than planned "
             + "(the samples reach \(Self.duration(simulatedSeconds)) of simulated time, the plan "
             + "\(Self.duration(plannedSeconds)); the bound is \(DecimalText.format(Self.bound, decimals: 1))x)"
         let interval = DecimalText.format(intervalWallMilliseconds, significant: 3)
