@@ -1,3 +1,5 @@
+import SoakUnits
+
 /// `soak analyze FILE --y COLUMN` without holding the file: a first pass validates every line and
 /// counts the usable points (holding them while few), a second, only for long series, buckets
 /// them by median as they come, once the warm-up (a count of points) is known.
@@ -52,14 +54,14 @@ package enum SeriesStream {
         let source = scanner.source
         if let text = scanner.textColumns[name] {
             throw SampleTableError(
-                message: "\(source): column \(name) is not numeric: line \(text.line) has \"\(text.text)\"",
+                message: "\(source): column \(name) is not numeric: line \(text.line) has \"\(ClippedText.clip(text.text, limit: 80))\"",
                 line: text.line, column: name)
         }
         if name == SampleColumn.kind.rawValue, scanner.hasKindColumn {
             throw SampleTableError(message: "\(source): column kind holds sample kinds, not numbers", column: name)
         }
         guard scanner.names.contains(name) else {
-            let known = scanner.names.joined(separator: ", ")
+            let known = ClippedText.clip(scanner.names.joined(separator: ", "), limit: 200)
             throw SampleTableError(message: "\(source): no column \(name) (columns: \(known))", column: name)
         }
     }

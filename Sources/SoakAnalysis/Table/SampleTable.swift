@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SoakUnits
 
 /// A CSV of samples held column by column: `samples.csv` as the harness writes it, or any numeric
 /// CSV with a header line (for `soak analyze`).
@@ -72,7 +73,7 @@ public struct SampleTable: Sendable {
         if name == SampleColumn.kind.rawValue, kindCodes != nil {
             throw SampleTableError(message: "\(source): column kind holds sample kinds, not numbers", column: name)
         }
-        let known = columnNames.joined(separator: ", ")
+        let known = ClippedText.clip(columnNames.joined(separator: ", "), limit: 200)
         throw SampleTableError(message: "\(source): no column \(name) (columns: \(known))", column: name)
     }
 
