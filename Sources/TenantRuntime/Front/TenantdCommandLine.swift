@@ -33,6 +33,7 @@ public enum TenantdCommand: Sendable {
     public static let usage = """
         usage: tenantd --registry DIR [options]
                tenantd seed --tenants N --artifacts M [--kind service|webapp] [--payload-kb P] DIR
+               tenantd fleet --registry DIR [options] [-- NODE OPTIONS]   (see tenantd fleet --help)
 
         Serves a lazy-loading multi-tenant registry over HTTP/1.1. Prints "listening on HOST:PORT" once ready.
           GET /t/<tenant>/<artifact>[/path]   invoke an artifact (X-Tenant-Was, X-Artifact-Was, X-Load-Millis)
