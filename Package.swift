@@ -11,7 +11,7 @@ import PackageDescription
 //                                           CHeapPage → CHeapStacks (libSoakHeapStacks.so)
 //   SoakUnits → SoakAnalysis → SoakProfiles → SoakRun → SoakReports → SoakCLI → soak
 //                                                     ↘ SoakBench ↗
-//   SoakUnits, PosixSupport → TenantRuntime → tenantd
+//   SoakUnits, PosixSupport → TenantRuntime → TenantFleet → tenantd;  MiniHTTP → TenantFleet
 let package = Package(
     name: "LazySoak",
     products: [
@@ -47,7 +47,9 @@ let package = Package(
         // HTTP/1.1 over POSIX sockets: tenantd's server and the harness's client.
         .target(name: "MiniHTTP", dependencies: ["PosixSupport"]),
         .target(name: "TenantRuntime", dependencies: ["SoakUnits", "PosixSupport", "CSystemShim"]),
-        .executableTarget(name: "tenantd", dependencies: ["TenantRuntime", "MiniHTTP", "PosixSupport"]),
+        // `tenantd fleet`: a front owning tenantd nodes, tenant-aware routing and auto-scaling.
+        .target(name: "TenantFleet", dependencies: ["TenantRuntime", "MiniHTTP", "PosixSupport", "CSystemShim"]),
+        .executableTarget(name: "tenantd", dependencies: ["TenantFleet", "TenantRuntime", "MiniHTTP", "PosixSupport"]),
         // Statistics, series and verdict rules; depends on nothing but the units.
         .target(name: "SoakAnalysis", dependencies: ["SoakUnits"]),
         // The profile format: decoder, validator, catalog.
@@ -80,6 +82,7 @@ let package = Package(
         .testTarget(name: "PosixSupportTests", dependencies: ["PosixSupport"]),
         .testTarget(name: "MiniHTTPTests", dependencies: ["MiniHTTP", "PosixSupport"]),
         .testTarget(name: "TenantRuntimeTests", dependencies: ["TenantRuntime", "SoakUnits"]),
+        .testTarget(name: "TenantFleetTests", dependencies: ["TenantFleet", "TenantRuntime", "MiniHTTP", "PosixSupport"]),
         .testTarget(
             name: "SoakTests",
             dependencies: ["SoakCLI", "SoakBench", "SoakReports", "SoakRun", "SoakProfiles", "SoakAnalysis", "SoakUnits"],

@@ -38,7 +38,8 @@ for t in targets:
 # may import, transitively). An import outside that set is an upward edge.
 allowed = {
     "CSystemShim": [], "PosixSupport": ["CSystemShim"], "SoakUnits": [], "MiniHTTP": ["PosixSupport"],
-    "TenantRuntime": ["SoakUnits", "PosixSupport"], "tenantd": ["TenantRuntime", "MiniHTTP"],
+    "TenantRuntime": ["SoakUnits", "PosixSupport"], "TenantFleet": ["TenantRuntime", "MiniHTTP"],
+    "tenantd": ["TenantFleet", "TenantRuntime", "MiniHTTP"],
     "SoakAnalysis": ["SoakUnits"], "SoakProfiles": ["SoakAnalysis"],
     "SoakRun": ["SoakProfiles", "MiniHTTP", "CHeapPage"], "SoakReports": ["SoakRun"], "SoakBench": ["SoakRun"],
     "CHeapPage": [], "CHeapPreload": ["CHeapPage"], "CHeapStacks": ["CHeapPage"],

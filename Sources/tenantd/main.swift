@@ -18,6 +18,11 @@ func fail(_ message: String, status: Int32) -> Never {
     exit(status)
 }
 
+// `tenantd fleet` parses its own options (TenantFleet), so the node's parser stays as it is.
+if CommandLine.arguments.dropFirst().first == "fleet" {
+    runFleet(Array(CommandLine.arguments.dropFirst(2)))
+}
+
 let command: TenantdCommand
 do {
     command = try TenantdCommand.parse(Array(CommandLine.arguments.dropFirst()))

@@ -33,6 +33,7 @@ public enum TenantdCommand: Sendable {
     public static let usage = """
         usage: tenantd --registry DIR [options]
                tenantd seed --tenants N --artifacts M [--kind service|webapp] [--payload-kb P] DIR
+               tenantd fleet --registry DIR [options] [-- NODE OPTIONS]   (see tenantd fleet --help)
 
         Serves a lazy-loading multi-tenant registry over HTTP/1.1. Prints "listening on HOST:PORT" once ready.
           GET /t/<tenant>/<artifact>[/path]   invoke an artifact (X-Tenant-Was, X-Artifact-Was, X-Load-Millis)
@@ -144,27 +145,27 @@ public struct UsageError: Error, CustomStringConvertible, Sendable, Equatable {
     public init(_ description: String) { self.description = description }
 }
 
-/// Reads flags and their values in order.
-struct ArgumentReader {
+/// Reads flags and their values in order; `package` so `tenantd fleet`'s parser reads alike.
+package struct ArgumentReader {
     private var arguments: ArraySlice<String>
 
-    init(_ arguments: [String]) { self.arguments = arguments[...] }
+    package init(_ arguments: [String]) { self.arguments = arguments[...] }
 
-    mutating func next() -> String? { arguments.popFirst() }
-    mutating func skip() { _ = arguments.popFirst() }
+    package mutating func next() -> String? { arguments.popFirst() }
+    package mutating func skip() { _ = arguments.popFirst() }
 
-    mutating func value(for flag: String) throws(UsageError) -> String {
+    package mutating func value(for flag: String) throws(UsageError) -> String {
         guard let value = arguments.popFirst() else { throw UsageError("\(flag) needs a value") }
         return value
     }
 
-    mutating func number(for flag: String, expected: String) throws(UsageError) -> Double {
+    package mutating func number(for flag: String, expected: String) throws(UsageError) -> Double {
         let text = try value(for: flag)
         guard let number = Double(text), number.isFinite else { throw UsageError("\(flag): expected \(expected), found \"\(text)\"") }
         return number
     }
 
-    mutating func count(for flag: String, allowZero: Bool = false) throws(UsageError) -> Int {
+    package mutating func count(for flag: String, allowZero: Bool = false) throws(UsageError) -> Int {
         let text = try value(for: flag)
         guard let count = Int(text), count > 0 || (allowZero && count == 0) else {
             throw UsageError("\(flag): expected a whole number\(allowZero ? "" : " above zero"), found \"\(text)\"")
@@ -173,7 +174,7 @@ struct ArgumentReader {
     }
 
     /// A whole number within `limit`, refused with the limit stated.
-    mutating func count(for flag: String, within limit: StatedLimit<Int>) throws(UsageError) -> Int {
+    package mutating func count(for flag: String, within limit: StatedLimit<Int>) throws(UsageError) -> Int {
         let text = try value(for: flag)
         guard let count = Int(text) else {
             // Digits beyond Int's range are a number too big, not a malformed one.
@@ -186,7 +187,7 @@ struct ArgumentReader {
         return count
     }
 
-    mutating func duration(for flag: String) throws(UsageError) -> Duration {
+    package mutating func duration(for flag: String) throws(UsageError) -> Duration {
         let text = try value(for: flag)
         guard let duration = DurationText.parse(text) else {
             throw UsageError("\(flag): expected a duration like 90s, 1m or 8d, found \"\(text)\"")

@@ -1,0 +1,88 @@
+import MiniHTTP
+import TenantRuntime
+
+/// The front's request handling: `/t/<tenant>/…` to the tenant's node, `/_fleet/node/K/…` to node
+/// K, `/_fleet/stats` and `/_fleet/health` answered here. Blocking (it waits for the node), so
+/// it runs on the HTTP server's handler threads.
+///
+/// A node that fails under a request (killed, reset, silent past the client's timeout) gives a
+/// 503 with `Retry-After`, never a hang and never a retry on another node: the request may have
+/// had effects there, and the client is the one to decide. No serving node at all is a 503 too.
+package struct FleetFront: Sendable {
+    package let table: NodeTable
+    package let controller: FleetController
+    /// Seconds a client is told to wait after a 503: about the time a replacement takes.
+    package var retryAfterSeconds = 1
+
+    package init(controller: FleetController) {
+        self.controller = controller
+        self.table = controller.table
+    }
+
+    /// Answers one request.
+    package func respond(to request: HTTPRequest) -> HTTPResponse {
+        let path = request.path
+        if path == "/_fleet/stats" {
+            return HTTPResponse(json: Array(FleetStatsJSON.render(table: table, controller: controller).utf8))
+        }
+        if path == "/_fleet/health" || path == "/_runtime/health" {
+            return table.servingNodes.isEmpty ? unavailable("no node serves yet") : HTTPResponse(text: "ok\n")
+        }
+        if let (node, rest) = Self.nodePath(path) {
+            guard let lease = table.lease(onNode: node) else {
+                return HTTPResponse(status: 404, text: "\(node) is not serving; see /_fleet/stats\n")
+            }
+            return forward(request, rewrittenTo: rest + (request.query.map { "?" + $0 } ?? ""), on: lease, tenant: nil)
+        }
+        guard let tenant = Self.tenant(in: path) else {
+            return HTTPResponse(status: 404, text: "no such path; try /t/<tenant>/<artifact> or /_fleet/stats\n")
+        }
+        guard let lease = table.lease(forTenant: tenant) else {
+            return unavailable("no node serves yet")
+        }
+        return forward(request, rewrittenTo: request.target, on: lease, tenant: tenant)
+    }
+
+    private func forward(_ request: HTTPRequest, rewrittenTo target: String, on lease: NodeLease,
+                         tenant: String?) -> HTTPResponse {
+        var outgoing = HTTPRequest(method: request.method, target: target, body: request.body)
+        for (name, value) in request.headers where Self.forwardedHeaders.contains(name.lowercased()) {
+            outgoing.headers.add(name: name, value: value)
+        }
+        do {
+            var response = try lease.client.send(outgoing)
+            table.release(lease, reusable: true, answeredTenant: (200..<300).contains(response.status) ? tenant : nil)
+            response.headers.add(name: "X-Fleet-Node", value: "\(lease.node.rawValue)")
+            return response
+        } catch {
+            table.release(lease, reusable: false, answeredTenant: nil)
+            return unavailable("\(lease.node) failed under the request (\(error))")
+        }
+    }
+
+    private func unavailable(_ why: String) -> HTTPResponse {
+        table.count { $0.unavailable += 1 }
+        return HTTPResponse(status: 503, text: "\(why); retry\n", headers: ["Retry-After": "\(retryAfterSeconds)"])
+    }
+
+    /// Headers a node may need; hop-by-hop ones (Connection, Keep-Alive) stay with this hop.
+    static let forwardedHeaders: Set<String> = ["content-type", "accept", "user-agent", "x-request-id"]
+
+    /// The tenant of `/t/<tenant>/…`, or nil.
+    static func tenant(in path: String) -> String? {
+        let parts = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[0].isEmpty, parts[1] == "t", let name = parts[2].split(separator: "/").first
+        else { return nil }
+        return String(name)
+    }
+
+    /// Node K and the rest of `/_fleet/node/K/rest`, or nil.
+    static func nodePath(_ path: String) -> (NodeID, String)? {
+        let prefix = "/_fleet/node/"
+        guard path.hasPrefix(prefix) else { return nil }
+        let after = path.dropFirst(prefix.count)
+        let number = after.prefix { $0.isNumber }
+        guard let index = Int(number), after.dropFirst(number.count).hasPrefix("/") else { return nil }
+        return (NodeID(index), String(after.dropFirst(number.count)))
+    }
+}

@@ -1,0 +1,46 @@
+import TenantRuntime
+
+/// `/_fleet/stats`: the fleet at a glance, as JSON written by hand (no Foundation in the front).
+enum FleetStatsJSON {
+    static func render(table: NodeTable, controller: FleetController) -> String {
+        let counters = table.counters
+        let (tenants, perNode) = table.tenantsPerNode
+        let now = controller.clock.now
+        let nodes = table.nodes.map { node in
+            """
+            {"id":\(node.id.rawValue),"pid":\(node.pid),"address":"\(node.address)","phase":"\(node.phase.rawValue)",\
+            "in_flight":\(node.inFlight),"requests":\(node.requests),"tenants":\(perNode[node.id] ?? 0),\
+            "generation":\(node.generation),"up_simulated_seconds":\(number((now - node.startedAt).secondsValue))}
+            """
+        }
+        let decisions = counters.decisions.map(quoted).joined(separator: ",")
+        return """
+            {"nodes":[\(nodes.joined(separator: ","))],"serving_nodes":\(perNode.count),"tenants_seen":\(tenants),\
+            "moves_total":\(counters.moves),"grows_total":\(counters.grows),"shrinks_total":\(counters.shrinks),\
+            "replacements_total":\(counters.replacements),"forwarded_total":\(counters.forwarded),\
+            "unavailable_total":\(counters.unavailable),\
+            "last_replacement_ms":\(counters.lastReplacementMillis.map(number) ?? "null"),\
+            "load_per_node":\(controller.lastLoadPerNode.map(number) ?? "null"),\
+            "busy_node_seconds":\(number(table.busyNodeSeconds)),"simulated_seconds":\(number(now.seconds)),\
+            "decisions":[\(decisions)]}
+
+            """
+    }
+
+    static func number(_ value: Double) -> String {
+        value.isFinite ? String((value * 1000).rounded() / 1000) : "null"
+    }
+
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

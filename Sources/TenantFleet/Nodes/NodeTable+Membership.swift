@@ -1,0 +1,86 @@
+import MiniHTTP
+import TenantRuntime
+
+/// Counters the fleet keeps for `/_fleet/stats`.
+package struct FleetCounters: Sendable, Equatable {
+    /// Tenants whose node changed, summed over every change of the serving set.
+    package var moves = 0
+    package var grows = 0
+    package var shrinks = 0
+    /// Nodes that ended on their own or were killed, and were started again.
+    package var replacements = 0
+    package var forwarded = 0
+    /// Requests answered 503 because their node failed under them or none served.
+    package var unavailable = 0
+    /// The last decisions, newest last, at most ``FleetCounters/decisionsKept``.
+    package var decisions: [String] = []
+    /// Wall milliseconds from noticing a crashed node to its replacement serving, last one.
+    package var lastReplacementMillis: Double?
+
+    package static let decisionsKept = 32
+
+    mutating func record(decision: String) {
+        decisions.append(decision)
+        if decisions.count > Self.decisionsKept { decisions.removeFirst(decisions.count - Self.decisionsKept) }
+    }
+}
+
+extension NodeTable {
+    /// Adds a node that is ready to serve; counts the tenants that move to it.
+    package func add(id: NodeID, address: SocketAddress, pid: Int32) {
+        let now = clock.now
+        state.withLock { state in
+            let before = Self.serving(state)
+            let generation = state.generations[id, default: 0]
+            state.generations[id] = generation + 1
+            state.nodes[id] = FleetNode(id: id, generation: generation, address: address, pid: pid, startedAt: now)
+            state.counters.moves += RendezvousRouter.moves(of: state.tenants, from: before, to: Self.serving(state))
+        }
+    }
+
+    /// Stops routing to node `id`; its requests in flight finish. Its tenants move now.
+    package func drain(_ id: NodeID) {
+        state.withLock { state in
+            guard state.nodes[id]?.phase == .serving else { return }
+            let before = Self.serving(state)
+            state.nodes[id]?.phase = .draining
+            state.counters.moves += RendezvousRouter.moves(of: state.tenants, from: before, to: Self.serving(state))
+        }
+    }
+
+    /// Removes node `id` and closes its idle connections. Leases still out on it are dropped
+    /// when given back (their generation no longer matches).
+    package func remove(_ id: NodeID) {
+        let now = clock.now
+        let clients: [HTTPClient] = state.withLock { state in
+            guard let node = state.nodes[id] else { return [] }
+            Self.accumulateBusy(&state, at: now)
+            let before = Self.serving(state)
+            state.nodes[id] = nil
+            state.counters.moves += RendezvousRouter.moves(of: state.tenants, from: before, to: Self.serving(state))
+            return node.idleClients
+        }
+        for client in clients { client.close() }
+    }
+
+    /// Requests in flight on node `id` (0 when it is gone).
+    package func inFlight(on id: NodeID) -> Int { state.withLock { $0.nodes[id]?.inFlight ?? 0 } }
+
+    /// Changes the counters under the table's lock.
+    package func count(_ change: (inout FleetCounters) -> Void) { state.withLock { change(&$0.counters) } }
+
+    /// A copy of the counters.
+    package var counters: FleetCounters { state.withLock { $0.counters } }
+
+    /// The tenants seen, and how many of them each serving node owns.
+    package var tenantsPerNode: (tenants: Int, perNode: [NodeID: Int]) {
+        state.withLock { state in
+            (state.tenants.count, RendezvousRouter.assignment(of: state.tenants, among: Self.serving(state)))
+        }
+    }
+}
+
+extension NodeTable {
+    /// Whether node `id` is in the table at all.
+    package func isServingOrDraining(_ id: NodeID) -> Bool { state.withLock { $0.nodes[id] != nil } }
+}

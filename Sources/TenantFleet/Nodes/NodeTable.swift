@@ -1,0 +1,102 @@
+import MiniHTTP
+import Synchronization
+import TenantRuntime
+
+/// The front's shared picture of the fleet: the nodes, their in-flight requests, the tenants seen,
+/// and the counters `/_fleet/stats` shows. Handler threads take and give back leases; the
+/// controller thread changes membership. One mutex, short critical sections, no I/O under it.
+package final class NodeTable: Sendable {
+    struct State {
+        var nodes: [NodeID: FleetNode] = [:]
+        /// Tenants answered 2xx through the front: bounded by the registry, not by traffic, since
+        /// an unknown tenant gets 404 and is never recorded here.
+        var tenants: Set<String> = []
+        /// ∫ in-flight requests d(simulated time), in node-seconds: the autoscaler's input.
+        var busyNodeSeconds = 0.0
+        var busySince: SimulatedTime
+        var generations: [NodeID: Int] = [:]
+        var counters = FleetCounters()
+    }
+
+    let clock: any RuntimeClock
+    let clientConfiguration: HTTPClient.Configuration
+    let state: Mutex<State>
+
+    package init(clock: any RuntimeClock, clientConfiguration: HTTPClient.Configuration = .init()) {
+        self.clock = clock
+        self.clientConfiguration = clientConfiguration
+        state = Mutex(State(busySince: clock.now))
+    }
+
+    /// A lease on the node that owns `tenant`, or nil when no node serves (all starting or gone).
+    package func lease(forTenant tenant: String) -> NodeLease? {
+        let now = clock.now
+        return state.withLock { state in
+            guard let owner = RendezvousRouter.owner(of: tenant, among: Self.serving(state)) else { return nil }
+            return Self.take(owner, in: &state, at: now, configuration: clientConfiguration)
+        }
+    }
+
+    /// A lease on node `id` itself (for `/_fleet/node/K/...`), or nil when it does not serve.
+    package func lease(onNode id: NodeID) -> NodeLease? {
+        let now = clock.now
+        return state.withLock { state in
+            guard state.nodes[id]?.phase == .serving else { return nil }
+            return Self.take(id, in: &state, at: now, configuration: clientConfiguration)
+        }
+    }
+
+    /// Gives a lease back. `reusable`: the connection answered and may carry the next request.
+    /// `tenant`: the tenant the node answered 2xx for, to remember for moves and stats.
+    package func release(_ lease: NodeLease, reusable: Bool, answeredTenant tenant: String?) {
+        let now = clock.now
+        let discard: HTTPClient? = state.withLock { state in
+            Self.accumulateBusy(&state, at: now)
+            if let tenant { state.tenants.insert(tenant) }
+            guard var node = state.nodes[lease.node], node.generation == lease.generation else { return lease.client }
+            node.inFlight -= 1
+            if reusable { node.idleClients.append(lease.client) }
+            state.nodes[lease.node] = node
+            return reusable ? nil : lease.client
+        }
+        discard?.close()
+    }
+
+    /// The busy node-time so far, brought up to now.
+    package var busyNodeSeconds: Double {
+        let now = clock.now
+        return state.withLock { state in
+            Self.accumulateBusy(&state, at: now)
+            return state.busyNodeSeconds
+        }
+    }
+
+    /// Nodes taking new requests, by id.
+    package var servingNodes: [NodeID] { state.withLock { Self.serving($0) } }
+
+    /// Every node in the table, serving or draining.
+    package var nodes: [FleetNode] { state.withLock { $0.nodes.values.sorted { $0.id < $1.id } } }
+
+    static func serving(_ state: State) -> [NodeID] {
+        state.nodes.values.filter { $0.phase == .serving }.map(\.id).sorted()
+    }
+
+    private static func take(
+        _ id: NodeID, in state: inout State, at now: SimulatedTime, configuration: HTTPClient.Configuration
+    ) -> NodeLease? {
+        guard var node = state.nodes[id] else { return nil }
+        accumulateBusy(&state, at: now)
+        node.inFlight += 1
+        node.requests += 1
+        let client = node.idleClients.popLast() ?? HTTPClient(address: node.address, configuration: configuration)
+        state.nodes[id] = node
+        state.counters.forwarded += 1
+        return NodeLease(node: id, generation: node.generation, client: client)
+    }
+
+    static func accumulateBusy(_ state: inout State, at now: SimulatedTime) {
+        let inFlight = state.nodes.values.reduce(0) { $0 + $1.inFlight }
+        if now > state.busySince { state.busyNodeSeconds += Double(inFlight) * (now - state.busySince).secondsValue }
+        state.busySince = max(state.busySince, now)
+    }
+}

@@ -1,0 +1,57 @@
+// `tenantd fleet`: the front process. Argument parsing, the HTTP adapter and signals only; the
+// routing, scaling and node supervision are TenantFleet's.
+import Glibc
+import MiniHTTP
+import PosixSupport
+import TenantFleet
+import TenantRuntime
+
+/// Runs the fleet front until SIGTERM or SIGINT, then drains and stops every node.
+func runFleet(_ arguments: [String]) -> Never {
+    if arguments.contains("--help") || arguments.contains("-h") {
+        print(FleetOptions.usage)
+        exit(0)
+    }
+    let options: FleetOptions
+    do { options = try FleetOptions.parse(arguments) } catch { fail("fleet: \(error)", status: 2) }
+    guard Registry(root: options.registry).exists else {
+        fail("\(options.registry) is not a registry (no tenants/ folder); create one with tenantd seed", status: 2)
+    }
+    let address: SocketAddress
+    do { address = try SocketAddress(parsing: options.listen) } catch { fail("--listen: \(error)", status: 2) }
+
+    var stopSignals = sigset_t()
+    sigemptyset(&stopSignals)
+    sigaddset(&stopSignals, SIGTERM)
+    sigaddset(&stopSignals, SIGINT)
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+
+    let clock = ScaledClock(scale: options.timeScale)
+    let table = NodeTable(clock: clock, clientConfiguration: .init(timeout: .seconds(30)))
+    let launcher = TenantdNodeLauncher(executable: "/proc/self/exe", arguments: options.nodeCommandLine)
+    let controller = FleetController(table: table, launcher: launcher, rule: options.rule, clock: clock) { line in
+        writeLine("tenantd fleet: \(line)", to: .standardError)
+    }
+    let front = FleetFront(controller: controller)
+    let server = HTTPServer(configuration: HTTPServerConfiguration(address: address)) { front.respond(to: $0) }
+
+    // One long-lived thread starts every node: the nodes' parent-death signal is tied to the
+    // thread that forked them, so it must outlive them all.
+    let ticker: FleetTicker
+    do {
+        ticker = try FleetTicker(controller: controller, initialNodes: options.startingNodes)
+        try ticker.start()
+    } catch {
+        fail("fleet: cannot start the nodes: \(error)", status: 1)
+    }
+    let bound: SocketAddress
+    do { bound = try server.start() } catch { fail("cannot listen on \(options.listen): \(error)", status: 1) }
+    writeLine("listening on \(bound)", to: .standardOutput)
+
+    var received: Int32 = 0
+    sigwait(&stopSignals, &received)
+    ticker.stop()
+    server.shutdown(graceWall: .seconds(5))
+    writeLine("tenantd fleet: stopped on signal \(received)", to: .standardError)
+    exit(0)
+}

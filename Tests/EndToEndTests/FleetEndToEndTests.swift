@@ -1,0 +1,118 @@
+import Foundation
+import Glibc
+import MiniHTTP
+import SoakRun
+import Testing
+
+/// Spawns the built `tenantd fleet` on 127.0.0.1 and drives it through its front.
+@Suite(.serialized) struct FleetEndToEndTests {
+    struct Fleet {
+        let target: TargetProcess
+        let client: HTTPClient
+        let folder: String
+
+        func stats() throws -> [String: Any] {
+            let response = try client.get("/_fleet/stats")
+            return try JSONSerialization.jsonObject(with: Data(response.body)) as! [String: Any]
+        }
+
+        func nodePids() throws -> [Int: Int32] {
+            var pids: [Int: Int32] = [:]
+            for node in try stats()["nodes"] as! [[String: Any]] {
+                pids[node["id"] as! Int] = Int32(node["pid"] as! Int)
+            }
+            return pids
+        }
+    }
+
+    func launch(_ name: String, tenants: Int, _ fleetArguments: [String]) throws -> Fleet {
+        let folder = BuiltBinaries.temporaryFolder(name)
+        let seeded = try BuiltBinaries.run(BuiltBinaries.tenantd,
+                                           ["seed", "--tenants", "\(tenants)", "--artifacts", "1", folder + "/registry"])
+        #expect(seeded.status == 0, "\(seeded.stderr)")
+        let target = try TargetProcess.launch(LaunchSpec(
+            executable: BuiltBinaries.tenantd,
+            arguments: ["fleet", "--registry", folder + "/registry"] + fleetArguments,
+            stdoutPath: folder + "/out.log", stderrPath: folder + "/err.log"))
+        guard let line = target.waitForLine(containing: "listening on 127.0.0.1:", timeout: .seconds(30)) else {
+            // Processes spawned by the test runner inherit a blocked SIGTERM: SIGKILL them.
+            _ = target.terminate(grace: .zero)
+            throw FleetTestError(String(describing: try? String(contentsOfFile: folder + "/err.log", encoding: .utf8)))
+        }
+        let address = try SocketAddress(parsing: String(line.dropFirst("listening on ".count)))
+        return Fleet(target: target, client: HTTPClient(address: address), folder: folder)
+    }
+
+    struct FleetTestError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    @Test func routesEachTenantToOneNodeAndReachesEachNodesStats() throws {
+        let fleet = try launch("fleet-routing", tenants: 40, ["--nodes", "3", "--min-nodes", "3", "--max-nodes", "3"])
+        defer { _ = fleet.target.terminate(grace: .zero) }
+        var nodeOf: [String: String] = [:]
+        for round in 0..<2 {
+            for index in 1...40 {
+                let response = try fleet.client.get("/t/t\(index)/a1.service")
+                #expect(response.status == 200)
+                let node = try #require(response.headers["X-Fleet-Node"])
+                if round == 1 { #expect(nodeOf["t\(index)"] == node, "t\(index) stays on its node") }
+                nodeOf["t\(index)"] = node
+            }
+        }
+        let stats = try fleet.stats()
+        #expect(stats["tenants_seen"] as? Int == 40)
+        let nodes = stats["nodes"] as! [[String: Any]]
+        #expect(nodes.count == 3)
+        #expect(nodes.reduce(0) { $0 + ($1["tenants"] as! Int) } == 40)
+        // Each node loaded only its own tenants: its runtime stats, read through the front, agree.
+        for node in nodes {
+            let id = node["id"] as! Int
+            let response = try fleet.client.get("/_fleet/node/\(id)/_runtime/stats")
+            #expect(response.status == 200)
+            let runtime = try JSONSerialization.jsonObject(with: Data(response.body)) as! [String: Any]
+            #expect(runtime["tenant_loads_total"] as? Int == node["tenants"] as? Int, "node \(id): \(runtime)")
+        }
+        #expect(try fleet.client.get("/_fleet/node/9/_runtime/stats").status == 404)
+    }
+
+    @Test func aNodeKilledWithSIGKILLIsReplacedAndLaterRequestsAreAnswered() throws {
+        let fleet = try launch("fleet-kill", tenants: 20, ["--nodes", "2", "--min-nodes", "2", "--max-nodes", "2"])
+        defer { _ = fleet.target.terminate(grace: .zero) }
+        for index in 1...20 { #expect(try fleet.client.get("/t/t\(index)/a1.service").status == 200) }
+        let before = try fleet.nodePids()
+        let victim = try #require(before[1])
+        kill(victim, SIGKILL)
+        let killed = Date()
+        var replaced: [Int: Int32] = [:]
+        while Date().timeIntervalSince(killed) < 20 {
+            replaced = try fleet.nodePids()
+            if let pid = replaced[1], pid != victim { break }
+            usleep(20_000)
+        }
+        #expect(replaced[1] != nil && replaced[1] != victim, "node 1 replaced: \(replaced)")
+        #expect(replaced[0] == before[0], "the other node is untouched")
+        #expect(kill(victim, 0) == -1, "the killed node was reaped, not left a zombie")
+        for index in 1...20 { #expect(try fleet.client.get("/t/t\(index)/a1.service").status == 200) }
+        let stats = try fleet.stats()
+        #expect(stats["replacements_total"] as? Int == 1)
+        print("fleet e2e: node 1 replaced in \(stats["last_replacement_ms"] ?? "?") ms after it was noticed")
+    }
+
+    @Test func anIdleFleetShrinksToItsMinimumAndLeavesNoOrphan() throws {
+        // At 600x a 10 s simulated window lasts about 17 ms of wall time.
+        let fleet = try launch("fleet-shrink", tenants: 4, [
+            "--nodes", "3", "--min-nodes", "1", "--max-nodes", "3", "--time-scale", "600", "--scale-window", "10s",
+        ])
+        defer { _ = fleet.target.terminate(grace: .zero) }
+        let pids = try fleet.nodePids()
+        #expect(pids.count == 3)
+        let started = Date()
+        while try fleet.nodePids().count > 1, Date().timeIntervalSince(started) < 20 { usleep(20_000) }
+        #expect(try fleet.nodePids().keys.sorted() == [0])
+        #expect(try fleet.stats()["shrinks_total"] as? Int == 2)
+        for (id, pid) in pids where id != 0 { #expect(kill(pid, 0) == -1, "node \(id) (pid \(pid)) is gone") }
+        #expect(try fleet.client.get("/t/t1/a1.service").status == 200)
+    }
+}

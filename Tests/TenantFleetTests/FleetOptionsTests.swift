@@ -1,0 +1,26 @@
+import Testing
+import TenantRuntime
+@testable import TenantFleet
+
+@Suite struct FleetOptionsTests {
+    @Test func flagsBeforeTheSeparatorAreTheFleetsAndAfterItEveryNodes() throws {
+        let options = try FleetOptions.parse([
+            "--registry", "/r", "--min-nodes", "2", "--max-nodes", "5", "--nodes", "3", "--time-scale", "600",
+            "--scale-window", "5m", "--", "--tenant-idle", "1m",
+        ])
+        #expect(options.startingNodes == 3)
+        #expect(options.rule.window == .seconds(300))
+        #expect(options.nodeCommandLine == ["--registry", "/r", "--time-scale", "600.0", "--tenant-idle", "1m"])
+    }
+
+    @Test func badCombinationsAreRefusedWithTheFlagNamed() {
+        func refusal(_ arguments: [String]) -> String? {
+            do { _ = try FleetOptions.parse(arguments); return nil } catch { return error.description }
+        }
+        #expect(refusal(["--min-nodes", "2"])?.contains("--registry") == true)
+        #expect(refusal(["--registry", "/r", "--min-nodes", "3", "--max-nodes", "2"])?.contains("--max-nodes") == true)
+        #expect(refusal(["--registry", "/r", "--nodes", "9"])?.contains("--nodes 9") == true)
+        #expect(refusal(["--registry", "/r", "--", "--listen", "x"])?.contains("--listen") == true)
+        #expect(refusal(["--registry", "/r", "--bogus"])?.contains("--bogus") == true)
+    }
+}
