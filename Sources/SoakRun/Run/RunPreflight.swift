@@ -30,7 +30,11 @@ package enum RunPreflight {
             .joined(separator: "/")
         var bodies: [String: [UInt8]] = [:]
         var issues: [ProfileError.Issue] = []
-        for (index, request) in profile.scenario.requests.enumerated() {
+        var requests = profile.scenario.requests.enumerated().map { ("scenario.requests[\($0)]", $1) }
+        if case .requests(let load) = profile.scenario.load {
+            requests += load.requests.enumerated().map { ("scenario.load.requests[\($0)]", $1) }
+        }
+        for (field, request) in requests {
             guard case .file(let name) = request.body, bodies[name] == nil else { continue }
             let path = name.hasPrefix("/") ? name : (folder.isEmpty ? "." : folder) + "/" + name
             var isDirectory = false
@@ -43,7 +47,7 @@ package enum RunPreflight {
             let why = !FileManager.default.fileExists(atPath: path) ? "no such file"
                 : isDirectory ? "a directory" : "cannot be read (check its permissions)"
             issues.append(ProfileError.Issue(
-                file: file, path: "scenario.requests[\(index)].bodyFile",
+                file: file, path: "\(field).bodyFile",
                 message: "expected a readable file relative to the profile's folder, found \"\(name)\": \(why) "
                     + "(looked for \(path))"))
         }
