@@ -21,9 +21,10 @@ extension ProfileValidator {
                 + (command.argv.isEmpty ? "found an empty list" : "found an empty program name"))
         }
         let texts = command.argv + command.environment.values
-        if texts.contains(where: { $0.contains("{baseURL}") }), !hasBaseURL {
-            report(base, "expected no {baseURL} because target.command has no baseURL to fill it with; set "
-                + "target.command.baseURL, or pass the address with {port}")
+        // Both are read from the base URL the target is ready at (tenantd reports its port then).
+        if texts.contains(where: { $0.contains("{baseURL}") || $0.contains("{port}") }), !hasBaseURL {
+            report(base, "expected no {baseURL} or {port} because target.command has no baseURL to take them "
+                + "from; set target.command.baseURL")
         }
         // A command's requests cannot be read ahead, but one naming the very path the scenario
         // waits to see unloaded would keep it loaded and fail integrity after the run was paid for.

@@ -78,10 +78,9 @@ import Testing
             + "so the load has somewhere to go, found none"])
         draft.set("scenario.load", json: #"{"command": ["wrk", "{baseURL}/"]}"#)
         #expect(ProfileTesting.errors(draft.json) == ["\(Self.file): scenario.load.command: expected no {baseURL} "
-            + "because target.command has no baseURL to fill it with; set target.command.baseURL, or pass the "
-            + "address with {port}"])
-        // A command told the port itself needs no base URL.
-        draft.set("scenario.load", json: #"{"command": ["./load.sh", "{port}"]}"#)
+            + "or {port} because target.command has no baseURL to take them from; set target.command.baseURL"])
+        // A command that knows where to go by itself needs no base URL.
+        draft.set("scenario.load", json: #"{"command": ["./load.sh", "{run}/load.txt"]}"#)
         #expect(ProfileTesting.errors(draft.json) == [])
     }
 

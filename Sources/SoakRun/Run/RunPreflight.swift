@@ -13,6 +13,12 @@ package enum RunPreflight {
     /// reported at once, naming the file and the field.
     package static func check(_ profile: Profile, profileFile: String, shownAs file: String) throws(ProfileError) {
         var issues = unresolvedHosts(profile, file: file)
+        if case .command(let command) = profile.scenario.load, let program = command.argv.first,
+            !program.contains("{"), TargetProcess.resolve(program) == nil
+        {
+            issues.append(ProfileError.Issue(file: file, path: "scenario.load.command[0]",
+                message: "expected a program on PATH or a file, found \"\(program)\": no such program"))
+        }
         do {
             _ = try bodyFiles(profile, profileFile: profileFile, shownAs: file)
         } catch {

@@ -56,7 +56,9 @@ package final class SoakRunner {
         try? FileManager.default.copyItem(atPath: options.profileFile, toPath: folder.profileCopy)
         let recorder: RunRecorder
         do {
-            recorder = try RunRecorder(folder: folder, declaredColumns: DeclaredColumns.columns(of: options.profile.target)) {
+            let columns = DeclaredColumns.columns(of: options.profile.target)
+                + LoadColumns.metrics(of: scenario).map(\.rawValue)
+            recorder = try RunRecorder(folder: folder, declaredColumns: columns) {
                 [progress] in progress?.show($0)
             }
         } catch {
@@ -115,9 +117,21 @@ package final class SoakRunner {
         log("run folder \(folder.path): target pid \(target.pid) ready; replaying \(scenario.cycles) cycles of "
             + "\(DurationText.format(scenario.interval)) over \(DurationText.format(scenario.duration)) at \(SampleRow.format(accelerate))x")
 
+        let load = BackgroundLoad(scenario, folder: folder)
+        do {
+            try load?.start(baseURL: baseURL, timeout: scenario.requestTimeoutWall, bodyFiles: bodyFiles) {
+                StopSignals.received != nil
+            }
+        } catch {
+            tearDown(target, into: &manifest)
+            recorder.record(event: "not-ready", message: error.description)
+            return finish(&manifest, .notReady, error.description)
+        }
         let result = replay(
             scenario: scenario, accelerate: accelerate, target: target, plan: plan, baseURL: baseURL,
-            bodyFiles: bodyFiles, sources: sources, recorder: recorder, watch: watch)
+            bodyFiles: bodyFiles, sources: sources + (load?.sources ?? []), recorder: recorder, watch: watch)
+        // Before the target's teardown, so the load never counts the shutdown as its failures.
+        manifest.load = load?.stop(grace: options.profile.limits.teardownGraceWall, clock: clock, hurry: hurryRequested())
         progress?.finish()
         manifest.cyclesCompleted = result.cyclesCompleted
         manifest.integrity = result.integrity
