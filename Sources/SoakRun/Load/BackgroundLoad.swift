@@ -33,15 +33,14 @@ package final class BackgroundLoad {
     /// The sources to sample beside the target's.
     package var sources: [any MetricSource] { source.map { [$0] } ?? [] }
 
-    /// Starts the load against the target ready at `baseURL`; the error says why it could not.
-    package func start(
-        baseURL: String?, timeout: Duration, bodyFiles: [String: [UInt8]],
-        stopRequested: @escaping @Sendable () -> Bool
-    ) throws(SupervisorError) {
+    /// Starts the load against the target ready at `baseURL`; returns why it could not, or nil.
+    /// A stop request (SIGINT, SIGTERM, `soak stop`) ends the harness's connections at once.
+    package func start(baseURL: String?, timeout: Duration, bodyFiles: [String: [UInt8]]) -> String? {
         switch load {
         case .requests(let requests):
             generator = LoadGenerator(
-                requests, baseURL: baseURL, timeout: timeout, bodyFiles: bodyFiles, stopRequested: stopRequested)
+                requests, baseURL: baseURL, timeout: timeout, bodyFiles: bodyFiles,
+                stopRequested: { StopSignals.received != nil })
         case .command(let command):
             let port = baseURL.flatMap { try? HTTPURL.parse($0, role: .base) }.map { String($0.port) } ?? ""
             func fill(_ text: String) -> String {
@@ -60,11 +59,13 @@ package final class BackgroundLoad {
                 record.pid = started.pid
                 source?.follow(started.pid)
             } catch {
-                record.startFailure = "scenario.load.command: " + error.description
+                let failure = "scenario.load.command: " + error.description
                     .replacing("the target program", with: "the load program")
-                throw SupervisorError(record.startFailure!)
+                record.startFailure = failure
+                return failure
             }
         }
+        return nil
     }
 
     /// Stops the load at once and returns its record for run.json. A command gets SIGTERM, then

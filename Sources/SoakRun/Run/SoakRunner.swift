@@ -56,9 +56,7 @@ package final class SoakRunner {
         try? FileManager.default.copyItem(atPath: options.profileFile, toPath: folder.profileCopy)
         let recorder: RunRecorder
         do {
-            let columns = DeclaredColumns.columns(of: options.profile.target)
-                + LoadColumns.metrics(of: scenario).map(\.rawValue)
-            recorder = try RunRecorder(folder: folder, declaredColumns: columns) {
+            recorder = try RunRecorder(folder: folder, declaredColumns: options.profile.declaredColumns) {
                 [progress] in progress?.show($0)
             }
         } catch {
@@ -118,14 +116,10 @@ package final class SoakRunner {
             + "\(DurationText.format(scenario.interval)) over \(DurationText.format(scenario.duration)) at \(SampleRow.format(accelerate))x")
 
         let load = BackgroundLoad(scenario, folder: folder)
-        do {
-            try load?.start(baseURL: baseURL, timeout: scenario.requestTimeoutWall, bodyFiles: bodyFiles) {
-                StopSignals.received != nil
-            }
-        } catch {
+        if let failure = load?.start(baseURL: baseURL, timeout: scenario.requestTimeoutWall, bodyFiles: bodyFiles) {
             tearDown(target, into: &manifest)
-            recorder.record(event: "not-ready", message: error.description)
-            return finish(&manifest, .notReady, error.description)
+            recorder.record(event: "not-ready", message: failure)
+            return finish(&manifest, .notReady, failure)
         }
         let result = replay(
             scenario: scenario, accelerate: accelerate, target: target, plan: plan, baseURL: baseURL,
