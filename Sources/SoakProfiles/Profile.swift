@@ -47,8 +47,10 @@ package struct Profile: Sendable, Equatable {
     }
 
     /// Every metric a run of this profile judges: the built-in ones, then those its target's
-    /// metric sources declare.
-    package var metrics: [Metric] { Metric.allCases + DeclaredColumns.metrics(of: target) }
+    /// metric sources declare, then a load command's (which only warn).
+    package var metrics: [Metric] {
+        Metric.allCases + DeclaredColumns.metrics(of: target) + LoadColumns.metrics(of: scenario)
+    }
 }
 
 extension Profile {
@@ -143,6 +145,8 @@ extension Profile {
         package var requestTimeoutWall: Duration = .seconds(5)
         /// For `manyTenants`: how the active subset moves.
         package var churn: Churn? = nil
+        /// Traffic beside the scenario (`scenario.load`); nil for none.
+        package var load: Load? = nil
 
         package init(kind: ScenarioKind, requests: [Request], interval: Duration, duration: Duration) {
             self.kind = kind

@@ -2,7 +2,7 @@ import SoakAnalysis
 import SoakUnits
 
 extension ProfileDecoder {
-    static let scenarioKeys = ["kind", "requests", "interval", "duration", "warmup", "requestTimeout", "churn"]
+    static let scenarioKeys = ["kind", "requests", "interval", "duration", "warmup", "requestTimeout", "churn", "load"]
     static let churnKeys = ["tenants", "artifactsPerTenant", "activeTenants", "changeEvery", "seed"]
     static let samplingKeys = ["every", "minimumWallPeriod", "troughs", "reads"]
     static let readsKeys = ["periodic", "trough", "smapsRollupEvery"]
@@ -22,12 +22,14 @@ extension ProfileDecoder {
         let warmup = fields["warmup"].flatMap(decodeWarmup)
         let requestTimeout = fields["requestTimeout"].flatMap { self.duration($0, example: "5s") }
         let churn = fields["churn"].flatMap(decodeChurn)
+        let load = fields["load"].flatMap(decodeLoad)
 
         guard let kind, let interval, let length else { return nil }
         var scenario = Profile.Scenario(kind: kind, requests: requests ?? [], interval: interval, duration: length)
         if let warmup { scenario.warmup = warmup }
         if let requestTimeout { scenario.requestTimeoutWall = requestTimeout }
         scenario.churn = churn
+        scenario.load = load
         return scenario
     }
 

@@ -43,8 +43,17 @@ package enum ProfileLimits {
     package static let payloadKB = StatedLimit<Int>.count(0...64 * kibibyte)
     /// Requests sent in one cycle (`scenario.requests`, times `activeTenants` for many-tenants).
     package static let requestsPerCycle = StatedLimit<Int>.count(1...10_000)
+    /// `scenario.load.connections`: one thread each in the harness; past 64 the harness itself
+    /// would be the busiest process on the machine, and a heavier load is a job for a command.
+    package static let loadConnections = StatedLimit<Int>.count(1...64)
+    /// `scenario.load.requests`: the list the load cycles through.
+    package static let loadRequests = StatedLimit<Int>.count(1...1_000)
     /// Cycles in a run (duration ÷ interval): 8 days at one cycle a second is 691,200.
     package static let cycles = StatedLimit<Int>.count(1...1_000_000)
+
+    /// `scenario.load.perSecond`, over all connections: one request a minute up to what one
+    /// loopback connection per thread can carry without the load starving the sampler.
+    package static let loadPerSecond = StatedLimit<Double>.number(0.0167...10_000)
 
     // MARK: Durations
 

@@ -26,6 +26,7 @@ struct ProfileValidator {
         checkTarget()
         checkScenario()
         checkChurn()
+        checkLoad()
         checkIntegrityIsReachable()
         checkSampling()
         checkThresholds()

@@ -101,7 +101,7 @@ import Testing
         draft.set("scenario.intreval", json: #""3m""#)
         #expect(ProfileTesting.errors(draft.json) == [
             "Profiles/t.json: scenario.intreval: unknown field; expected one of kind, requests, interval, duration, "
-                + "warmup, requestTimeout, churn (did you mean interval?)",
+                + "warmup, requestTimeout, churn, load (did you mean interval?)",
         ])
         draft = ProfileDraft.serviceGhost
         draft.set("acelerate", json: "5")

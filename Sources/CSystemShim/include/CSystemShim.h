@@ -22,6 +22,10 @@ int lazysoak_malloc_trim(size_t pad);
 /// Asks the kernel to send `signal` to this process when the thread that created it exits.
 int lazysoak_set_parent_death_signal(int signal);
 
+/// Sets the nice value of the calling thread only (Linux keeps one per thread); 0 on success.
+/// Swift cannot call syscall(SYS_gettid), which is variadic.
+int lazysoak_set_thread_nice(int nice);
+
 /// pipe2(O_CLOEXEC), which Glibc's Swift module does not expose.
 int lazysoak_pipe_cloexec(int fds[2]);
 

@@ -48,6 +48,7 @@ enum RunVerdictPrinter {
         } else {
             lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)")
         }
+        if let load = summary.load { lines.append(load.line) }
         Output.out(lines.joined(separator: "\n"))
         if GitHubActions.isActive { annotate(summary, folder: folder) }
         if writeProblem != nil { return .failed }

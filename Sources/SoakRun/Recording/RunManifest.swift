@@ -38,9 +38,11 @@ package struct RunManifest: Codable, Sendable {
     package var failedRequests = 0
     /// What `soak watch` attached to; nil for a run whose target soak started.
     package var watch: WatchRecord?
+    /// What `scenario.load` did; nil without one (or until it stopped).
+    package var load: LoadRecord?
 
     enum CodingKeys: String, CodingKey {
-        case schema, profile, kernel, accelerate, status, teardown, integrity, requests, watch
+        case schema, profile, kernel, accelerate, status, teardown, integrity, requests, watch, load
         case profileDescription = "profile_description"
         case commandLine = "command_line"
         case soakVersion = "soak_version"

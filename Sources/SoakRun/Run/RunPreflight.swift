@@ -13,6 +13,12 @@ package enum RunPreflight {
     /// reported at once, naming the file and the field.
     package static func check(_ profile: Profile, profileFile: String, shownAs file: String) throws(ProfileError) {
         var issues = unresolvedHosts(profile, file: file)
+        if case .command(let command) = profile.scenario.load, let program = command.argv.first,
+            !program.contains("{"), TargetProcess.resolve(program) == nil
+        {
+            issues.append(ProfileError.Issue(file: file, path: "scenario.load.command[0]",
+                message: "expected a program on PATH or a file, found \"\(program)\": no such program"))
+        }
         do {
             _ = try bodyFiles(profile, profileFile: profileFile, shownAs: file)
         } catch {
@@ -30,7 +36,11 @@ package enum RunPreflight {
             .joined(separator: "/")
         var bodies: [String: [UInt8]] = [:]
         var issues: [ProfileError.Issue] = []
-        for (index, request) in profile.scenario.requests.enumerated() {
+        var requests = profile.scenario.requests.enumerated().map { ("scenario.requests[\($0)]", $1) }
+        if case .requests(let load) = profile.scenario.load {
+            requests += load.requests.enumerated().map { ("scenario.load.requests[\($0)]", $1) }
+        }
+        for (field, request) in requests {
             guard case .file(let name) = request.body, bodies[name] == nil else { continue }
             let path = name.hasPrefix("/") ? name : (folder.isEmpty ? "." : folder) + "/" + name
             var isDirectory = false
@@ -43,7 +53,7 @@ package enum RunPreflight {
             let why = !FileManager.default.fileExists(atPath: path) ? "no such file"
                 : isDirectory ? "a directory" : "cannot be read (check its permissions)"
             issues.append(ProfileError.Issue(
-                file: file, path: "scenario.requests[\(index)].bodyFile",
+                file: file, path: "\(field).bodyFile",
                 message: "expected a readable file relative to the profile's folder, found \"\(name)\": \(why) "
                     + "(looked for \(path))"))
         }

@@ -56,7 +56,7 @@ package final class SoakRunner {
         try? FileManager.default.copyItem(atPath: options.profileFile, toPath: folder.profileCopy)
         let recorder: RunRecorder
         do {
-            recorder = try RunRecorder(folder: folder, declaredColumns: DeclaredColumns.columns(of: options.profile.target)) {
+            recorder = try RunRecorder(folder: folder, declaredColumns: options.profile.declaredColumns) {
                 [progress] in progress?.show($0)
             }
         } catch {
@@ -115,9 +115,17 @@ package final class SoakRunner {
         log("run folder \(folder.path): target pid \(target.pid) ready; replaying \(scenario.cycles) cycles of "
             + "\(DurationText.format(scenario.interval)) over \(DurationText.format(scenario.duration)) at \(SampleRow.format(accelerate))x")
 
+        let load = BackgroundLoad(scenario, folder: folder)
+        if let failure = load?.start(baseURL: baseURL, timeout: scenario.requestTimeoutWall, bodyFiles: bodyFiles) {
+            tearDown(target, into: &manifest)
+            recorder.record(event: "not-ready", message: failure)
+            return finish(&manifest, .notReady, failure)
+        }
         let result = replay(
             scenario: scenario, accelerate: accelerate, target: target, plan: plan, baseURL: baseURL,
-            bodyFiles: bodyFiles, sources: sources, recorder: recorder, watch: watch)
+            bodyFiles: bodyFiles, sources: sources + (load?.sources ?? []), recorder: recorder, watch: watch)
+        // Before the target's teardown, so the load never counts the shutdown as its failures.
+        manifest.load = load?.stop(grace: options.profile.limits.teardownGraceWall, clock: clock, hurry: hurryRequested())
         progress?.finish()
         manifest.cyclesCompleted = result.cyclesCompleted
         manifest.integrity = result.integrity

@@ -181,7 +181,9 @@ package final class TargetProcess: SupervisedProcess, @unchecked Sendable {
         }
     }
 
-    private static func resolve(_ executable: String) -> String? {
+    /// The program `executable` names: itself when it holds a slash, else the first match on PATH;
+    /// nil when none is executable.
+    package static func resolve(_ executable: String) -> String? {
         if executable.contains("/") { return FileSystem.isExecutable(executable) ? executable : nil }
         let path = ProcessEnvironment.current["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for folder in path.split(separator: ":") {

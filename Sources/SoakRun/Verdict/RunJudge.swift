@@ -141,6 +141,9 @@ package enum RunJudge {
                 + "; a verdict needs the whole record, so this run cannot pass")
         }
         if let invalid = requestVerdict(manifest, summary) { return invalid }
+        if let problem = manifest.load?.problem {
+            return (.invalid, problem + "; a soak under load needs the load to reach the target")
+        }
         var (verdict, reason) = judgeNumbers(manifest, summary, judged: judged, leakText: leakText)
         if let slip = evidence.schedule, slip.isBeyondBound {
             // Every idle period still lasted its interval, so the per-cycle figures hold; what

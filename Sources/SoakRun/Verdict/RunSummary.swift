@@ -27,6 +27,8 @@ package struct RunSummary: Codable, Sendable, Equatable {
     package var teardown: TeardownStep?
     package var integrity: Integrity
     package var requests: RequestSummary
+    /// What the background load did (`scenario.load`), apart from the scenario's requests.
+    package var load: LoadRecord?
     /// Per-metric leak analysis.
     package var analysis: LeakAnalysis
     /// Where memory goes: types, stacks and classes judged as warn-only series (schema 2); nil
@@ -42,7 +44,8 @@ package struct RunSummary: Codable, Sendable, Equatable {
     package var simulatedSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
-        case schema, profile, verdict, status, accelerate, teardown, integrity, requests, analysis, kernel, evidence, culprits
+        case schema, profile, verdict, status, accelerate, teardown, integrity, requests, analysis, kernel, evidence
+        case culprits, load
         case simulatedSeconds = "simulated_s"
         case profileDescription = "profile_description"
         case runFolder = "run_folder"
@@ -82,6 +85,7 @@ package struct RunSummary: Codable, Sendable, Equatable {
         teardown = manifest.teardown
         self.integrity = integrity
         self.requests = requests
+        load = manifest.load
         self.analysis = analysis
         soakVersion = manifest.soakVersion
         kernel = manifest.kernel
