@@ -56,7 +56,11 @@ case .serve(let options):
     let address: SocketAddress
     do { address = try SocketAddress(parsing: options.listen) } catch { fail("--listen: \(error)", status: 2) }
 
-    let host = TenantHost(registry: registry, configuration: options.runtime, clock: ScaledClock(scale: options.timeScale))
+    let clock: any RuntimeClock = switch options.clock {
+    case .scaled: ScaledClock(scale: options.timeScale)
+    case .stepped: SteppedClock()
+    }
+    let host = TenantHost(registry: registry, configuration: options.runtime, clock: clock)
     do {
         for failure in try host.loadEagerTenants() {
             writeLine("tenantd: eager tenant \(failure.tenant) did not load: \(failure.error)", to: .standardError)
@@ -81,19 +85,27 @@ case .serve(let options):
             front.respondIfWarm(method: request.method, path: request.path).map { httpResponse($0, to: request) }
         }
     ) { request in
-        httpResponse(front.respond(method: request.method, path: request.path), to: request)
+        httpResponse(front.respond(method: request.method, path: request.path, query: request.query), to: request)
     }
     // Connections are the HTTP layer's objects, not the runtime's: published beside its types.
     host.liveInstances.addGauge("Connection") { server.statistics.openConnections }
     let bound: SocketAddress
     do { bound = try server.start() } catch { fail("cannot listen on \(options.listen): \(error)", status: 1) }
-    let sweeper = Sweeper(host: host)
-    do { try sweeper.start() } catch { fail("cannot start the sweeper: \(error)", status: 1) }
+    // A stepped clock needs no sweeper thread: each advance fires its deadlines itself.
+    var sweeper: Sweeper?
+    if options.clock == .scaled {
+        do {
+            sweeper = try Sweeper(host: host)
+            try sweeper?.start()
+        } catch {
+            fail("cannot start the sweeper: \(error)", status: 1)
+        }
+    }
     writeLine("listening on \(bound)", to: .standardOutput)
 
     var received: Int32 = 0
     sigwait(&stopSignals, &received)
-    sweeper.stop()
+    sweeper?.stop()
     server.shutdown(graceWall: .seconds(5))
     writeLine("tenantd: stopped on signal \(received)", to: .standardError)
 }

@@ -20,7 +20,7 @@ final class TemporaryRegistry {
     var registry: Registry { Registry(root: root) }
 
     func host(
-        clock: ManualClock, _ configure: (inout RuntimeConfiguration) -> Void = { _ in }
+        clock: any RuntimeClock, _ configure: (inout RuntimeConfiguration) -> Void = { _ in }
     ) -> TenantHost {
         var configuration = RuntimeConfiguration()
         configuration.tenantIdle = .seconds(60)

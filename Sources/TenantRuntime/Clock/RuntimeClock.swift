@@ -27,8 +27,27 @@ public struct SimulatedTime: Comparable, Sendable, CustomStringConvertible {
 public protocol RuntimeClock: Sendable {
     /// The current simulated time.
     var now: SimulatedTime { get }
-    /// How many simulated seconds pass per wall-clock second (1 for real time).
+    /// How many simulated seconds pass per wall-clock second (1 for real time, 0 for a clock
+    /// that has no rate because only explicit advances move it).
     var scale: Double { get }
+    /// `scaled` or `stepped`, as `/_runtime/stats` and the clock endpoint name it.
+    var kind: ClockKind { get }
+    /// The wall time until the clock reads `deadline` by itself; nil when it never gets there
+    /// without being told (a stepped or manual clock), so nothing should wait on the wall for it.
+    func wallDelay(until deadline: SimulatedTime) -> Duration?
+}
+
+/// How a runtime clock moves.
+public enum ClockKind: String, Sendable, CaseIterable {
+    /// Wall time multiplied by a scale.
+    case scaled
+    /// Virtual time that moves only when the harness advances it.
+    case stepped
+}
+
+extension RuntimeClock {
+    public var kind: ClockKind { .scaled }
+    public func wallDelay(until deadline: SimulatedTime) -> Duration? { nil }
 }
 
 /// Real time, sped up by `scale`: at 1440, one simulated minute lasts 41.7 ms of wall time.
@@ -50,6 +69,10 @@ public struct ScaledClock: RuntimeClock {
 
     /// The wall-clock length of `simulated` on this clock.
     public func wallDuration(of simulated: Duration) -> Duration { simulated / scale }
+
+    public func wallDelay(until deadline: SimulatedTime) -> Duration? {
+        max(.zero, wallDuration(of: deadline - now))
+    }
 
     static func monotonicNow() -> Duration {
         MonotonicClock.now

@@ -12,8 +12,10 @@ public struct RuntimeFront: Sendable {
     }
 
     /// Answers one request, loading and deploying as needed. `path` excludes the query string.
-    public func respond(method: String, path: String) -> FrontResponse {
-        respond(method: method, path: path, mayBlock: true)!
+    /// `query` is the text after `?`, which only the clock endpoint reads.
+    public func respond(method: String, path: String, query: String? = nil) -> FrontResponse {
+        if path == ClockEndpoint.path { return ClockEndpoint(host: host).respond(method: method, query: query) }
+        return respond(method: method, path: path, mayBlock: true)!
     }
 
     /// Answers the request when that cannot block (see `TenantHost.invokeIfWarm`); nil when it
@@ -23,6 +25,8 @@ public struct RuntimeFront: Sendable {
     }
 
     private func respond(method: String, path: String, mayBlock: Bool) -> FrontResponse? {
+        // An advance of the stepped clock sweeps before it answers: never on the event loop.
+        if path == ClockEndpoint.path { return nil }
         guard method == "GET" || method == "HEAD" else {
             return .text(405, "method \(method) is not allowed; use GET\n", headers: [("Allow", "GET, HEAD")])
         }
@@ -47,6 +51,10 @@ public struct RuntimeFront: Sendable {
         if let tenantWas = invocation.tenantWas { headers.append(("X-Tenant-Was", tenantWas.rawValue)) }
         if let artifactWas = invocation.artifactWas { headers.append(("X-Artifact-Was", artifactWas.rawValue)) }
         headers.append(("X-Load-Millis", RuntimeFront.millis(invocation.loadMilliseconds)))
+        if !invocation.expiredOnArrival.isEmpty {
+            // The sweep had not run when the request came; the request expired what it found.
+            headers.append(("X-Expired-On-Arrival", invocation.expiredOnArrival.map(\.rawValue).joined(separator: ",")))
+        }
         return FrontResponse(status: invocation.status, headers: headers, body: invocation.body)
     }
 

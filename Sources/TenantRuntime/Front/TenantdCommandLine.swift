@@ -12,8 +12,10 @@ public enum TenantdCommand: Sendable {
     public struct ServeOptions: Sendable {
         public var registry: String
         public var listen = "127.0.0.1:0"
-        /// Simulated seconds per wall second.
+        /// Simulated seconds per wall second (scaled clock only).
         public var timeScale = 1.0
+        /// `scaled` (wall time times `timeScale`) or `stepped` (moved only through /_runtime/clock).
+        public var clock = ClockKind.scaled
         public var runtime = RuntimeConfiguration()
         public var maxConnections = 256
         /// Wall-clock time an idle keep-alive connection is kept.
@@ -39,13 +41,17 @@ public enum TenantdCommand: Sendable {
           GET /t/<tenant>/<artifact>[/path]   invoke an artifact (X-Tenant-Was, X-Artifact-Was, X-Load-Millis)
           GET /_runtime/stats                 heap, loads, live instances, descriptors, threads (JSON)
           GET /_runtime/health                liveness
+          GET|POST /_runtime/clock            with --clock stepped: read or advance the virtual clock
+                                              (POST ?advance_to_ns=N answers once every deadline up to N fired)
 
         options:
           --listen HOST:PORT        address to listen on (default 127.0.0.1:0, a free port)
-          --time-scale N            run idle times and sweeps N times faster (default 1)
+          --clock scaled|stepped    scaled: wall time times --time-scale (default); stepped: time moves only
+                                    when POST /_runtime/clock?advance_to_ns=N advances it (the soak harness)
+          --time-scale N            run idle times N times faster on the scaled clock (default 1)
           --tenant-idle D           unload tenants idle this long (default 30m)
           --artifact-idle D         turn artifacts idle this long back into ghosts (default 10m)
-          --sweep-every D           how often to look for idle tenants and artifacts (default 60s)
+          --sweep-every D           accepted for old command lines; the sweeper wakes at each idle deadline
           --eager LIST              load these tenants at start, never unload: '*', names, '!name'
           --no-ghost                deploy every artifact at tenant load (the pre-ghost design)
           --inject-leak KIND        leak on every load: retain-cycle, global-cache, fd or thread
@@ -69,15 +75,24 @@ public enum TenantdCommand: Sendable {
             return .seed(try parseSeed(&reader))
         }
         var options = ServeOptions(registry: "")
+        var sawClock = false, sawTimeScale = false
         while let flag = reader.next() {
             switch flag {
             case "--registry": options.registry = try reader.value(for: flag)
             case "--listen": options.listen = try reader.value(for: flag)
             case "--time-scale":
+                sawTimeScale = true
                 options.timeScale = try reader.number(for: flag, expected: "a positive number like 1440")
                 if let refusal = TenantdLimits.timeScale.refusal(of: options.timeScale) {
                     throw UsageError("--time-scale: \(refusal.message(found: "\(options.timeScale)"))")
                 }
+            case "--clock":
+                let text = try reader.value(for: flag)
+                guard let clock = ClockKind(rawValue: text) else {
+                    throw UsageError("--clock: expected scaled or stepped, found \"\(text.prefix(40))\"")
+                }
+                options.clock = clock
+                sawClock = true
             case "--tenant-idle": options.runtime.tenantIdle = try reader.duration(for: flag)
             case "--artifact-idle": options.runtime.artifactIdle = try reader.duration(for: flag)
             case "--sweep-every":
@@ -108,6 +123,9 @@ public enum TenantdCommand: Sendable {
                 options.maxIncompleteConnections = try reader.count(for: flag, within: TenantdLimits.connections)
             default: throw UsageError("unknown option \(flag); see tenantd --help")
             }
+        }
+        if sawClock, sawTimeScale, options.clock == .stepped {
+            throw UsageError("--time-scale applies to the scaled clock; a stepped clock moves only when advanced")
         }
         guard !options.registry.isEmpty else { throw UsageError("--registry DIR is required; see tenantd --help") }
         return .serve(options)

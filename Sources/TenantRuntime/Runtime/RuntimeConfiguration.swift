@@ -5,7 +5,9 @@ public struct RuntimeConfiguration: Sendable {
     public var tenantIdle: Duration = .seconds(30 * 60)
     /// A deployed artifact idle this long goes back to being a ghost.
     public var artifactIdle: Duration = .seconds(10 * 60)
-    /// How often the sweeper looks for idle tenants and artifacts.
+    /// Accepted from old command lines and profiles, and no longer used: the sweeper wakes at each
+    /// idle deadline rather than on a period (a period either wastes wake-ups or lets a request
+    /// arrive before an expiry is swept).
     public var sweepEvery: Duration = .seconds(60)
     /// Tenants loaded at start and never unloaded.
     public var eager: EagerSelection = .none

@@ -16,6 +16,8 @@ public struct RuntimeStats: Codable, Sendable {
     public var artifactDeploysTotal: Int
     public var artifactGhostingsTotal: Int
     public var requestsTotal: Int
+    /// Tenants and artifacts a request found past their idle deadline before the sweep did.
+    public var expiredOnArrivalTotal: Int?
     /// Live objects per runtime type (`Tenant`, `DeployedArtifact`, `PayloadBuffer`, ...), plus
     /// counts kept outside the runtime (`Connection`): the series the harness names culprits from.
     public var liveInstances: [String: Int]
@@ -24,6 +26,8 @@ public struct RuntimeStats: Codable, Sendable {
     public var threads: Int?
     public var simulatedSeconds: Double
     public var timeScale: Double
+    /// `scaled` or `stepped`.
+    public var clock: String?
 
     enum CodingKeys: String, CodingKey {
         case heapInUseBytes = "heap_in_use_bytes", heapFreeBytes = "heap_free_bytes"
@@ -34,7 +38,8 @@ public struct RuntimeStats: Codable, Sendable {
         case artifactGhostingsTotal = "artifact_ghostings_total", requestsTotal = "requests_total"
         case liveInstances = "live_instances", liveInstancesTotal = "live_instances_total"
         case openDescriptors = "open_descriptors", threads, simulatedSeconds = "simulated_seconds"
-        case timeScale = "time_scale"
+        case timeScale = "time_scale", clock
+        case expiredOnArrivalTotal = "expired_on_arrival_total"
     }
 
     /// The stats as compact JSON with sorted keys.
@@ -64,9 +69,10 @@ extension TenantHost {
             tenantLoadsTotal: counters.value(.tenantLoads), tenantUnloadsTotal: counters.value(.tenantUnloads),
             artifactDeploysTotal: counters.value(.artifactDeploys),
             artifactGhostingsTotal: counters.value(.artifactGhostings), requestsTotal: counters.value(.requests),
+            expiredOnArrivalTotal: counters.value(.expiredOnArrival),
             liveInstances: live, liveInstancesTotal: liveInstances.total,
             openDescriptors: ProcessSelf.openDescriptorCount(), threads: ProcessSelf.threadCount(),
-            simulatedSeconds: clock.now.seconds, timeScale: clock.scale)
+            simulatedSeconds: clock.now.seconds, timeScale: clock.scale, clock: clock.kind.rawValue)
     }
 }
 

@@ -42,24 +42,40 @@ final class Artifact: Sendable {
     }
 
     /// Serves one request, deploying the ghost first when needed. `foundGhost` in the result says
-    /// whether the artifact was a ghost (or deploying) when the request arrived. With `mayBlock`
-    /// false, an artifact that is not actual is left as it is and the result is nil.
-    func invoke(rest: String, mayBlock: Bool = true) throws(RuntimeError) -> (reply: ArtifactReply, foundGhost: Bool)? {
+    /// whether the artifact was a ghost (or deploying) when the request arrived; `expired`, whether
+    /// it was still deployed but past its idle deadline (the sweep was late; the meaning held).
+    /// With `mayBlock` false, an artifact that is not actual, or is expired, is left as it is and
+    /// the result is nil.
+    func invoke(
+        rest: String, mayBlock: Bool = true
+    ) throws(RuntimeError) -> (reply: ArtifactReply, foundGhost: Bool, expired: Bool)? {
         var foundGhost = false
         while true {
-            let claimed = guarded.withLock { state -> (ArtifactLifecycle.RequestAction, CompletionGate?)? in
-                if !mayBlock && state.lifecycle.state != .actual { return nil }
-                let action = state.lifecycle.requestArrived(at: context.clock.now)
-                if action == .deploy { state.deployment = CompletionGate() }
-                return (action, state.deployment)
+            typealias Claim = (ArtifactLifecycle.RequestAction, CompletionGate?, (any DeployedArtifact)?)
+            let claimed = guarded.withLock { state -> Claim? in
+                let now = context.clock.now
+                if !mayBlock, state.lifecycle.state != .actual || state.lifecycle.isExpired(now, idle: context.artifactIdle) {
+                    return nil
+                }
+                let action = state.lifecycle.requestArrived(at: now, idle: context.artifactIdle)
+                var expired: (any DeployedArtifact)?
+                if action == .expired { swap(&expired, &state.deployed) }
+                if action == .deploy || action == .expired { state.deployment = CompletionGate() }
+                return (action, state.deployment, expired)
             }
-            guard let (action, gate) = claimed else { return nil }
+            guard let (action, gate, expired) = claimed else { return nil }
             switch action {
             case .serve:
-                return (respond(rest), foundGhost)
-            case .deploy:
+                return (respond(rest), foundGhost, false)
+            case .deploy, .expired:
+                if expired != nil {
+                    // Released here, outside the lock, and counted as the sweep would count it.
+                    withExtendedLifetime(expired) {}
+                    context.counters.bump(.artifactGhostings)
+                    context.counters.bump(.expiredOnArrival)
+                }
                 try deploy(opening: gate!)
-                return (respond(rest), true)
+                return (respond(rest), true, expired != nil)
             case .wait:
                 foundGhost = true
                 guard gate!.wait(timeout: context.waitTimeout) else {
@@ -78,6 +94,11 @@ final class Artifact: Sendable {
         }
         guard let gate else { return }
         if (try? deploy(opening: gate)) != nil { finishRequest() }
+    }
+
+    /// When this artifact becomes idle-expired, if it is deployed with nothing in flight.
+    func idleDeadline(_ idle: Duration) -> SimulatedTime? {
+        guarded.withLock { $0.lifecycle.idleDeadline(idle) }
     }
 
     /// Drops the deployed form when the artifact has been idle for `idle`; true when it did.

@@ -8,8 +8,9 @@ public struct SweepReport: Sendable, Equatable {
 
 extension TenantHost {
     /// Ghosts artifacts idle for `artifactIdle` and unloads lazy tenants idle for `tenantIdle`,
-    /// never touching anything with a request in flight. The sweeper thread calls this every
-    /// `sweepEvery`; tests call it directly after advancing a manual clock.
+    /// never touching anything with a request in flight. The sweeper thread calls this at each
+    /// idle deadline, `advance(to:)` at each deadline of a stepped clock; tests call it directly
+    /// after advancing a manual clock.
     @discardableResult
     public func sweep() -> SweepReport {
         let now = clock.now
@@ -40,7 +41,8 @@ extension TenantHost {
         return report
     }
 
-    private func unload(_ slot: TenantSlot) {
+    /// Drops an unloading tenant and its bookkeeping, then lets waiting requests retry.
+    func unload(_ slot: TenantSlot) {
         let (tenant, gate) = slots.withLock { slots in
             let tenant = slot.tenant
             slot.tenant = nil

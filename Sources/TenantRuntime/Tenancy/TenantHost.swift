@@ -18,6 +18,8 @@ public final class TenantHost: Sendable {
     let counters = RuntimeCounters()
     let slots = Mutex<[RegistryName: TenantSlot]>([:])
     let loader: TenantLoader
+    /// When the sweeper means to wake next; a request that creates an earlier deadline rings it.
+    let sweepSchedule = SweepSchedule()
 
     public init(registry: Registry, configuration: RuntimeConfiguration, clock: any RuntimeClock) {
         self.registry = registry
@@ -27,7 +29,8 @@ public final class TenantHost: Sendable {
             clock: clock, deployer: Deployer(registry: registry, live: liveInstances),
             ghosts: GhostStore(registry: registry),
             leaks: LeakInjector(kind: configuration.injectedLeak, bytesPerLeak: configuration.leakBytes, live: liveInstances),
-            counters: counters, live: liveInstances, waitTimeout: configuration.waitTimeout)
+            counters: counters, live: liveInstances, waitTimeout: configuration.waitTimeout,
+            artifactIdle: configuration.ghostDeployment ? configuration.artifactIdle : nil)
         loader = TenantLoader(
             registry: registry, context: context, ghostDeployment: configuration.ghostDeployment,
             hook: configuration.loadHook)
@@ -77,17 +80,21 @@ public final class TenantHost: Sendable {
         }
         var wouldBlock = false
         do {
-            let served = try withTenant(tenantName, mayBlock: mayBlock) { (tenant, tenantWasLoaded) throws(RuntimeError) in
+            let served = try withTenant(
+                tenantName, mayBlock: mayBlock, expired: { invocation.expiredOnArrival.append(.tenant) }
+            ) { (tenant, tenantWasLoaded) throws(RuntimeError) in
                 invocation.tenantWas = tenantWasLoaded ? .loaded : .unloaded
                 guard let artifact = tenant.artifact(named: artifactText) else {
                     throw .unknownArtifact(artifactText, tenant: tenantName)
                 }
-                guard let (reply, foundGhost) = try artifact.invoke(rest: rest.isEmpty ? "/" : rest, mayBlock: mayBlock)
+                guard let (reply, foundGhost, expired) = try artifact.invoke(
+                    rest: rest.isEmpty ? "/" : rest, mayBlock: mayBlock)
                 else {
                     wouldBlock = true
                     return
                 }
                 invocation.artifactWas = foundGhost ? .ghost : .actual
+                if expired { invocation.expiredOnArrival.append(.artifact) }
                 invocation.status = reply.status
                 invocation.contentType = reply.contentType
                 invocation.body = reply.body
@@ -103,23 +110,28 @@ public final class TenantHost: Sendable {
     }
 
     /// Runs `body` with the tenant loaded and counted in flight, loading it first when needed.
-    /// Returns false, having changed nothing, when `mayBlock` is false and the tenant is not loaded.
+    /// Returns false, having changed nothing, when `mayBlock` is false and the tenant is not loaded
+    /// (or is past its idle deadline). `expired` runs when this request unloaded an expired tenant.
     @discardableResult
     func withTenant(
-        _ name: RegistryName, mayBlock: Bool = true, _ body: (Tenant, _ wasLoaded: Bool) throws(RuntimeError) -> Void
+        _ name: RegistryName, mayBlock: Bool = true, expired: () -> Void = {},
+        _ body: (Tenant, _ wasLoaded: Bool) throws(RuntimeError) -> Void
     ) throws(RuntimeError) -> Bool {
         var wasLoaded = true
         while true {
             let claimed = slots.withLock { slots -> (TenantLifecycle.RequestAction, TenantSlot, CompletionGate?)? in
-                if !mayBlock && slots[name]?.lifecycle.state != .loaded { return nil }
+                if !mayBlock, slots[name]?.lifecycle.state != .loaded
+                    || slots[name]?.lifecycle.isExpired(clock.now, idle: configuration.tenantIdle) == true {
+                    return nil
+                }
                 let slot = slots[name] ?? {
                     let lifecycle = TenantLifecycle(now: clock.now, isEager: configuration.eager.contains(name))
                     let slot = TenantSlot(name: name, lifecycle: lifecycle, live: liveInstances)
                     slots[name] = slot
                     return slot
                 }()
-                let action = slot.lifecycle.requestArrived(at: clock.now)
-                if action == .load { slot.transition = CompletionGate() }
+                let action = slot.lifecycle.requestArrived(at: clock.now, idle: configuration.tenantIdle)
+                if action == .load || action == .expired { slot.transition = CompletionGate() }
                 return (action, slot, slot.transition)
             }
             guard let (action, slot, gate) = claimed else { return false }
@@ -133,6 +145,12 @@ public final class TenantHost: Sendable {
                 defer { finishRequest(on: slot) }
                 try body(tenant, false)
                 return true
+            case .expired:
+                // Unloaded here as the sweep would have, then the loop loads it afresh.
+                unload(slot)
+                counters.bump(.expiredOnArrival)
+                expired()
+                wasLoaded = false
             case .wait:
                 wasLoaded = false
                 guard gate!.wait(timeout: configuration.waitTimeout) else {
@@ -164,7 +182,15 @@ public final class TenantHost: Sendable {
     }
 
     private func finishRequest(on slot: TenantSlot) {
-        slots.withLock { _ in slot.lifecycle.requestFinished(at: clock.now) }
+        let now = clock.now
+        slots.withLock { _ in slot.lifecycle.requestFinished(at: now) }
+        // The request's end starts new idle periods; the sweeper must wake by their deadlines.
+        sweepSchedule.deadlineCreated(at: now + shortestIdle)
+    }
+
+    /// The shortest idle period anything of this host expires after.
+    var shortestIdle: Duration {
+        configuration.ghostDeployment ? min(configuration.tenantIdle, configuration.artifactIdle) : configuration.tenantIdle
     }
 }
 
@@ -182,6 +208,11 @@ public struct Invocation: Sendable {
     public var artifactWas: Found?
     /// Wall-clock milliseconds the request spent, loads and deployments included.
     public var loadMilliseconds = 0.0
+    /// What the request found past its idle deadline but not yet swept, and expired itself.
+    public var expiredOnArrival: [ExpiredOnArrival] = []
+
+    /// What a request can find expired on arrival.
+    public enum ExpiredOnArrival: String, Sendable { case tenant, artifact }
 
     mutating func fail(_ error: RuntimeError) {
         status = error.status

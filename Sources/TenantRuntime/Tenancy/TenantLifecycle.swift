@@ -4,8 +4,9 @@
 struct TenantLifecycle: Sendable, Equatable {
     enum State: String, Sendable { case unloaded, loading, loaded, unloading }
 
-    /// What a request must do next.
-    enum RequestAction: Equatable { case serve, load, wait }
+    /// What a request must do next. `expired`: a lazy tenant idle past its deadline that the sweep
+    /// had not unloaded yet; the caller unloads it, as the sweep would have, then loads it afresh.
+    enum RequestAction: Equatable { case serve, load, wait, expired }
 
     private(set) var state: State = .unloaded
     private(set) var inFlight = 0
@@ -18,9 +19,15 @@ struct TenantLifecycle: Sendable, Equatable {
         self.isEager = isEager
     }
 
-    mutating func requestArrived(at now: SimulatedTime) -> RequestAction {
+    /// A request arrived. With `idle`, a loaded lazy tenant whose idle deadline has passed is
+    /// expired (and now unloading), whether or not the sweep has run.
+    mutating func requestArrived(at now: SimulatedTime, idle: Duration? = nil) -> RequestAction {
         switch state {
         case .loaded:
+            if let deadline = idle.flatMap(idleDeadline), now >= deadline {
+                state = .unloading
+                return .expired
+            }
             inFlight += 1
             lastAccess = now
             return .serve
@@ -51,9 +58,21 @@ struct TenantLifecycle: Sendable, Equatable {
         lastAccess = now
     }
 
+    /// Whether a request at `now` would find this expired (`idle` nil: nothing expires).
+    func isExpired(_ now: SimulatedTime, idle: Duration?) -> Bool {
+        guard let deadline = idle.flatMap(idleDeadline) else { return false }
+        return now >= deadline
+    }
+
+    /// When a loaded lazy tenant with nothing in flight becomes idle-expired; nil otherwise.
+    func idleDeadline(_ idle: Duration) -> SimulatedTime? {
+        guard state == .loaded, !isEager, inFlight == 0 else { return nil }
+        return lastAccess + idle
+    }
+
     /// Starts unloading a lazy tenant idle for at least `idle` with no request in flight.
     mutating func unloadIfIdle(now: SimulatedTime, idle: Duration) -> Bool {
-        guard state == .loaded, !isEager, inFlight == 0, now - lastAccess >= idle else { return false }
+        guard let deadline = idleDeadline(idle), now >= deadline else { return false }
         state = .unloading
         return true
     }
