@@ -18,8 +18,10 @@ package struct Profile: Sendable, Equatable {
     /// Regression tolerances for `soak diff`, per metric.
     package var tolerances: [Metric: Tolerance]
     package var limits: Limits
-    /// The clock scale used when `soak run` is given no `--accelerate`.
+    /// The clock scale used when `soak run` is given no `--accelerate` (scaled clock only).
     package var accelerate: Double
+    /// Scaled (wall time times `accelerate`) or stepped (the harness advances virtual time).
+    package var clock: ClockMode = .scaled
     /// Significance level of the trend test: a metric leaks only when Mann–Kendall (Hamed–Rao)
     /// rejects "no trend" at this level.
     package var alpha: Double = 0.01
@@ -99,6 +101,9 @@ extension Profile {
         package var baseURL: String? = nil
         /// Flag the target takes for the clock scale (for example `--time-scale`); nil when none.
         package var timeScaleFlag: String? = nil
+        /// Where the target serves the stepped-clock protocol (`{port}` substituted); nil when it
+        /// does not, and then a stepped run of it is refused.
+        package var clockURL: String? = nil
         /// URL of a `/_runtime/stats`-shaped JSON endpoint for heap counters; nil when none.
         package var statsURL: String? = nil
         /// The target's Prometheus endpoint (`{port}` substituted); nil when none.

@@ -2,7 +2,7 @@ import SoakAnalysis
 
 extension ProfileDecoder {
     static let topLevelKeys = [
-        "description", "accelerate", "target", "scenario", "sampling", "thresholds", "alpha", "tolerances",
+        "description", "accelerate", "clock", "target", "scenario", "sampling", "thresholds", "alpha", "tolerances",
         "limits",
     ]
     static let tenantdKeys = [
@@ -11,7 +11,7 @@ extension ProfileDecoder {
     ]
     static let commandKeys = [
         "argv", "workingDirectory", "environment", "ready", "readyTimeout", "baseURL", "timeScaleFlag",
-        "statsURL", "metricsURL", "metrics", "jvm", "heap",
+        "statsURL", "metricsURL", "metrics", "jvm", "heap", "clockURL",
     ]
     static let readinessKeys = ["stdoutLine", "portFile", "httpURL", "delay"]
 
@@ -33,6 +33,15 @@ extension ProfileDecoder {
         let scenario = required(top, "scenario", expected: "an object with kind, interval and duration")
             .flatMap(decodeScenario)
         let accelerate = top["accelerate"].flatMap { number($0, expected: "a number like 7200") }
+        let clock = top["clock"].flatMap { field -> ClockMode? in
+            let expected = "\"scaled\" or \"stepped\""
+            guard let text = string(field, expected: expected) else { return nil }
+            guard let mode = ClockMode(rawValue: text) else {
+                mismatch(field, expected: expected)
+                return nil
+            }
+            return mode
+        }
         let sampling = top["sampling"].flatMap(decodeSampling)
         let thresholds = top["thresholds"].flatMap { decodeThresholds($0, interval: scenario?.interval) }
         let tolerances = top["tolerances"].flatMap(decodeTolerances)
@@ -49,6 +58,7 @@ extension ProfileDecoder {
         guard !foundProblems, let description, let target, let scenario else { return nil }
         var profile = Profile(name: name, description: description, target: target, scenario: scenario)
         if let accelerate { profile.accelerate = accelerate }
+        if let clock { profile.clock = clock }
         if let sampling { profile.sampling = sampling }
         if let thresholds { profile.thresholds = thresholds }
         if let tolerances { profile.tolerances = tolerances }
@@ -131,6 +141,9 @@ extension ProfileDecoder {
         let baseURL = fields["baseURL"].flatMap { string($0, expected: "a URL like \"http://127.0.0.1:{port}\"") }
         let timeScaleFlag = fields["timeScaleFlag"].flatMap { string($0, expected: "a flag like \"--time-scale\"") }
         let statsURL = fields["statsURL"].flatMap { string($0, expected: "a URL or null") }
+        let clockURL = fields["clockURL"].flatMap {
+            string($0, expected: "a URL like \"http://127.0.0.1:{port}/_runtime/clock\"")
+        }
         guard let argv, let ready else { return nil }
         var command = Profile.CommandTarget(argv: argv, ready: ready)
         command.workingDirectory = workingDirectory
@@ -139,6 +152,7 @@ extension ProfileDecoder {
         command.baseURL = baseURL
         command.timeScaleFlag = timeScaleFlag
         command.statsURL = statsURL
+        command.clockURL = clockURL
         decodeSources(fields, into: &command)
         return command
     }

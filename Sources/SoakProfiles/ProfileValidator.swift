@@ -148,6 +148,12 @@ struct ProfileValidator {
             }
         }
         if let url = command.statsURL { checkURL(url, "\(base).statsURL", role: .endpoint) }
+        if let url = command.clockURL { checkURL(url, "\(base).clockURL", role: .base) }
+        if profile.clock == .stepped, command.clockURL == nil {
+            report("clock", "\"stepped\" needs \(base).clockURL, where the program answers the stepped-clock "
+                + "protocol (README, \"The stepped clock protocol\"); this target declares none, so only "
+                + "\"scaled\" can run it")
+        }
         if case .httpURL(let url) = command.ready { checkURL(url, "\(base).ready.httpURL", role: .endpoint) }
     }
 

@@ -6,7 +6,7 @@ import SoakUnits
 
 /// `soak run PROFILE`: replays the profile and judges the run.
 enum RunCommand {
-    static let usage = "soak run PROFILE [--accelerate N] [--duration D] [--out DIR] [--detach] "
+    static let usage = "soak run PROFILE [--clock scaled|stepped] [--accelerate N] [--duration D] [--out DIR] [--detach] "
         + "[--metrics-listen HOST:PORT]"
     static let help = """
         usage: \(usage)
@@ -14,7 +14,10 @@ enum RunCommand {
         Starts the profile's target, replays its scenario on a clock sped up N times, samples memory,
         writes a run folder under DIR (default reports/) and judges it.
           PROFILE          a shipped profile name (see soak profiles) or a path to a profile JSON file
-          --accelerate N   simulated seconds per wall second (default: the profile's)
+          --clock C        scaled: the target's clock runs --accelerate times wall time; stepped: the harness
+                           advances the target's virtual clock and waits for it to settle, so no scheduler
+                           can break a cycle (default: the profile's clock, else scaled)
+          --accelerate N   simulated seconds per wall second on the scaled clock (default: the profile's)
           --duration D     simulated length, overriding the profile's (e.g. 6h, 2d)
           --out DIR        where run folders go (default reports)
           --detach         run in the background, in a session of its own that outlives the terminal:
@@ -37,6 +40,13 @@ enum RunCommand {
         }
         let accelerate = try arguments.number("--accelerate", expected: "a positive number like 7200")
         let duration = try arguments.duration("--duration")
+        var clockMode: ClockMode?
+        if let text = try arguments.value("--clock") {
+            guard let mode = ClockMode(rawValue: text) else {
+                throw CommandError("run: --clock: expected scaled or stepped, found \"\(text.prefix(40))\"")
+            }
+            clockMode = mode
+        }
         let out = try arguments.value("--out") ?? "reports"
         let detach = arguments.flag("--detach")
         // Hidden: the folder a --detach parent made and printed for this run (see DetachedLaunch).
@@ -60,7 +70,7 @@ enum RunCommand {
         } catch {
             throw CommandError(error.description)
         }
-        try checkOverrides(of: profile, file: profileFile, accelerate: accelerate, duration: duration)
+        try checkOverrides(of: profile, file: profileFile, clock: clockMode, accelerate: accelerate, duration: duration)
 
         if runFolder == nil {
             do {
@@ -72,6 +82,7 @@ enum RunCommand {
 
         var options = SoakRunOptions(profile: profile, profileFile: profileFile, tenantdPath: TenantdLocator.locate())
         options.accelerate = accelerate
+        options.clock = clockMode
         options.duration = duration
         options.outputParent = out
         options.commandLine = commandLine
@@ -109,11 +120,15 @@ enum RunCommand {
         return code
     }
 
-    /// `--accelerate` and `--duration` change the profile, so the changed profile must pass the
-    /// same rules as a file; the flags' own bounds come first, named by flag.
+    /// `--clock`, `--accelerate` and `--duration` change the profile, so the changed profile must
+    /// pass the same rules as a file; the flags' own bounds come first, named by flag.
     static func checkOverrides(
-        of profile: Profile, file: String, accelerate: Double?, duration: Duration?
+        of profile: Profile, file: String, clock: ClockMode? = nil, accelerate: Double?, duration: Duration?
     ) throws(CommandError) {
+        if (clock ?? profile.clock) == .stepped, let accelerate {
+            throw CommandError("run: --accelerate \(DecimalText.format(accelerate, significant: 6)) applies to the "
+                + "scaled clock; the stepped clock has no scale: it runs as fast as the target settles")
+        }
         if let accelerate {
             let shown = DecimalText.format(accelerate, significant: 6)
             if let refusal = ProfileLimits.accelerate.refusal(of: accelerate) {
@@ -128,9 +143,13 @@ enum RunCommand {
             throw CommandError("run: --duration \(DurationText.format(duration)) is shorter than one cycle "
                 + "(\(DurationText.format(profile.scenario.interval)))")
         }
-        guard accelerate != nil || duration != nil else { return }
+        guard clock != nil || accelerate != nil || duration != nil else { return }
         var changed = profile
         var flags: [String] = []
+        if let clock {
+            changed.clock = clock
+            flags.append("--clock \(clock.rawValue)")
+        }
         if let accelerate {
             changed.accelerate = accelerate
             flags.append("--accelerate \(DecimalText.format(accelerate, significant: 6))")

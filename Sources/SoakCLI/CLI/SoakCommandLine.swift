@@ -10,6 +10,7 @@ package enum SoakCommandLine {
 
         commands:
           run PROFILE [--accelerate N] [--duration D] [--out DIR]   replay a profile against its target, judge it
+              [--clock scaled|stepped]                              stepped: the harness advances the target's clock
               [--detach] [--metrics-listen HOST:PORT]               in the background; serving Prometheus /metrics
           watch PID | --cgroup PATH [--duration D] [--profile P]    sample and judge a process or cgroup soak did
               [--request PATH --base-url URL] [--out DIR]           not start; it is never stopped by soak

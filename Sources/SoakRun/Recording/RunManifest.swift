@@ -40,6 +40,16 @@ package struct RunManifest: Codable, Sendable {
     package var watch: WatchRecord?
     /// What `scenario.load` did; nil without one (or until it stopped).
     package var load: LoadRecord?
+    /// `scaled` or `stepped`; nil in run folders written before the stepped clock (scaled).
+    package var clock: String?
+    /// Cycles the harness started late (descheduled, a stalled request); nil in older folders.
+    package var lateCycles: Int?
+    /// Valid cycles whose request found its state past its idle deadline but not yet swept:
+    /// the target's sweep slipped, the meaning held. Nil in older folders.
+    package var sweptLateCycles: Int?
+
+    /// Whether the run replayed on the target's stepped clock.
+    package var isStepped: Bool { clock == "stepped" }
 
     enum CodingKeys: String, CodingKey {
         case schema, profile, kernel, accelerate, status, teardown, integrity, requests, watch, load
@@ -59,6 +69,9 @@ package struct RunManifest: Codable, Sendable {
         case targetExit = "target_exit"
         case cyclesCompleted = "cycles_completed"
         case failedRequests = "failed_requests"
+        case clock
+        case lateCycles = "late_cycles"
+        case sweptLateCycles = "swept_late_cycles"
     }
 
     /// Writes the manifest atomically (temporary file and rename).

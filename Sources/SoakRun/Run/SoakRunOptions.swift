@@ -10,6 +10,8 @@ package struct SoakRunOptions: Sendable {
     package var profileFile: String
     /// Overrides the profile's clock scale.
     package var accelerate: Double?
+    /// Overrides the profile's clock.
+    package var clock: ClockMode?
     /// Overrides the scenario's simulated duration.
     package var duration: Duration?
     /// Parent folder for the run folder (default `reports`).
@@ -30,6 +32,9 @@ package struct SoakRunOptions: Sendable {
 
     /// The clock scale the run uses.
     package var effectiveAccelerate: Double { accelerate ?? profile.accelerate }
+
+    /// The clock the run uses.
+    package var effectiveClock: ClockMode { clock ?? profile.clock }
 
     /// The scenario with the duration override applied.
     package var effectiveScenario: Profile.Scenario {

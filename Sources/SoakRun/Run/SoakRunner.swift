@@ -47,12 +47,13 @@ package final class SoakRunner {
     package func run() -> RunManifest {
         let scenario = options.effectiveScenario
         let accelerate = options.effectiveAccelerate
+        let clockMode = options.effectiveClock
         var manifest = RunManifest(
             profile: options.profile.name, profileDescription: options.profile.description,
             commandLine: options.commandLine, soakVersion: SoakVersion.current, kernel: SoakVersion.kernel,
             harnessPID: getpid(), accelerate: accelerate, scenarioKind: scenario.kind.rawValue,
             intervalSeconds: scenario.interval.secondsValue, durationSeconds: scenario.duration.secondsValue,
-            plannedCycles: scenario.cycles, startedAt: Date())
+            plannedCycles: scenario.cycles, startedAt: Date(), clock: clockMode.rawValue)
         try? FileManager.default.copyItem(atPath: options.profileFile, toPath: folder.profileCopy)
         let recorder: RunRecorder
         do {
@@ -79,7 +80,8 @@ package final class SoakRunner {
         let sources: [any MetricSource]
         do {
             plan = try TargetLaunchPlan.make(
-                for: options.profile.target, folder: folder, accelerate: accelerate, tenantdPath: options.tenantdPath)
+                for: options.profile.target, folder: folder, accelerate: accelerate, clock: clockMode,
+                tenantdPath: options.tenantdPath)
             sources = try MetricSources.make(
                 for: options.profile.target, plan: &plan, folder: folder,
                 schedule: CulpritSchedule(troughs: options.profile.sampling.troughs))
@@ -112,8 +114,17 @@ package final class SoakRunner {
             return finish(&manifest, .notReady, reason)
         }
         recorder.record(event: "ready", message: "target pid \(target.pid) ready\(baseURL.map { " at \($0)" } ?? "")")
+        let timeline: HTTPVirtualTimeline?
+        switch SteppedRunSetup.timeline(for: clockMode, plan: plan, baseURL: baseURL) {
+        case .success(let connected): timeline = connected
+        case .failure(let error):
+            tearDown(target, into: &manifest)
+            recorder.record(event: "not-ready", message: error.description)
+            return finish(&manifest, .notReady, error.description)
+        }
         log("run folder \(folder.path): target pid \(target.pid) ready; replaying \(scenario.cycles) cycles of "
-            + "\(DurationText.format(scenario.interval)) over \(DurationText.format(scenario.duration)) at \(SampleRow.format(accelerate))x")
+            + "\(DurationText.format(scenario.interval)) over \(DurationText.format(scenario.duration)) "
+            + SteppedRunSetup.replayLine(clock: clockMode, accelerate: accelerate))
 
         let load = BackgroundLoad(scenario, folder: folder)
         if let failure = load?.start(baseURL: baseURL, timeout: scenario.requestTimeoutWall, bodyFiles: bodyFiles) {
@@ -121,9 +132,11 @@ package final class SoakRunner {
             recorder.record(event: "not-ready", message: failure)
             return finish(&manifest, .notReady, failure)
         }
+        let replayStarted = clock.now
         let result = replay(
             scenario: scenario, accelerate: accelerate, target: target, plan: plan, baseURL: baseURL,
-            bodyFiles: bodyFiles, sources: sources + (load?.sources ?? []), recorder: recorder, watch: watch)
+            bodyFiles: bodyFiles, sources: sources + (load?.sources ?? []), timeline: timeline, recorder: recorder,
+            watch: watch)
         // Before the target's teardown, so the load never counts the shutdown as its failures.
         manifest.load = load?.stop(grace: options.profile.limits.teardownGraceWall, clock: clock, hurry: hurryRequested())
         progress?.finish()
@@ -131,10 +144,14 @@ package final class SoakRunner {
         manifest.integrity = result.integrity
         manifest.requests = result.requests
         manifest.failedRequests = result.failedRequests
-        if result.lateCycles > 0 {
-            let message = "\(result.lateCycles) cycle(s) ended late (by at most "
-                + "\(DecimalText.format(result.maxLateness.secondsValue * 1000, decimals: 1)) ms of wall time); "
-                + "the cycles after them were pushed back so every idle period lasted a full interval"
+        manifest.lateCycles = result.lateCycles
+        manifest.sweptLateCycles = result.sweptLateCycles
+        let replayWall = (clock.now - replayStarted).secondsValue
+        if clockMode == .stepped, replayWall > 0 {
+            // A stepped run has no scale of its own; record the one it achieved, for reports and diffs.
+            manifest.accelerate = Double(result.cyclesCompleted) * scenario.interval.secondsValue / replayWall
+        }
+        if let message = SteppedRunSetup.lateNote(result) {
             recorder.record(event: "late-cycles", message: message)
             log("note: " + message)
         }
@@ -164,6 +181,11 @@ package final class SoakRunner {
             return finish(&manifest, .crashed, reason)
         case .interrupted:
             return interrupted(&manifest, recorder, "after \(result.cyclesCompleted) of \(scenario.cycles) cycles")
+        case .clockFailed(let why):
+            let reason = "the target did not settle after an advance of its stepped clock in cycle "
+                + "\(result.cyclesCompleted): \(why)\(stderrTail())"
+            recorder.record(event: "clock", message: reason)
+            return finish(&manifest, .crashed, reason)
         case nil:
             recorder.record(event: "completed", message: "\(result.cyclesCompleted) cycles; target ended by \(teardown.step.rawValue)")
             return finish(&manifest, .completed, nil)
@@ -172,8 +194,8 @@ package final class SoakRunner {
 
     private func replay(
         scenario: Profile.Scenario, accelerate: Double, target: TargetProcess, plan: TargetLaunchPlan,
-        baseURL: String?, bodyFiles: [String: [UInt8]], sources: [any MetricSource], recorder: RunRecorder,
-        watch: RunFolderWatch
+        baseURL: String?, bodyFiles: [String: [UInt8]], sources: [any MetricSource],
+        timeline: (any VirtualTimeline)?, recorder: RunRecorder, watch: RunFolderWatch
     ) -> ScenarioDriver.Result {
         // Never nil for a scenario with requests: a base URL that is missing or unusable fails
         // every request with its reason, so the run is invalid rather than a pass on an idle target.
@@ -211,7 +233,7 @@ package final class SoakRunner {
             plan: ScenarioPlan(scenario: scenario, artifactKind: artifactKind), sampling: options.profile.sampling,
             scale: accelerate,
             clock: clock, sender: sender, sampler: sampler,
-            sink: monitor.observing(recorder),
+            sink: monitor.observing(recorder), timeline: timeline,
             shouldStop: { [stopRequested] in
                 if stopRequested() || recorder.writeError != nil || watch.lostFile != nil { return .interrupted }
                 if target.exit != nil { return .targetExited }

@@ -59,6 +59,7 @@ package final class HTTPRequestSender: RequestSending {
             outcome = RequestOutcome(
                 status: response.status, latencyMilliseconds: (MonotonicClock.now - started).secondsValue * 1000,
                 tenantWas: response.headers["X-Tenant-Was"], artifactWas: response.headers["X-Artifact-Was"])
+            outcome.expiredOnArrival = response.headers["X-Expired-On-Arrival"]
         } catch {
             outcome = RequestOutcome(
                 status: nil, failure: Self.describe(error, at: base, timeout: timeout),

@@ -13,6 +13,9 @@ package struct RequestOutcome: Sendable, Equatable {
     package var tenantWas: String?
     /// `X-Artifact-Was`: `ghost` or `actual`.
     package var artifactWas: String?
+    /// `X-Expired-On-Arrival`: what the request found past its idle deadline but not yet swept
+    /// (`tenant`, `artifact`), so the target expired it on the spot; nil when the sweep was on time.
+    package var expiredOnArrival: String?
     /// The request target as sent, when it differs from the profile's path (a base URL's path
     /// prefix put before it), so a 404 names the path the server saw.
     package var target: String?

@@ -47,40 +47,19 @@ package struct DriverProgress: Sendable {
     }
 }
 
-/// Cycles that happened as designed, out of cycles run.
-package struct Integrity: Sendable, Equatable, Codable {
-    package var validCycles = 0
-    package var cycles = 0
-    /// The first violation seen, to tell the user what went wrong.
-    package var firstViolation: String?
-    /// Whether the first violation was a failed request or a state the target should not have
-    /// been in; nil in run folders written before the distinction.
-    package var firstViolationKind: RequestProblem.Kind?
-
-    package init() {}
-
-    /// True when every cycle was valid (and there was at least one).
-    package var isComplete: Bool { cycles > 0 && validCycles == cycles }
-    package var percent: Double { cycles == 0 ? 100 : 100 * Double(validCycles) / Double(cycles) }
-
-    enum CodingKeys: String, CodingKey {
-        case cycles
-        case validCycles = "valid_cycles"
-        case firstViolation = "first_violation"
-        case firstViolationKind = "first_violation_kind"
-    }
-}
-
 /// Why the driver stopped before the scenario's end.
 package enum DriverStop: Sendable, Equatable {
     /// SIGINT, SIGTERM or `soak stop`.
     case interrupted
     /// The target exited or was killed.
     case targetExited
+    /// On a stepped run, the target did not settle after an advance of its clock (why).
+    case clockFailed(String)
 }
 
 /// Replays a scenario on the scaled clock: one cycle per `interval / scale` of wall time, with a
-/// trough sample just before each cycle's requests and periodic samples in between.
+/// trough sample just before each cycle's requests and periodic samples in between; or, given a
+/// `timeline`, on the target's stepped clock (`runStepped`), with no wall-time wait at all.
 ///
 /// Single-threaded on purpose: samples and requests never overlap, so a trough sample always
 /// sees the runtime in the same phase, and the order of events is the same at any acceleration.
@@ -89,17 +68,20 @@ package final class ScenarioDriver {
     package let sampling: Profile.Sampling
     /// Simulated seconds per wall second.
     package let scale: Double
-    private let clock: any RunClock
-    private let sender: (any RequestSending)?
-    private let sampler: any SampleTaking
-    private let sink: any RunSink
-    private let shouldStop: () -> DriverStop?
+    let clock: any RunClock
+    let sender: (any RequestSending)?
+    let sampler: any SampleTaking
+    let sink: any RunSink
+    let shouldStop: () -> DriverStop?
+    /// The target's virtual clock on a stepped run; nil on the scaled clock.
+    let timeline: (any VirtualTimeline)?
 
     package init(
         plan: ScenarioPlan, sampling: Profile.Sampling, scale: Double, clock: any RunClock,
         sender: (any RequestSending)?, sampler: any SampleTaking, sink: any RunSink,
-        shouldStop: @escaping () -> DriverStop?
+        timeline: (any VirtualTimeline)? = nil, shouldStop: @escaping () -> DriverStop?
     ) {
+        self.timeline = timeline
         self.plan = plan
         self.sampling = sampling
         self.scale = scale
@@ -123,10 +105,14 @@ package final class ScenarioDriver {
         package var lateCycles = 0
         /// The longest such delay, in wall time.
         package var maxLateness: Duration = .zero
+        /// Valid cycles whose request found its artifact or tenant past its idle deadline but not
+        /// yet swept (`X-Expired-On-Arrival`): the target's sweep slipped, the meaning held.
+        package var sweptLateCycles = 0
     }
 
     /// Runs the whole scenario, or until `shouldStop` says otherwise.
     package func run() -> Result {
+        if let timeline { return runStepped(on: timeline) }
         let cycles = plan.scenario.cycles
         let interval = plan.scenario.interval / scale
         let periodic = max(sampling.every / scale, sampling.minimumWallPeriod)
@@ -186,7 +172,7 @@ package final class ScenarioDriver {
             guard samplePeriodically(until: cycleStart, cycle: max(0, cycle - 1)) else { break }
             guard sleep(until: cycleStart) else { break }
             if cycle > 0, sampling.troughs { take(.trough, cycle: cycle) }
-            runRequests(cycle: cycle, start: start, into: &result)
+            runRequests(cycle: cycle, start: start, simulated: nil, into: &result)
             let earliestNext = clock.now + interval - lateAllowance
             let nextSlot = cycleStart + interval
             if earliestNext > nextSlot {
@@ -210,14 +196,18 @@ package final class ScenarioDriver {
         return result
     }
 
-    private func runRequests(cycle: Int, start: Duration, into result: inout Result) {
+    /// Sends cycle `cycle`'s requests and records them at `simulated` time (nil: wall time × scale).
+    func runRequests(cycle: Int, start: Duration, simulated: Duration?, into result: inout Result) {
         guard let sender else { return }
         var violation: RequestProblem?
+        var sweptLate = false
         let requests = plan.requests(forCycle: cycle)
         for request in requests {
             let sent = clock.now
             let outcome = sender.send(request)
             let wall = (sent - start).secondsValue
+            let simSeconds = simulated?.secondsValue ?? wall * scale
+            if outcome.expiredOnArrival != nil { sweptLate = true }
             let problem = plan.problem(of: outcome, for: request, inCycle: cycle)
             // The path as the server saw it: below a base URL's prefix, `/` went out as `/api/`.
             let path = outcome.target ?? request.path
@@ -229,7 +219,7 @@ package final class ScenarioDriver {
             result.requests += 1
             if !succeeded { result.failedRequests += 1 }
             sink.record(request: RequestRecord(
-                cycle: cycle, simSeconds: wall * scale, wallSeconds: wall, method: request.method, path: path,
+                cycle: cycle, simSeconds: simSeconds, wallSeconds: wall, method: request.method, path: path,
                 outcome: outcome, succeeded: succeeded, violation: problem?.message))
         }
         guard !requests.isEmpty else { return }
@@ -241,6 +231,7 @@ package final class ScenarioDriver {
             }
         } else {
             result.integrity.validCycles += 1
+            if sweptLate { result.sweptLateCycles += 1 }
         }
     }
 }

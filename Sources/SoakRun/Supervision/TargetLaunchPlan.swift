@@ -18,18 +18,23 @@ package struct TargetLaunchPlan: Sendable {
     package var statsURL: String?
     /// The Prometheus endpoint, `{port}` substituted; nil when the profile names none.
     package var metricsURL: String?
+    /// Where the target serves the stepped-clock protocol, for a stepped run: a whole URL (a
+    /// command target's `clockURL`) or a path below the base URL (tenantd's `/_runtime/clock`).
+    package var clockURL: String?
+    package var clockPath: String?
     /// A registry to seed before start (tenantd targets only).
     package var seed: (tenantd: String, arguments: [String])?
 
-    /// Plans `target` for a run in `folder` at clock scale `accelerate`.
+    /// Plans `target` for a run in `folder` at clock scale `accelerate`, or on a stepped clock.
     package static func make(
-        for target: Profile.Target, folder: RunFolder, accelerate: Double, tenantdPath: String
+        for target: Profile.Target, folder: RunFolder, accelerate: Double, clock: ClockMode = .scaled,
+        tenantdPath: String
     ) throws(SupervisorError) -> TargetLaunchPlan {
         switch target {
         case .tenantd(let tenantd):
             var arguments = [
                 "--registry", folder.registry, "--listen", "127.0.0.1:0",
-                "--time-scale", timeScaleText(accelerate),
+            ] + (clock == .stepped ? ["--clock", "stepped"] : ["--time-scale", timeScaleText(accelerate)]) + [
                 "--tenant-idle", DurationText.exact(tenantd.tenantIdle),
                 "--artifact-idle", DurationText.exact(tenantd.artifactIdle),
                 "--sweep-every", DurationText.exact(tenantd.sweepEvery),
@@ -44,6 +49,7 @@ package struct TargetLaunchPlan: Sendable {
                     stderrPath: folder.targetStderr),
                 readiness: .stdoutLine("listening on "), readyTimeout: .seconds(30), baseURL: nil,
                 statsPath: "/_runtime/stats")
+            if clock == .stepped { plan.clockPath = "/_runtime/clock" }
             plan.seed = (tenantdPath, [
                 "seed", "--tenants", String(tenantd.tenants), "--artifacts", String(tenantd.artifactsPerTenant),
                 "--kind", tenantd.kind, "--payload-kb", String(tenantd.payloadKB), folder.registry,
@@ -58,11 +64,13 @@ package struct TargetLaunchPlan: Sendable {
                     .replacing("{run}", with: folder.path)
             }
             var arguments = command.argv.dropFirst().map(substitute)
-            if let flag = command.timeScaleFlag { arguments += [flag, timeScaleText(accelerate)] }
+            if clock == .scaled, let flag = command.timeScaleFlag { arguments += [flag, timeScaleText(accelerate)] }
             var launch = LaunchSpec(
                 executable: substitute(command.argv[0]), arguments: arguments,
                 stdoutPath: folder.targetStdout, stderrPath: folder.targetStderr)
             launch.environment = command.environment.mapValues(substitute)
+            // How a program that serves both clocks knows which one this run wants.
+            launch.environment["SOAK_CLOCK"] = clock.rawValue
             launch.workingDirectory = command.workingDirectory.map(substitute)
             let readiness: Profile.Readiness = switch command.ready {
             case .stdoutLine(let text): .stdoutLine(text)
@@ -74,6 +82,7 @@ package struct TargetLaunchPlan: Sendable {
                 launch: launch, readiness: readiness, readyTimeout: command.readyTimeoutWall,
                 baseURL: command.baseURL.map(substitute), statsURL: command.statsURL.map(substitute))
             plan.metricsURL = command.metricsURL.map(substitute)
+            if clock == .stepped { plan.clockURL = command.clockURL.map(substitute) }
             return plan
         }
     }

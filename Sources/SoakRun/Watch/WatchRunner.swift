@@ -139,6 +139,10 @@ package final class WatchRunner {
                 + "\(StopSignals.received.map(TargetExit.signalName) ?? "request") after \(result.cyclesCompleted) "
                 + "cycles, as an open-ended watch ends")
             return finish(&manifest, .completed, nil)
+        case (.some(.clockFailed(let why)), _):
+            // A watch never drives a stepped clock; said plainly should that ever change.
+            recorder.record(event: "clock", message: why)
+            return finish(&manifest, .crashed, why)
         case (.none, _):
             recorder.record(event: "completed", message: "\(result.cyclesCompleted) cycles")
             return finish(&manifest, .completed, nil)
