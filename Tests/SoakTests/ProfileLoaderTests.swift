@@ -106,7 +106,7 @@ import Testing
         draft = ProfileDraft.serviceGhost
         draft.set("acelerate", json: "5")
         #expect(ProfileTesting.errors(draft.json) == [
-            "Profiles/t.json: acelerate: unknown field; expected one of description, accelerate, target, scenario, "
+            "Profiles/t.json: acelerate: unknown field; expected one of description, accelerate, clock, target, scenario, "
                 + "sampling, thresholds, alpha, tolerances, limits (did you mean accelerate?)",
         ])
         draft = ProfileDraft.serviceGhost
@@ -156,7 +156,7 @@ import Testing
         ])
         #expect(ProfileTesting.errors(" \n\t") == ProfileTesting.errors(""))
         #expect(ProfileTesting.errors("[1]") == [
-            "Profiles/t.json: expected a JSON object with fields description, accelerate, target, scenario, sampling, "
+            "Profiles/t.json: expected a JSON object with fields description, accelerate, clock, target, scenario, sampling, "
                 + "thresholds, alpha, tolerances, limits, found a list",
         ])
         let latin1: [UInt8] = Array("{\"description\": \"caf".utf8) + [0xE9] + Array("\"}".utf8)

@@ -9,7 +9,8 @@ import Testing
     /// A clean completed run folder whose request log is replaced by `event(cycle)` lines, with
     /// integrity recomputed from them as the driver would have recorded it.
     func judge(
-        scenarioKind: String = "plain", accelerate: Double = 7200, events event: ((Int) -> String)?
+        scenarioKind: String = "plain", accelerate: Double = 7200, clock: String? = nil,
+        events event: ((Int) -> String)?
     ) throws -> RunSummary {
         let folder = try RunFolderFixture.make(scenarioKind: scenarioKind, status: .completed)
         var manifest = try RunManifest.read(from: folder.manifest)
@@ -17,6 +18,7 @@ import Testing
         let lines = ready + (event.map { event in (0..<manifest.plannedCycles).map(event).joined(separator: "\n") + "\n" } ?? "")
         try Data(lines.utf8).write(to: URL(fileURLWithPath: folder.events))
         manifest.accelerate = accelerate
+        manifest.clock = clock
         let events = RequestEvent.parse(lines: lines)
         manifest.integrity = events.isEmpty ? Integrity() : Integrity(events: events)
         manifest.requests = events.count
@@ -80,6 +82,17 @@ import Testing
         let realTime = try judge(accelerate: 1, events: wrongState)
         #expect(realTime.verdict == .invalid)
         #expect(!realTime.verdictReason.contains("--accelerate"), "\(realTime.verdictReason)")
+    }
+
+    @Test func aWrongStateUnderTheSteppedClockIsCalledARuntimeBug() throws {
+        let stepped = try judge(accelerate: 50_000, clock: "stepped", events: { cycle in
+            cycle == 5 ? Self.request(cycle, violation: "expected the artifact to be a ghost again, found actual")
+                : Self.request(cycle)
+        })
+        #expect(stepped.verdict == .invalid)
+        #expect(stepped.verdictReason.contains("any integrity failure under the stepped clock is a bug in the runtime"),
+                "\(stepped.verdictReason)")
+        #expect(!stepped.verdictReason.contains("--accelerate"), "no clock scale fixes it")
     }
 
     @Test func aCompletedRunThatSentNothingIsInvalidUnlessItOnlySamples() throws {
