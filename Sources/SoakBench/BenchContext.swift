@@ -67,11 +67,13 @@ final class BenchContext {
         return path
     }
 
-    /// `soak run PROFILE` as a separate process; returns how it ended and its run folder.
-    func soakRun(profile: String, accelerate: Double, duration: String? = nil, out: String,
+    /// `soak run PROFILE` as a separate process; returns how it ended and its run folder. A nil
+    /// `accelerate` runs on the stepped clock.
+    func soakRun(profile: String, accelerate: Double?, duration: String? = nil, out: String,
                  timeout: Duration = .seconds(900)) throws -> (BenchProcess.Completion, RunFolder?) {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        var arguments = ["run", profile, "--accelerate", SampleRow.format(accelerate), "--out", out]
+        let clock = accelerate.map { ["--clock", "scaled", "--accelerate", SampleRow.format($0)] } ?? ["--clock", "stepped"]
+        var arguments = ["run", profile] + clock + ["--out", out]
         if let duration { arguments += ["--duration", duration] }
         let before = Set((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [])
         let completion = try BenchProcess.run(soakPath, arguments, logs: "\(out)/soak-run", timeout: timeout)

@@ -4,7 +4,7 @@ import SoakRun
 
 /// The suites `soak bench` knows, in the order they run.
 package enum BenchSuiteName: String, CaseIterable, Sendable {
-    case sampling, acceleration, detection, analysis, runtime, attribution
+    case sampling, acceleration, detection, analysis, runtime, attribution, contention
 
     /// Suite names from the command line: none means all; duplicates run once, in the canonical
     /// order; an unknown name is a usage error naming the known ones.
@@ -83,6 +83,7 @@ package enum BenchRunner {
         case .analysis: try AnalysisBench.run(context)
         case .attribution: try AttributionBench.run(context)
         case .runtime: try RuntimeBench.run(context)
+        case .contention: try ContentionBench.run(context)
         }
     }
 
