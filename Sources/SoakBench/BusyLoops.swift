@@ -1,4 +1,5 @@
 import Glibc
+import PosixSupport
 import Synchronization
 
 /// Threads that spin on a core each until stopped: the noisy neighbours of `soak bench
@@ -13,15 +14,18 @@ final class BusyLoops: @unchecked Sendable {
         for _ in 0..<count {
             var thread = pthread_t()
             let box = Unmanaged.passRetained(self).toOpaque()
-            let status = pthread_create(&thread, nil, { raw in
-                let loops = Unmanaged<BusyLoops>.fromOpaque(raw!).takeRetainedValue()
-                loops.spin()
-                return nil
-            }, box)
-            guard status == 0 else {
+            do {
+                try SystemCall.returningErrno("pthread_create busy loop") {
+                    pthread_create(&thread, nil, { raw in
+                        let loops = Unmanaged<BusyLoops>.fromOpaque(raw!).takeRetainedValue()
+                        loops.spin()
+                        return nil
+                    }, box)
+                }
+            } catch {
                 Unmanaged<BusyLoops>.fromOpaque(box).release()
                 stop()
-                throw BenchError("bench: cannot start a busy loop: pthread_create returned \(status)")
+                throw error
             }
             threads.append(thread)
         }

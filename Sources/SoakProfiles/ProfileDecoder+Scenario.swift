@@ -2,6 +2,17 @@ import SoakAnalysis
 import SoakUnits
 
 extension ProfileDecoder {
+    /// `clock`: `"scaled"` or `"stepped"`.
+    func decodeClock(_ field: ProfileField) -> ClockMode? {
+        let expected = "\"scaled\" or \"stepped\""
+        guard let text = string(field, expected: expected) else { return nil }
+        guard let mode = ClockMode(rawValue: text) else {
+            mismatch(field, expected: expected)
+            return nil
+        }
+        return mode
+    }
+
     static let scenarioKeys = ["kind", "requests", "interval", "duration", "warmup", "requestTimeout", "churn", "load"]
     static let churnKeys = ["tenants", "artifactsPerTenant", "activeTenants", "changeEvery", "seed"]
     static let samplingKeys = ["every", "minimumWallPeriod", "troughs", "reads"]

@@ -33,15 +33,7 @@ extension ProfileDecoder {
         let scenario = required(top, "scenario", expected: "an object with kind, interval and duration")
             .flatMap(decodeScenario)
         let accelerate = top["accelerate"].flatMap { number($0, expected: "a number like 7200") }
-        let clock = top["clock"].flatMap { field -> ClockMode? in
-            let expected = "\"scaled\" or \"stepped\""
-            guard let text = string(field, expected: expected) else { return nil }
-            guard let mode = ClockMode(rawValue: text) else {
-                mismatch(field, expected: expected)
-                return nil
-            }
-            return mode
-        }
+        let clock = top["clock"].flatMap(decodeClock)
         let sampling = top["sampling"].flatMap(decodeSampling)
         let thresholds = top["thresholds"].flatMap { decodeThresholds($0, interval: scenario?.interval) }
         let tolerances = top["tolerances"].flatMap(decodeTolerances)

@@ -13,7 +13,8 @@ enum RunStateText {
         var lines = [
             "state: running",
             "run folder: \(folder.path)",
-            "harness: pid \(pid), up \(up); profile \(manifest.profile) at \(SampleRow.format(manifest.accelerate))x",
+            "harness: pid \(pid), up \(up); profile \(manifest.profile) "
+                + (manifest.isStepped ? "on the stepped clock" : "at \(SampleRow.format(manifest.accelerate))x"),
         ]
         guard let status, status.phase != .starting else {
             lines.append("progress: starting (seeding the registry, starting the target, waiting for it to be ready)")

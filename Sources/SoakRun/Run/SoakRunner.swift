@@ -144,13 +144,8 @@ package final class SoakRunner {
         manifest.integrity = result.integrity
         manifest.requests = result.requests
         manifest.failedRequests = result.failedRequests
-        manifest.lateCycles = result.lateCycles
-        manifest.sweptLateCycles = result.sweptLateCycles
-        let replayWall = (clock.now - replayStarted).secondsValue
-        if clockMode == .stepped, replayWall > 0 {
-            // A stepped run has no scale of its own; record the one it achieved, for reports and diffs.
-            manifest.accelerate = Double(result.cyclesCompleted) * scenario.interval.secondsValue / replayWall
-        }
+        SteppedRunSetup.record(result, clock: clockMode, interval: scenario.interval,
+                               replayWall: clock.now - replayStarted, into: &manifest)
         if let message = SteppedRunSetup.lateNote(result) {
             recorder.record(event: "late-cycles", message: message)
             log("note: " + message)

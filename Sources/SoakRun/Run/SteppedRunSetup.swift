@@ -22,6 +22,19 @@ enum SteppedRunSetup {
             : "at \(SampleRow.format(accelerate))x"
     }
 
+    /// Keeps the late cycles in `run.json`; a stepped run has no scale of its own, so it records
+    /// the one it achieved, for reports and diffs.
+    static func record(
+        _ result: ScenarioDriver.Result, clock: ClockMode, interval: Duration, replayWall: Duration,
+        into manifest: inout RunManifest
+    ) {
+        manifest.lateCycles = result.lateCycles
+        manifest.sweptLateCycles = result.sweptLateCycles
+        if clock == .stepped, replayWall > .zero {
+            manifest.accelerate = Double(result.cyclesCompleted) * interval.secondsValue / replayWall.secondsValue
+        }
+    }
+
     /// A note on valid cycles that were late, or nil when none were.
     static func lateNote(_ result: ScenarioDriver.Result) -> String? {
         var parts: [String] = []
