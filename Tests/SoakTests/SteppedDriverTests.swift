@@ -38,12 +38,14 @@ final class SteppedTarget: VirtualTimeline, RequestSending {
 
 @Suite struct SteppedDriverTests {
     func drive(
-        _ target: SteppedTarget, duration: Duration = .seconds(3600), stop: @escaping () -> DriverStop? = { nil }
+        _ target: SteppedTarget, duration: Duration = .seconds(3600), minimumWallPeriod: Duration = .milliseconds(1),
+        stop: @escaping () -> DriverStop? = { nil }
     ) -> (ScenarioDriver.Result, CollectingSink, ManualRunClock) {
         let clock = ManualRunClock()
         let sink = CollectingSink()
         var sampling = Profile.Sampling()
         sampling.every = .seconds(60)
+        sampling.minimumWallPeriod = minimumWallPeriod
         let scenario = Profile.Scenario(
             kind: .serviceGhost, requests: ["/t/t1/a1.service"], interval: .seconds(180), duration: duration)
         let driver = ScenarioDriver(
@@ -70,6 +72,14 @@ final class SteppedTarget: VirtualTimeline, RequestSending {
         #expect(sink.samples.filter { $0.kind == .periodic }.count == 60)
         #expect(sink.requests.map(\.simSeconds) == (0..<20).map { Double($0 * 180) })
         #expect(sink.progress.last?.simSeconds == 3420)
+    }
+
+    @Test func periodicSamplesAreNoDenserThanTheProfilesScaledClockWouldTakeThem() {
+        // 20 ms of wall time at 7200x is 144 s of simulated time, more than the minute asked for.
+        let (_, sink, _) = drive(SteppedTarget(), minimumWallPeriod: .milliseconds(20))
+        let times = sink.samples.filter { $0.kind == .periodic }.map { $0[.simSeconds]! }
+        #expect(times.prefix(3) == [0, 144, 288])
+        #expect(times.count == 25)
     }
 
     @Test func aTargetThatNeverGhostsFailsIntegrityEveryCycleAfterTheFirst() {

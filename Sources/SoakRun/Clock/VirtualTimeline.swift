@@ -8,6 +8,13 @@ package protocol VirtualTimeline: AnyObject {
     /// Advances the target's clock to `time` (simulated time since the run began) and returns once
     /// the target says it has processed every deadline up to it; the failure says why it did not.
     func advance(to time: Duration) -> Result<Void, TimelineError>
+    /// The body of the answer to the last advance, once, when that advance went to the target;
+    /// nil after an advance that cost nothing (to the time already reached) or once taken.
+    func takeSettledAnswer() -> [UInt8]?
+}
+
+extension VirtualTimeline {
+    package func takeSettledAnswer() -> [UInt8]? { nil }
 }
 
 /// Why an advance did not settle.
@@ -27,6 +34,7 @@ package final class HTTPVirtualTimeline: VirtualTimeline {
     private let endpoint: TargetEndpoint
     /// Where the target was last told to be, so an advance to the same time costs nothing.
     private var current: Duration?
+    private var settledAnswer: [UInt8]?
 
     /// Checks that the target answers the protocol at `url` (`GET` says `"clock":"stepped"`);
     /// the failure says what it found instead.
@@ -58,7 +66,14 @@ package final class HTTPVirtualTimeline: VirtualTimeline {
     /// The clock's path; a URL without one serves the protocol at `/`.
     private var path: String { endpoint.url.path.isEmpty ? "/" : endpoint.url.path }
 
+    package func takeSettledAnswer() -> [UInt8]? {
+        defer { settledAnswer = nil }
+        return settledAnswer
+    }
+
     package func advance(to time: Duration) -> Result<Void, TimelineError> {
+        // Whatever happened since the last answer (a request, say) makes it stale.
+        settledAnswer = nil
         if time == current { return .success(()) }
         let nanoseconds = Self.nanoseconds(time)
         let request = HTTPRequest(method: "POST", target: "\(path)?advance_to_ns=\(nanoseconds)")
@@ -69,6 +84,7 @@ package final class HTTPVirtualTimeline: VirtualTimeline {
                 return .failure(TimelineError("advancing to \(nanoseconds) ns: status \(response.status): "
                     + text.trimmingWhitespace()))
             }
+            settledAnswer = response.body
         } catch {
             return .failure(TimelineError("advancing to \(nanoseconds) ns: no answer: \(error)"))
         }

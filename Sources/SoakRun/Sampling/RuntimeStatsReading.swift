@@ -25,6 +25,12 @@ package struct RuntimeStatsReading: Decodable, Sendable, Equatable {
         case liveInstances = "live_instances"
     }
 
+    /// Whether the body held any of the fields (a JSON object of other things decodes too).
+    package var hasValues: Bool {
+        [heapInUseBytes, heapFreeBytes, heapArenaBytes, heapMmappedBytes, liveInstancesTotal, tenantsLoaded,
+         artifactsActual, artifactsGhost].contains { $0 != nil }
+    }
+
     /// Decodes a stats body; nil when it is not the expected JSON.
     package static func decode(_ body: [UInt8]) -> RuntimeStatsReading? {
         try? JSONDecoder().decode(RuntimeStatsReading.self, from: Data(body))

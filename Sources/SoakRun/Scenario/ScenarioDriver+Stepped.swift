@@ -6,14 +6,18 @@ extension ScenarioDriver {
     /// Each cycle advances the target to the cycle's request time and waits for it to settle
     /// (every deadline up to then processed), takes the trough sample there, then sends the
     /// requests at that same simulated time and records them. Periodic samples fall every
-    /// `sampling.every` of simulated time in between, each after its own advance. Because the
+    /// `sampling.every` of simulated time in between (no denser than the profile's scaled clock
+    /// would take them), each after its own advance. Because the
     /// target settles before anything looks at it, what a request finds depends on simulated time
     /// alone: an integrity failure here is a bug in the target, never the scheduler's doing.
     func runStepped(on timeline: any VirtualTimeline) -> Result {
         let cycles = plan.scenario.cycles
         let interval = plan.scenario.interval
         let duration = plan.scenario.duration
-        let every = sampling.every
+        // As densely as the profile's own scaled clock would sample (it waits at least
+        // `minimumWallPeriod` of wall time between periodic samples, which at `scale` is this much
+        // simulated time), so stepped and scaled runs of one profile have series of one density.
+        let every = max(sampling.every, sampling.minimumWallPeriod * scale)
         let start = clock.now
         var result = Result()
         var lastSample: SampleRow?

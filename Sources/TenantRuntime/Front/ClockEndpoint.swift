@@ -3,7 +3,8 @@
 ///
 ///     GET  /_runtime/clock                    {"clock":"stepped","now_ns":N}
 ///     POST /_runtime/clock?advance_to_ns=N    advances, fires every deadline up to N, then
-///                                             {"clock":"stepped","now_ns":N,"deadlines_fired":K,...}
+///                                             {"now_ns":N,"deadlines_fired":K,..., and the
+///                                             /_runtime/stats fields, "clock":"stepped" among them}
 ///
 /// The answer to the POST is the "settled" signal: it is written only after every deadline up to
 /// N has been processed, so the harness's next sample or request sees the state N implies.
@@ -34,9 +35,14 @@ struct ClockEndpoint {
         }
         do {
             let report = try host.advance(to: SimulatedTime(sinceStart: .nanoseconds(target)))
-            return json(200, "{\"clock\":\"stepped\",\"now_ns\":\(nanoseconds(report.now)),"
-                + "\"deadlines_fired\":\(report.deadlinesFired),\"artifacts_ghosted\":\(report.swept.artifactsGhosted),"
-                + "\"tenants_unloaded\":\(report.swept.tenantsUnloaded)}")
+            // The settled state's stats ride along (they name the clock too): the harness samples
+            // right after each advance, and one round trip fewer per sample is what a stepped run,
+            // a chain of round trips, spends its wall time on when the machine is busy.
+            let stats = host.stats().jsonBytes().dropFirst()
+            return json(200, "{\"now_ns\":\(nanoseconds(report.now)),\"deadlines_fired\":\(report.deadlinesFired),"
+                + "\"artifacts_ghosted\":\(report.swept.artifactsGhosted),"
+                + "\"tenants_unloaded\":\(report.swept.tenantsUnloaded),"
+                + String(decoding: stats, as: UTF8.self))
         } catch {
             return .text(409, "\(error)\n")
         }
