@@ -91,6 +91,15 @@ import SoakUnits
         #expect(throws: UsageError(message)) { try TenantdCommand.parse(["--registry", "/r"] + flags) }
     }
 
+    /// What soak's profiles allow, tenantd must take: `leakBytes: 0` in a profile became
+    /// `--leak-bytes 0`, which an earlier limit refused, so the target never started.
+    @Test func theLowestValuesAProfileAllowsAreTaken() throws {
+        guard case .serve(let options) = try TenantdCommand.parse(["--registry", "/r", "--leak-bytes", "0"]) else {
+            Issue.record("expected serve"); return
+        }
+        #expect(options.runtime.leakBytes == 0)
+    }
+
     @Test func seedSizesPastTheStatedLimitsAreRefused() {
         #expect(throws: UsageError("--payload-kb: at most 1048576, found 9223372036854775807")) {
             try TenantdCommand.parse(["seed", "--payload-kb", "9223372036854775807", "/tmp/x"])

@@ -14,8 +14,8 @@ enum TenantdLimits {
     static let artifacts = StatedLimit<Int>.count(0...100_000)
     /// `seed --payload-kb`: 1 GiB of state per deployed artifact.
     static let payloadKB = StatedLimit<Int>.count(0...1 << 20)
-    /// `--leak-bytes` per injected leak: 1 GiB.
-    static let leakBytes = StatedLimit<Int>.count(1...1 << 30)
+    /// `--leak-bytes` per injected leak: 1 GiB (0, as soak's profiles allow, leaks nothing).
+    static let leakBytes = StatedLimit<Int>.count(0...1 << 30)
     /// `--max-connections` and `--max-incomplete`.
     static let connections = StatedLimit<Int>.count(1...1_000_000)
 }
