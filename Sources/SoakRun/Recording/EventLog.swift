@@ -1,4 +1,6 @@
 import FoundationEssentials
+import PosixSupport
+import SoakAnalysis
 
 /// `events.jsonl` read back whole: its request events, and how much of the file could not be
 /// read, so that a missing, emptied or overwritten log is told apart from a run that sent nothing.
@@ -16,10 +18,33 @@ package struct EventLog: Sendable {
     /// The lifecycle event types present (`ready`, `completed`, `interrupted`, ...).
     package var lifecycle: Set<String> = []
 
-    /// Reads `path`; a missing file gives an empty log with `exists` false.
+    /// Reads `path` a chunk of whole lines at a time, never the whole file (a million-request
+    /// run's log is 170 MB); a missing file gives an empty log with `exists` false.
     package static func read(from path: String) -> EventLog {
-        guard let data = FileManager.default.contents(atPath: path) else { return EventLog() }
-        return parse(data)
+        guard FileSystem.exists(path) else { return EventLog() }
+        var log = EventLog()
+        log.exists = true
+        let decoder = JSONDecoder()
+        do {
+            let end = try SampleLineReader.read(
+                .file(path), header: { log.add(line: $0, decoder: decoder) },
+                lines: { chunk in
+                    for line in chunk.split(separator: UInt8(ascii: "\n")) {
+                        log.add(line: UnsafeBufferPointer(rebasing: line), decoder: decoder)
+                    }
+                })
+            if end.droppedPartialLine {
+                // A harness killed mid-write leaves at most this one line.
+                log.lines += 1
+                log.unreadableLines += 1
+                log.lastLineUnreadable = true
+            }
+        } catch {
+            // Unreadable as lines at all (a directory, a 16 MB line of binary): one damaged line.
+            log.lines += 1
+            log.unreadableLines += 1
+        }
+        return log
     }
 
     /// Reads the lines of `data`.
@@ -27,22 +52,29 @@ package struct EventLog: Sendable {
         var log = EventLog()
         log.exists = true
         let decoder = JSONDecoder()
-        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-            log.lines += 1
-            guard let decoded = try? decoder.decode(RequestEvent.Line.self, from: Data(line)),
-                  let type = decoded.type else {
-                log.unreadableLines += 1
-                log.lastLineUnreadable = true
-                continue
-            }
-            log.lastLineUnreadable = false
-            if let event = RequestEvent(decoded) {
-                log.requests.append(event)
-            } else {
-                log.lifecycle.insert(type)
+        data.withUnsafeBytes { raw in
+            for line in raw.bindMemory(to: UInt8.self).split(separator: UInt8(ascii: "\n")) {
+                log.add(line: UnsafeBufferPointer(rebasing: line), decoder: decoder)
             }
         }
         return log
+    }
+
+    private mutating func add(line: UnsafeBufferPointer<UInt8>, decoder: JSONDecoder) {
+        guard !line.isEmpty else { return }
+        lines += 1
+        guard let decoded = try? decoder.decode(RequestEvent.Line.self, from: Data(buffer: line)),
+              let type = decoded.type else {
+            unreadableLines += 1
+            lastLineUnreadable = true
+            return
+        }
+        lastLineUnreadable = false
+        if let event = RequestEvent(decoded) {
+            requests.append(event)
+        } else {
+            lifecycle.insert(type)
+        }
     }
 
     /// Unreadable lines other than a cut-off last one.

@@ -81,10 +81,22 @@ extension RequestSummary {
     package init(events: [RequestEvent]) {
         self.init()
         total = events.count
-        failed = events.filter { !$0.succeeded }.count
-        firstFailure = events.first { !$0.succeeded }?.failureText
-        let succeeded = events.filter(\.succeeded)
-        cold = LatencySummary(latencies: succeeded.filter(\.isCold).map(\.latencyMilliseconds))
-        warm = LatencySummary(latencies: succeeded.filter { !$0.isCold }.map(\.latencyMilliseconds))
+        // One pass, keeping latencies only: a million-request log must not be copied twice.
+        var coldLatencies: [Double] = []
+        var warmLatencies: [Double] = []
+        for event in events {
+            guard event.succeeded else {
+                failed += 1
+                if firstFailure == nil { firstFailure = event.failureText }
+                continue
+            }
+            if event.isCold {
+                coldLatencies.append(event.latencyMilliseconds)
+            } else {
+                warmLatencies.append(event.latencyMilliseconds)
+            }
+        }
+        cold = LatencySummary(latencies: coldLatencies)
+        warm = LatencySummary(latencies: warmLatencies)
     }
 }

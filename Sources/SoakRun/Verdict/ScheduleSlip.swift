@@ -41,9 +41,18 @@ package struct ScheduleSlip: Codable, Sendable, Equatable {
         simulatedSeconds = simulated
         factor = simulated / plannedSeconds
         intervalWallMilliseconds = intervalSeconds / accelerate * 1000
-        var perCycle: [Int: Double] = [:]
-        for request in requests { perCycle[request.cycle, default: 0] += request.latencyMilliseconds }
-        var times = Array(perCycle.values)
+        // Consecutive lines of one cycle summed (the log is in cycle order; an edited one only
+        // splits a cycle's sum in two, which a median barely notices).
+        var times: [Double] = []
+        var last: Int?
+        for request in requests {
+            if request.cycle == last, !times.isEmpty {
+                times[times.count - 1] += request.latencyMilliseconds
+            } else {
+                times.append(request.latencyMilliseconds)
+                last = request.cycle
+            }
+        }
         requestMillisecondsPerCycle = times.isEmpty ? nil : OrderStatistics.median(&times)
     }
 
