@@ -1,4 +1,5 @@
 import FoundationEssentials
+import PosixSupport
 
 /// `run.json`: what ran, how, and how it ended. Written when the run starts (status `running`)
 /// and rewritten atomically when it ends, so a killed harness leaves a readable manifest.
@@ -77,6 +78,23 @@ package struct RunManifest: Codable, Sendable {
     /// Writes the manifest atomically (temporary file and rename).
     package func write(to path: String) throws {
         try RunFileJSON.write(self, to: path)
+    }
+
+    /// Marks the run ended now, as `status` says and `reason` explains.
+    package mutating func end(_ status: Status, reason: String?) {
+        self.status = status
+        statusReason = reason
+        endedAt = Date()
+    }
+
+    /// Writes `folder`'s run.json, telling `log` when it cannot: a full disk must not end a run
+    /// whose samples are still being written.
+    package func save(in folder: RunFolder, log: (String) -> Void) {
+        do {
+            try write(to: folder.manifest)
+        } catch {
+            log("warning: cannot write run.json: \(FileErrorText.describe(error))")
+        }
     }
 
     /// Reads a manifest.

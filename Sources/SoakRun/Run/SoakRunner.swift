@@ -214,9 +214,7 @@ package final class SoakRunner {
     }
 
     private func finish(_ manifest: inout RunManifest, _ status: RunManifest.Status, _ reason: String?) -> RunManifest {
-        manifest.status = status
-        manifest.statusReason = reason
-        manifest.endedAt = Date()
+        manifest.end(status, reason: reason)
         save(manifest)
         monitor.finish(manifest)
         return manifest
@@ -224,10 +222,6 @@ package final class SoakRunner {
 
     private func save(_ manifest: RunManifest) {
         guard folderLoss == nil else { return }
-        do {
-            try manifest.write(to: folder.manifest)
-        } catch {
-            log("warning: cannot write run.json: \(FileErrorText.describe(error))")
-        }
+        manifest.save(in: folder, log: log)
     }
 }

@@ -195,20 +195,14 @@ package final class WatchRunner {
     }
 
     private func finish(_ manifest: inout RunManifest, _ status: RunManifest.Status, _ reason: String?) -> RunManifest {
-        manifest.status = status
-        manifest.statusReason = reason
-        manifest.endedAt = Date()
+        manifest.end(status, reason: reason)
         save(manifest)
         monitor.finish(manifest)
         return manifest
     }
 
     private func save(_ manifest: RunManifest) {
-        do {
-            try manifest.write(to: folder.manifest)
-        } catch {
-            log("warning: cannot write run.json: \(FileErrorText.describe(error))")
-        }
+        manifest.save(in: folder, log: log)
     }
 }
 
