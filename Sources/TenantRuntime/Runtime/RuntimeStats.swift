@@ -5,27 +5,44 @@ import Glibc
 /// The body of `GET /_runtime/stats`: heap counters, what is loaded, totals and live instances.
 /// Keys are snake_case with units, matching the harness's sample columns.
 public struct RuntimeStats: Codable, Sendable {
+    /// glibc `mallinfo2` `uordblks + hblkhd`: bytes the program holds from malloc.
     public var heapInUseBytes: Int
+    /// `fordblks`: free bytes malloc keeps in its arenas.
     public var heapFreeBytes: Int
+    /// `arena`: bytes of the main arena taken from the system with brk.
     public var heapArenaBytes: Int
+    /// `hblkhd`: bytes of blocks malloc mapped on their own.
     public var heapMmappedBytes: Int
+    /// Tenants loaded now.
     public var tenantsLoaded: Int
+    /// Artifacts deployed for real now, across loaded tenants.
     public var artifactsActual: Int
+    /// Artifacts present as ghosts (metadata only) now, across loaded tenants.
     public var artifactsGhost: Int
+    /// Tenant loads since start.
     public var tenantLoadsTotal: Int
+    /// Tenant unloads (idle expiry) since start.
     public var tenantUnloadsTotal: Int
+    /// Real deployments of artifacts (ghost or cold to actual) since start.
     public var artifactDeploysTotal: Int
+    /// Actual artifacts turned back into ghosts since start.
     public var artifactGhostingsTotal: Int
+    /// Requests to artifacts since start.
     public var requestsTotal: Int
     /// Tenants and artifacts a request found past their idle deadline before the sweep did.
     public var expiredOnArrivalTotal: Int?
     /// Live objects per runtime type (`Tenant`, `DeployedArtifact`, `PayloadBuffer`, ...), plus
     /// counts kept outside the runtime (`Connection`): the series the harness names culprits from.
     public var liveInstances: [String: Int]
+    /// The sum of `liveInstances` over the runtime's own types: the `live_instances` column.
     public var liveInstancesTotal: Int
+    /// Open file descriptors of the process; nil when /proc could not be read.
     public var openDescriptors: Int?
+    /// Threads of the process; nil when /proc could not be read.
     public var threads: Int?
+    /// Simulated seconds since start, on the runtime's own clock.
     public var simulatedSeconds: Double
+    /// Simulated seconds per wall second (`--time-scale`); 0 under the stepped clock, which has no rate.
     public var timeScale: Double
     /// `scaled` or `stepped`.
     public var clock: String?
