@@ -5,6 +5,7 @@ public struct Threshold: Sendable, Equatable, Codable {
     /// Units the fitted growth over the steady window must exceed.
     public var floor: Double
 
+    /// A threshold of `perCycle` growth per cycle and `floor` growth over the steady window.
     public init(perCycle: Double, floor: Double) {
         self.perCycle = perCycle
         self.floor = floor

@@ -82,6 +82,7 @@ public struct Metric: Hashable, Sendable, Codable, CustomStringConvertible {
         self = metric
     }
 
+    /// Resident memory of the target's whole process tree (VmRSS).
     public static let rss = Metric(builtIn: "rss", column: .rssBytes, unit: .bytes)
     /// Anonymous resident memory: the heap and stacks, which only the target itself can grow.
     public static let rssAnon = Metric(builtIn: "rss_anon", column: .rssAnonBytes, unit: .bytes)
@@ -90,9 +91,13 @@ public struct Metric: Hashable, Sendable, Codable, CustomStringConvertible {
     /// the soak) without the target allocating anything. `rss` and `rss_anon` carry the target's
     /// own growth without that noise.
     public static let pss = Metric(builtIn: "pss", column: .pssBytes, unit: .bytes, decides: false)
+    /// Bytes the target holds from malloc, from its own counters (mallinfo2 through `/_runtime/stats`).
     public static let heapInUse = Metric(builtIn: "heap_in_use", column: .heapInUseBytes, unit: .bytes)
+    /// Objects the runtime counts in `init` and `deinit` (tenants, artifacts, instances).
     public static let liveInstances = Metric(builtIn: "live_instances", column: .liveInstances, unit: .instances)
+    /// Open file descriptors of the process tree.
     public static let fds = Metric(builtIn: "fds", column: .fds, unit: .descriptors)
+    /// Threads of the process tree.
     public static let threads = Metric(builtIn: "threads", column: .threads, unit: .threads)
     /// Only warns: the harness's own memory, not the target's.
     public static let harnessRSS = Metric(builtIn: "harness_rss", column: .harnessRSSBytes, unit: .bytes, decides: false)

@@ -7,6 +7,7 @@ public struct SimulatedTime: Comparable, Sendable, CustomStringConvertible {
     /// Simulated time elapsed since the clock started.
     public var sinceStart: Duration
 
+    /// The moment `sinceStart` after the clock started.
     public init(sinceStart: Duration) {
         self.sinceStart = sinceStart
     }
@@ -52,6 +53,7 @@ extension RuntimeClock {
 
 /// Real time, sped up by `scale`: at 1440, one simulated minute lasts 41.7 ms of wall time.
 public struct ScaledClock: RuntimeClock {
+    /// Simulated seconds per wall second.
     public let scale: Double
     private let origin: Duration
 
@@ -82,6 +84,7 @@ public struct ScaledClock: RuntimeClock {
 /// A clock that moves only when told to; for tests.
 public final class ManualClock: RuntimeClock {
     private let current = Mutex(Duration.zero)
+    /// Simulated seconds per wall second.
     public let scale: Double = 1
 
     public init() {}

@@ -14,6 +14,7 @@ public final class SteppedClock: RuntimeClock {
     public let scale: Double = 0
     public var kind: ClockKind { .stepped }
 
+    /// A clock at simulated time zero, which only `advance` moves.
     public init() {}
 
     public var now: SimulatedTime { SimulatedTime(sinceStart: current.withLock { $0 }) }

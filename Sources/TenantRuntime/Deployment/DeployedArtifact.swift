@@ -10,8 +10,11 @@ protocol DeployedArtifact: AnyObject, Sendable {
 
 /// What an artifact answers.
 public struct ArtifactReply: Sendable {
+    /// The HTTP status the artifact answers with.
     public var status: Int
+    /// The `Content-Type` of `body`.
     public var contentType: String
+    /// The response body.
     public var body: [UInt8]
 }
 

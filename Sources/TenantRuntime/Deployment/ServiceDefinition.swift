@@ -9,6 +9,7 @@ public struct ServiceDefinition: Codable, Sendable, Equatable {
     /// Text the service answers with.
     public var reply: String
 
+    /// A service answering `reply` on `routes`, whose deployment builds `payloadKB` KiB of state.
     public init(routes: [String] = ["/"], payloadKB: Int, reply: String) {
         self.routes = routes
         self.payloadKB = payloadKB

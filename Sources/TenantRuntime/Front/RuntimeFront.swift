@@ -5,8 +5,10 @@
 ///     GET /_runtime/stats                 JSON counters (`RuntimeStats`)
 ///     GET /_runtime/health                `ok`
 public struct RuntimeFront: Sendable {
+    /// The runtime the front serves.
     public let host: TenantHost
 
+    /// A front for `host`.
     public init(host: TenantHost) {
         self.host = host
     }
@@ -68,10 +70,14 @@ public struct RuntimeFront: Sendable {
 
 /// An answer from `RuntimeFront`, for the HTTP layer to write.
 public struct FrontResponse: Sendable {
+    /// The HTTP status.
     public var status: Int
+    /// Header fields, in order, besides the framing ones the server adds.
     public var headers: [(String, String)]
+    /// The body.
     public var body: [UInt8]
 
+    /// A response of `status` with `headers` and `body`.
     public init(status: Int, headers: [(String, String)], body: [UInt8]) {
         self.status = status
         self.headers = headers

@@ -1,6 +1,7 @@
 /// `tenantd`'s command line, parsed in the library so every flag and error is tested.
 import SoakUnits
 
+/// What a `tenantd` command line asks for: help, seeding a registry, or serving one.
 public enum TenantdCommand: Sendable {
     /// Serve a registry over HTTP.
     case serve(ServeOptions)
@@ -9,14 +10,19 @@ public enum TenantdCommand: Sendable {
     /// Print `TenantdCommand.usage`.
     case help
 
+    /// The flags of `tenantd --registry DIR ...`.
     public struct ServeOptions: Sendable {
+        /// The registry folder `tenantd seed` wrote.
         public var registry: String
+        /// `HOST:PORT` to listen on; port 0 picks a free one, which tenantd prints.
         public var listen = "127.0.0.1:0"
         /// Simulated seconds per wall second (scaled clock only).
         public var timeScale = 1.0
         /// `scaled` (wall time times `timeScale`) or `stepped` (moved only through /_runtime/clock).
         public var clock = ClockKind.scaled
+        /// Idle times, eager tenants, ghosts and injected leaks.
         public var runtime = RuntimeConfiguration()
+        /// The most connections held open at once (`--max-connections`).
         public var maxConnections = 256
         /// Wall-clock time an idle keep-alive connection is kept.
         public var connectionIdle: Duration = .seconds(30)
@@ -27,11 +33,15 @@ public enum TenantdCommand: Sendable {
         public var maxIncompleteConnections: Int?
     }
 
+    /// The arguments of `tenantd seed`.
     public struct SeedOptions: Sendable {
+        /// The folder the registry is written into.
         public var folder: String
+        /// How many tenants and artifacts, of which kind and size.
         public var seeder: RegistrySeeder
     }
 
+    /// The `--help` text.
     public static let usage = """
         usage: tenantd --registry DIR [options]
                tenantd seed --tenants N --artifacts M [--kind service|webapp] [--payload-kb P] DIR
@@ -159,7 +169,9 @@ public enum TenantdCommand: Sendable {
 
 /// A command line that cannot be run, with what is wrong and what was expected.
 public struct UsageError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What is wrong and what was expected, as one sentence.
     public let description: String
+    /// An error saying `description`.
     public init(_ description: String) { self.description = description }
 }
 

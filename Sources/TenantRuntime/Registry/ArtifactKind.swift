@@ -8,9 +8,12 @@ public enum ArtifactKind: String, Sendable, Codable, CaseIterable {
 
 /// An artifact's identity inside its tenant: `<name>.<kind>`, as it appears in request paths.
 public struct ArtifactID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The artifact's name within its tenant.
     public let name: String
+    /// Service or webapp.
     public let kind: ArtifactKind
 
+    /// The artifact `name` of `kind`.
     public init(name: String, kind: ArtifactKind) {
         self.name = name
         self.kind = kind

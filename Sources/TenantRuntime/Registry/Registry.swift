@@ -13,6 +13,7 @@ public struct Registry: Sendable {
     /// The registry's root folder.
     public let root: String
 
+    /// The registry in the folder `root`; nothing is read until asked.
     public init(root: String) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
     }
@@ -72,6 +73,7 @@ public struct TenantMetadata: Codable, Sendable, Equatable {
     /// Free-form plan name; carried, not interpreted.
     public var plan: String?
 
+    /// Tenant metadata with a display name and an optional plan.
     public init(displayName: String, plan: String? = nil) {
         self.displayName = displayName
         self.plan = plan

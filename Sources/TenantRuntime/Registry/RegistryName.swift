@@ -46,7 +46,9 @@ public struct RegistryName: Hashable, Sendable, CustomStringConvertible, Compara
 
 /// A name refused by `RegistryName`.
 public struct RegistryNameError: Error, CustomStringConvertible, Sendable {
+    /// The name as given.
     public let name: String
+    /// Why it is not a registry name.
     public let problem: String
     public var description: String {
         "name \"\(name.prefix(80))\" \(problem); expected 1 to 64 characters from [A-Za-z0-9._-], not . or .."

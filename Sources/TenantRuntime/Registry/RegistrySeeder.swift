@@ -2,12 +2,16 @@ import Foundation
 
 /// Writes a registry fixture: tenants `t1…tN`, each with artifacts `a1…aM` of one kind.
 public struct RegistrySeeder: Sendable {
+    /// Tenants to write.
     public var tenants: Int
+    /// Artifacts in each tenant.
     public var artifactsPerTenant: Int
+    /// The kind of every artifact.
     public var kind: ArtifactKind
     /// Kilobytes of state each service builds, or of static files each webapp holds.
     public var payloadKB: Int
 
+    /// A seeder of `tenants` × `artifactsPerTenant` artifacts of `kind`, each building `payloadKB` KiB when deployed.
     public init(tenants: Int, artifactsPerTenant: Int, kind: ArtifactKind, payloadKB: Int) {
         self.tenants = tenants
         self.artifactsPerTenant = artifactsPerTenant

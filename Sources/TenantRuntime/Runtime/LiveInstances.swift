@@ -32,6 +32,7 @@ public final class LiveInstances: Sendable {
     private let counts = Mutex([Int](repeating: 0, count: Kind.allCases.count))
     private let gauges = Mutex<[(name: String, read: @Sendable () -> Int)]>([])
 
+    /// Counts at zero.
     public init() {}
 
     func created(_ kind: Kind, count: Int = 1) { counts.withLock { $0[Self.index(kind)] += count } }

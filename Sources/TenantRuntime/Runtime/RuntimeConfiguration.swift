@@ -22,18 +22,23 @@ public struct RuntimeConfiguration: Sendable {
     /// Runs at the start of every tenant load; tests use it to slow down or fail loads.
     var loadHook: (@Sendable (RegistryName) throws(RuntimeError) -> Void)? = nil
 
+    /// The defaults the design gives (see each field).
     public init() {}
 }
 
 /// Which tenants `--eager` loads at start: `*` for all, plain names, and `!name` to exclude.
 public struct EagerSelection: Sendable, Equatable, CustomStringConvertible {
+    /// Whether `*` made every tenant eager.
     public var includesAll = false
+    /// Tenants named eager.
     public var included: Set<String> = []
+    /// Tenants kept lazy with `!name`, even under `*`.
     public var excluded: Set<String> = []
 
     /// No tenant is eager: fully lazy.
     public static let none = EagerSelection()
 
+    /// The defaults the design gives (see each field).
     public init() {}
 
     /// Parses a comma-separated list such as `*,!t7` or `t1,t2`.
@@ -54,6 +59,7 @@ public struct EagerSelection: Sendable, Equatable, CustomStringConvertible {
         (includesAll || included.contains(tenant.text)) && !excluded.contains(tenant.text)
     }
 
+    /// Whether no tenant is eager.
     public var isEmpty: Bool { !includesAll && included.isEmpty }
 
     public var description: String {

@@ -10,7 +10,9 @@ import Synchronization
 public final class TenantHost: Sendable {
     /// The registry served.
     public let registry: Registry
+    /// Idle times, eager tenants, ghosts and injected leaks.
     public let configuration: RuntimeConfiguration
+    /// The simulated time every deadline is measured in.
     public let clock: any RuntimeClock
     /// Live instance counts of the runtime's classes.
     public let liveInstances = LiveInstances()
@@ -21,6 +23,7 @@ public final class TenantHost: Sendable {
     /// When the sweeper means to wake next; a request that creates an earlier deadline rings it.
     let sweepSchedule = SweepSchedule()
 
+    /// A runtime over `registry`; eager tenants load on `loadEagerTenants()`, the others on their first request.
     public init(registry: Registry, configuration: RuntimeConfiguration, clock: any RuntimeClock) {
         self.registry = registry
         self.configuration = configuration
@@ -199,8 +202,11 @@ public struct Invocation: Sendable {
     /// What the request found a tenant or artifact to be when it arrived.
     public enum Found: String, Sendable { case loaded, unloaded, ghost, actual }
 
+    /// The HTTP status.
     public var status = 200
+    /// The `Content-Type` of `body`.
     public var contentType = "text/plain"
+    /// The response body.
     public var body: [UInt8] = []
     /// `loaded` or `unloaded`; nil when the request never reached a tenant.
     public var tenantWas: Found?
