@@ -35,6 +35,16 @@ import Testing
         return (runner, runner.run { false })
     }
 
+    @Test func flagProblemsNameTheFlagsNotTheProfileFields() throws {
+        let process = try stranger(in: try folder())
+        defer { kill(process.pid, SIGKILL) }
+        let subject = WatchSubject.process(try WatchedProcess.find(pid: process.pid))
+        let error = #expect(throws: ProfileError.self) {
+            try WatchProfile.make(for: subject, flags: flags(duration: .seconds(4)))
+        }
+        #expect(error?.description == "soak watch: --duration: expected at least --interval (1m), found 4s")
+    }
+
     func flags(duration: Duration?) -> WatchProfile.Flags {
         var flags = WatchProfile.Flags()
         flags.interval = .seconds(60)

@@ -50,8 +50,33 @@ package enum WatchProfile {
             "sampling": ["every": DurationText.exact(flags.every), "troughs": true],
         ]
         let json = JSONText.render(object)
-        let profile = try ProfileLoader.load(json: json, name: subject.folderName, file: "soak watch flags")
-        return (profile, json)
+        do {
+            let profile = try ProfileLoader.load(json: json, name: subject.folderName, file: "soak watch")
+            return (profile, json)
+        } catch {
+            // The profile was made from flags, so its problems are said as the flags' problems:
+            // `--duration` rather than `scenario.duration`, which the user never wrote.
+            throw ProfileError(issues: error.issues.map { issue in
+                var issue = issue
+                issue.path = flagName(forField: issue.path)
+                for (field, flag) in fieldFlags { issue.message = issue.message.replacing(field, with: flag) }
+                return issue
+            })
+        }
+    }
+
+    /// The fields of the made profile that flags set, with their flags.
+    static let fieldFlags = [
+        ("scenario.duration", "--duration"), ("scenario.interval", "--interval"), ("sampling.every", "--every"),
+        ("scenario.requests", "--request"), ("target.command.baseURL", "--base-url or --port"),
+    ]
+
+    /// The flag that set a field of the made profile; the field itself when no flag did.
+    static func flagName(forField path: String) -> String {
+        for (field, flag) in fieldFlags where path == field || path.hasPrefix(field + "[") || path.hasPrefix(field + ".") {
+            return flag
+        }
+        return path
     }
 }
 
