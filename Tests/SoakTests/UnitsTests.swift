@@ -144,3 +144,17 @@ import Testing
         #expect(DecimalText.format(1234.5, significant: 2) == "1235")
     }
 }
+
+@Suite struct JSONTextTests {
+    @Test func quotesAndEscapes() {
+        var text = ""
+        JSONText.appendQuoted("a\"b\\c\nd\te\u{01}é", to: &text)
+        #expect(text == #""a\"b\\c\nd\te\u0001é""#)
+    }
+
+    @Test(arguments: [(0.0, "0"), (691_200.0, "691200"), (-3.0, "-3"), (0.5, "0.5"), (1e-05, "1e-05"),
+                      (1e20, "1e+20"), (Double.infinity, "null"), (Double.nan, "null")])
+    func writesNumbers(_ value: Double, _ expected: String) {
+        #expect(JSONText.number(value) == expected)
+    }
+}

@@ -1,3 +1,5 @@
+import SoakUnits
+
 /// Builds one JSON object as text, for `events.jsonl`: events are written on the hot path, so
 /// they skip the encoder and its allocations.
 package struct JSONLine {
@@ -30,26 +32,13 @@ package struct JSONLine {
     var line: String { text + "}\n" }
 
     private mutating func field(_ key: String) {
-        if text.count > 1 { text += "," }
+        if text.utf8.count > 1 { text += "," }
         JSONLine.appendQuoted(key, to: &text)
         text += ":"
     }
 
+    /// Appends `value` as a quoted JSON string (see `JSONText.appendQuoted`).
     package static func appendQuoted(_ value: String, to text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
+        JSONText.appendQuoted(value, to: &text)
     }
 }

@@ -49,7 +49,7 @@ package enum WatchProfile {
             "scenario": scenario,
             "sampling": ["every": DurationText.exact(flags.every), "troughs": true],
         ]
-        let json = JSONText.render(object)
+        let json = PrettyJSON.render(object)
         do {
             let profile = try ProfileLoader.load(json: json, name: subject.folderName, file: "soak watch")
             return (profile, json)
@@ -81,7 +81,7 @@ package enum WatchProfile {
 }
 
 /// Pretty JSON of plain values (strings, arrays, objects), keys sorted so the text is stable.
-enum JSONText {
+enum PrettyJSON {
     static func render(_ value: Any, indent: String = "") -> String {
         let inner = indent + "  "
         switch value {
