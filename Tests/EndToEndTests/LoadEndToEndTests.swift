@@ -82,4 +82,19 @@ import Testing
         #expect(result.stderr.contains(#"scenario.load.command[0]: expected a program on PATH or a file, found "#
             + #""no-such-load-tool": no such program"#), "\(result.stderr)")
     }
+
+    @Test func aLoadProgramThatCannotStartIsNamedNotTheTarget() throws {
+        // On PATH and executable, so the validator lets it through, but not a program the
+        // kernel can run: the launch fails after the target is ready.
+        let tool = BuiltBinaries.temporaryFolder("load-broken") + "/broken-load-tool"
+        try Data([0x7F, 0x45, 0x4C, 0x46, 0x00, 0x01]).write(to: URL(fileURLWithPath: tool))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tool)
+        let (result, folder) = try run("load-broken", load: #"{"command": ["\#(tool)", "{baseURL}"]}"#)
+        #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("verdict: INVALID: the background load never started (scenario.load.command: "),
+                "\(result.stdout)")
+        #expect(!result.stdout.contains("never became ready"), "\(result.stdout)")
+        let manifest = try RunManifest.read(from: folder + "/run.json")
+        #expect(manifest.load?.startFailure?.hasPrefix("scenario.load.command: ") == true)
+    }
 }

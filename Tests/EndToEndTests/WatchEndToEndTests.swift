@@ -70,6 +70,31 @@ import Testing
         #expect(server.isRunning)
     }
 
+    @Test func aProfilesBackgroundLoadRunsBesideTheWatchAndIsCountedApart() throws {
+        let (server, port) = try pythonServer()
+        defer { stop(server) }
+        let out = BuiltBinaries.temporaryFolder("watch-load")
+        let profile = out + "/watch-load.json"
+        try Data("""
+            {"description": "watch under load",
+             "target": {"command": {"argv": ["python3", "-m", "http.server", "{port}"], "ready": {"stdoutLine": "Serving"}, "baseURL": "http://127.0.0.1:{port}"}},
+             "scenario": {"kind": "plain", "requests": ["/"], "interval": "1s", "duration": "4s",
+               "load": {"connections": 2, "perSecond": 20, "requests": ["/"]}},
+             "sampling": {"every": "250ms", "minimumWallPeriod": "20ms"}}
+            """.utf8).write(to: URL(fileURLWithPath: profile))
+        let result = try BuiltBinaries.run(BuiltBinaries.soak, [
+            "watch", String(server.processIdentifier), "--profile", profile, "--port", String(port), "--out", out + "/runs",
+        ])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("load: 2 connection(s) at 20/s: "), "\(result.stdout)")
+        #expect(server.isRunning, "soak watch stopped a process it did not start")
+        let summary = try summary(in: out + "/runs")
+        // The scenario's 4 requests stand apart from the load's (about 80 in 4 s).
+        #expect(summary.requests.total == 4, "\(summary.requests)")
+        let totals = try #require(summary.load?.totals)
+        #expect(totals.sent >= 20 && totals.failed == 0, "\(totals)")
+    }
+
     @Test func aPidThatDoesNotExistIsBadInput() throws {
         let result = try BuiltBinaries.run(BuiltBinaries.soak, ["watch", "2147483", "--duration", "1s"])
         #expect(result.status == 2)

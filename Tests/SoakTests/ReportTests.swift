@@ -133,6 +133,25 @@ import Testing
         #expect(!markdown.contains("<script>"))
     }
 
+    @Test func everyReportSaysWhatTheBackgroundLoadDid() throws {
+        let judgement = try judgement()
+        var summary = judgement.summary
+        var load = LoadRecord(form: "requests")
+        load.connections = 4
+        load.perSecond = 100
+        load.totals = LoadTotals(sent: 301, failed: 2, firstFailure: "GET /x: status 503", latencyP50Milliseconds: 0.5,
+                                 latencyP99Milliseconds: 2.92)
+        summary.load = load
+        let expected = "4 connection(s) at 100/s: 301 sent, 2 failed (first: GET /x: status 503), "
+            + "latency p50 0.5 ms, p99 2.92 ms"
+        #expect(MarkdownSummary.render(summary).contains("**load** " + expected))
+        var loaded = judgement
+        loaded.summary = summary
+        #expect(HTMLReport.render(loaded).contains(expected))
+        // A run without a load says nothing about one.
+        #expect(!MarkdownSummary.render(judgement.summary).contains("**load**"))
+    }
+
     // MARK: report.html
 
     @Test func htmlIsSelfContainedWithOneSVGPerChart() throws {

@@ -118,7 +118,7 @@ package enum ReportText {
         let integrityText = integrity.cycles == 0
             ? "no cycles recorded"
             : "\(integrity.validCycles)/\(integrity.cycles) cycles as designed (\(percent)%)"
-        return [
+        var facts = [
             ("simulated", simulated),
             ("cycles", "\(summary.cyclesCompleted) of \(summary.plannedCycles), one every "
                 + self.simulated(summary.intervalSeconds) + " (\(summary.scenarioKind))"),
@@ -127,6 +127,9 @@ package enum ReportText {
             ("target", target(summary)),
             ("requests", "\(summary.requests.total), \(summary.requests.failed) failed"),
         ]
+        // The background load sits beside the scenario's requests, never inside them.
+        if let load = summary.load { facts.append(("load", load.summaryText)) }
+        return facts
     }
 
     /// How the target ended and which teardown step ended it.

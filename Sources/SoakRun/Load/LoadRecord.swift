@@ -44,8 +44,11 @@ package struct LoadRecord: Codable, Sendable, Equatable {
     }
 
     /// One line for under the verdict.
-    package var line: String {
-        var text = "load: "
+    package var line: String { "load: " + summaryText }
+
+    /// What the load was and did, as the reports' "load" fact and the verdict's load line say it.
+    package var summaryText: String {
+        var text = ""
         if let command {
             text += ProcessText.commandLine(command) + (pid.map { " (pid \($0))" } ?? "")
             if let startFailure { return text + ": never started: \(startFailure)" }

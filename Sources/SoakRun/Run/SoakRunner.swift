@@ -128,6 +128,7 @@ package final class SoakRunner {
 
         let load = BackgroundLoad(scenario, folder: folder)
         if let failure = load?.start(baseURL: baseURL, timeout: scenario.requestTimeoutWall, bodyFiles: bodyFiles) {
+            manifest.load = load?.stop(grace: .zero, clock: clock, hurry: { true })
             tearDown(target, into: &manifest)
             recorder.record(event: "not-ready", message: failure)
             return finish(&manifest, .notReady, failure)

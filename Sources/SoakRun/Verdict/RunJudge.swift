@@ -122,6 +122,11 @@ package enum RunJudge {
         let leakText = leaks.map { "\($0.metric.rawValue) leaks: \($0.reason)" }.joined(separator: "; ")
         switch manifest.status {
         case .notReady:
+            if let failure = manifest.load?.startFailure {
+                // The target was ready; what failed was the user's load program, so say that.
+                return (.invalid, "the background load never started (\(failure)), so the target was stopped "
+                    + "before anything was measured; fix scenario.load and run again")
+            }
             return (.crashed, "the target never became ready: \(firstLine(manifest.statusReason))")
         case .crashed:
             return (.crashed, firstLine(manifest.statusReason))

@@ -52,7 +52,7 @@ package final class WatchRunner {
         } else if let json = options.profileJSON {
             try? (json + "\n").write(toFile: folder.profileCopy, atomically: true, encoding: .utf8)
         }
-        var columns = DeclaredColumns.columns(of: options.profile.target)
+        var columns = options.profile.declaredColumns
         if case .cgroup = options.subject {
             for name in DeclaredColumns.cgroup.map(\.rawValue) where !columns.contains(name) { columns.append(name) }
         }
@@ -69,7 +69,17 @@ package final class WatchRunner {
             folderWatch.look()
             exitWatch.look()
         }
-        let sources = metricSources()
+        // The profile's background load runs beside the watch as beside a run: counted apart, and
+        // never stopping the subject, which soak did not start.
+        let load = BackgroundLoad(scenario, folder: folder)
+        if let failure = load?.start(
+            baseURL: options.baseURL, timeout: scenario.requestTimeoutWall, bodyFiles: options.bodyFiles
+        ) {
+            manifest.load = load?.stop(grace: .zero, clock: clock, hurry: { true })
+            recorder.record(event: "load", message: failure)
+            return finish(&manifest, .notReady, failure)
+        }
+        let sources = metricSources() + (load?.sources ?? [])
         // The command line has said what is watched; the event keeps it in the record.
         recorder.record(event: "attached",
                         message: "watching \(options.subject.description); soak did not start it and will not stop it")
@@ -97,6 +107,7 @@ package final class WatchRunner {
                 return exitWatch.hasEnded ? .targetExited : nil
             })
         let result = driver.run()
+        manifest.load = load?.stop(grace: options.profile.limits.teardownGraceWall, clock: clock, hurry: stopRequested)
         progress?.finish()
         manifest.cyclesCompleted = result.cyclesCompleted
         manifest.integrity = result.integrity
