@@ -11,6 +11,15 @@ package struct FleetOptions: Sendable, Equatable {
     package var timeScale = 1.0
     /// Flags after `--`, given to every node as they are (`--tenant-idle 1m`, `--eager …`).
     package var nodeArguments: [String] = []
+    /// A leak the front itself commits, for proving that a soak names the front (not the nodes).
+    package var injectedLeak: FrontLeak?
+
+    /// Leaks `tenantd fleet --inject-leak` can put into the front.
+    package enum FrontLeak: String, Sendable, CaseIterable {
+        /// The routing table keeps the entry of every node that left (drained, crashed or replaced),
+        /// with its stats history, a few KiB each: the front grows with scale events.
+        case departedNodes = "departed-nodes"
+    }
 
     package static let usage = """
         usage: tenantd fleet --registry DIR [options] [-- NODE OPTIONS]
@@ -27,10 +36,17 @@ package struct FleetOptions: Sendable, Equatable {
           --nodes N                 nodes to start with (default: --min-nodes)
           --min-nodes N             never fewer serving nodes (default 1)
           --max-nodes N             never more (default 4)
+          --scale-on in-flight|tenants
+                                    what the rule counts per serving node: requests in flight (default), or
+                                    tenants loaded, read from each node's /_runtime/stats
           --scale-window D          simulated time each scale decision looks back over (default 60s)
-          --scale-up-above X        grow when mean in-flight requests per node exceed X (default 2)
-          --scale-down-below X      shrink when it falls below X (default 0.5)
+          --scale-up-above X        grow when the mean per node over the window exceeds X
+                                    (default 2 in-flight requests, 100 loaded tenants)
+          --scale-down-below X      shrink when it falls below X (default 0.5 requests, 40 tenants)
           --time-scale N            simulated seconds per wall second, for the front and every node
+          --inject-leak departed-nodes
+                                    the front's routing table keeps every departed node's entry (with its
+                                    stats history, 8 KiB): the front's memory grows with scale events
           -- NODE OPTIONS           passed to every node as given (see tenantd --help)
         """
 
@@ -43,6 +59,7 @@ package struct FleetOptions: Sendable, Equatable {
         for reserved in ["--registry", "--listen", "--time-scale"] where options.nodeArguments.contains(reserved) {
             throw UsageError("\(reserved) is the fleet's to set; put it before --")
         }
+        var upAbove: Double?, downBelow: Double?
         while let flag = reader.next() {
             switch flag {
             case "--registry": options.registry = try reader.value(for: flag)
@@ -51,10 +68,23 @@ package struct FleetOptions: Sendable, Equatable {
             case "--min-nodes": options.rule.minNodes = try reader.count(for: flag)
             case "--max-nodes": options.rule.maxNodes = try reader.count(for: flag)
             case "--scale-window": options.rule.window = try reader.duration(for: flag)
+            case "--scale-on":
+                let text = try reader.value(for: flag)
+                guard let measure = ScaleRule.Measure(rawValue: text) else {
+                    throw UsageError("--scale-on: expected in-flight or tenants, found \"\(text.prefix(40))\"")
+                }
+                options.rule.measure = measure
             case "--scale-up-above":
-                options.rule.upAbove = try reader.number(for: flag, expected: "a number of requests like 2")
+                upAbove = try reader.number(for: flag, expected: "a number per node like 2 or 100")
             case "--scale-down-below":
-                options.rule.downBelow = try reader.number(for: flag, expected: "a number of requests like 0.5")
+                downBelow = try reader.number(for: flag, expected: "a number per node like 0.5 or 40")
+            case "--inject-leak":
+                let text = try reader.value(for: flag)
+                guard let leak = FrontLeak(rawValue: text) else {
+                    let kinds = FrontLeak.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw UsageError("--inject-leak: the front leaks in one way, \(kinds); found \"\(text.prefix(40))\"")
+                }
+                options.injectedLeak = leak
             case "--time-scale":
                 options.timeScale = try reader.number(for: flag, expected: "a positive number like 1440")
                 guard options.timeScale > 0 else { throw UsageError("--time-scale: expected a positive number") }
@@ -62,6 +92,10 @@ package struct FleetOptions: Sendable, Equatable {
             }
         }
         guard !options.registry.isEmpty else { throw UsageError("--registry DIR is required; see tenantd fleet --help") }
+        // Thresholds not given follow the measure, so `--scale-on tenants` alone is a working rule.
+        let defaults = options.rule.measure.defaultThresholds
+        options.rule.upAbove = upAbove ?? defaults.upAbove
+        options.rule.downBelow = downBelow ?? defaults.downBelow
         if let problem = options.rule.problem { throw UsageError(problem) }
         let initial = options.startingNodes
         guard (options.rule.minNodes...options.rule.maxNodes).contains(initial) else {

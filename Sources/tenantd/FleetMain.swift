@@ -27,7 +27,8 @@ func runFleet(_ arguments: [String]) -> Never {
     pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
     let clock = ScaledClock(scale: options.timeScale)
-    let table = NodeTable(clock: clock, clientConfiguration: .init(timeout: .seconds(30)))
+    let table = NodeTable(clock: clock, clientConfiguration: .init(timeout: .seconds(30)),
+                          keepsDepartedNodes: options.injectedLeak == .departedNodes)
     let launcher = TenantdNodeLauncher(executable: "/proc/self/exe", arguments: options.nodeCommandLine)
     let controller = FleetController(table: table, launcher: launcher, rule: options.rule, clock: clock) { line in
         writeLine("tenantd fleet: \(line)", to: .standardError)

@@ -6,16 +6,26 @@ import TenantRuntime
 
 /// Nodes that are values: started, ended and stopped by the test.
 final class FakeLauncher: NodeLauncher {
+    /// What each node says it holds loaded when probed; the test sets it.
+    final class LoadedTenants: Sendable {
+        let byNode = Mutex<[NodeID: Int]>([:])
+    }
+
     final class Node: RunningNode {
+        let id: NodeID
         let pid: Int32
         let address: SocketAddress
         let ended = Mutex(false)
         let stopped = Mutex(false)
-        init(pid: Int32, port: UInt16) {
+        let loaded: LoadedTenants
+        init(id: NodeID, pid: Int32, port: UInt16, loaded: LoadedTenants) {
+            self.id = id
             self.pid = pid
+            self.loaded = loaded
             address = SocketAddress(networkAddress: 0x7F00_0001, port: port)
         }
         func hasEnded() -> Bool { ended.withLock { $0 } }
+        func loadedTenants() -> Int? { loaded.byNode.withLock { $0[id] } }
         func stop() {
             stopped.withLock { $0 = true }
             ended.withLock { $0 = true }
@@ -25,10 +35,12 @@ final class FakeLauncher: NodeLauncher {
     }
 
     let started = Mutex<[(NodeID, Node)]>([])
+    let loaded = LoadedTenants()
 
     func start(_ id: NodeID) throws -> any RunningNode {
         started.withLock { started in
-            let node = Node(pid: Int32(1000 + started.count), port: UInt16(20_000 + started.count))
+            let node = Node(id: id, pid: Int32(1000 + started.count), port: UInt16(20_000 + started.count),
+                            loaded: loaded)
             started.append((id, node))
             return node
         }

@@ -22,7 +22,12 @@ package final class FleetController: Sendable {
         /// tenants that left with the crash come back to it.
         var toReplace: [NodeID: ContinuousClock.Instant] = [:]
         var stopping = false
+        var ticks = 0
     }
+
+    /// Ticks between probes of the nodes' loaded tenants when the rule does not scale on them
+    /// (the figures are then for stats only); when it does, every tick probes.
+    static let statsProbeEvery = 10
 
     package init(
         table: NodeTable, launcher: any NodeLauncher, rule: ScaleRule, clock: any RuntimeClock,
@@ -40,7 +45,7 @@ package final class FleetController: Sendable {
         for index in 0..<count { try startNode(NodeID(index)) }
     }
 
-    /// One round: reap, replace, decide, finish drains.
+    /// One round: reap, replace, probe, decide, finish drains.
     package func tick() {
         for (id, node) in state.withLock({ $0.running }) where node.hasEnded() && table.isServingOrDraining(id) {
             let drained = table.nodes.first { $0.id == id }?.phase == .draining
@@ -61,8 +66,24 @@ package final class FleetController: Sendable {
                 $0.record(decision: "replaced \(id) in \(Int(millis)) ms")
             }
         }
+        probeLoadedTenants()
         decide()
         finishDrains()
+    }
+
+    /// Asks each serving node how many tenants it holds loaded. A node that does not answer keeps
+    /// its last figure: a slow node is not an empty one.
+    private func probeLoadedTenants() {
+        let (running, due) = state.withLock { state -> ([NodeID: any RunningNode], Bool) in
+            state.ticks += 1
+            let due = state.autoscaler.rule.measure == .tenants || state.ticks % Self.statsProbeEvery == 1
+            return (state.running, due)
+        }
+        guard due else { return }
+        for id in table.servingNodes {
+            guard let node = running[id], let loaded = node.loadedTenants() else { continue }
+            table.record(loadedTenants: loaded, on: id)
+        }
     }
 
     /// Drains and stops every node, for the front's own shutdown.
@@ -84,17 +105,20 @@ package final class FleetController: Sendable {
     /// Process ids of the nodes running now, by id.
     package var pids: [NodeID: Int32] { state.withLock { $0.running.mapValues(\.pid) } }
 
+    /// The rule the autoscaler applies.
+    package var rule: ScaleRule { state.withLock { $0.autoscaler.rule } }
+
     /// The autoscaler's last measured load per node, for stats.
     package var lastLoadPerNode: Double? { state.withLock { $0.autoscaler.lastLoadPerNode } }
 
     private func decide() {
         let now = clock.now
-        let busy = table.busyNodeSeconds
+        let load = table.loadSeconds(of: state.withLock { $0.autoscaler.rule.measure })
         let serving = table.servingNodes
         let pending = state.withLock { $0.toReplace.count }
         // Nodes being replaced count as live: a crash is the replacer's job, not a reason to grow.
         let decision = state.withLock { state -> ScaleDecision? in
-            state.stopping ? nil : state.autoscaler.observe(at: now, busyNodeSeconds: busy,
+            state.stopping ? nil : state.autoscaler.observe(at: now, loadSeconds: load,
                                                              liveNodes: serving.count + pending)
         }
         switch decision {

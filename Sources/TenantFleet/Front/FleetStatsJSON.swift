@@ -10,6 +10,7 @@ enum FleetStatsJSON {
             """
             {"id":\(node.id.rawValue),"pid":\(node.pid),"address":"\(node.address)","phase":"\(node.phase.rawValue)",\
             "in_flight":\(node.inFlight),"requests":\(node.requests),"tenants":\(perNode[node.id] ?? 0),\
+            "tenants_loaded":\(node.loadedTenants),"tenants_loaded_peak":\(node.peakLoadedTenants),\
             "generation":\(node.generation),"up_simulated_seconds":\(number((now - node.startedAt).secondsValue))}
             """
         }
@@ -20,7 +21,9 @@ enum FleetStatsJSON {
             "replacements_total":\(counters.replacements),"forwarded_total":\(counters.forwarded),\
             "unavailable_total":\(counters.unavailable),\
             "last_replacement_ms":\(counters.lastReplacementMillis.map(number) ?? "null"),\
+            "scale_on":"\(controller.rule.measure.rawValue)",\
             "load_per_node":\(controller.lastLoadPerNode.map(number) ?? "null"),\
+            "routing_entries":\(table.routingEntries),"routing_history_bytes":\(table.historyBytes),\
             "busy_node_seconds":\(number(table.busyNodeSeconds)),"simulated_seconds":\(number(now.seconds)),\
             "decisions":[\(decisions)]}
 

@@ -20,9 +20,15 @@ package struct FleetNode: Sendable {
     package var inFlight = 0
     /// Requests forwarded to this node since it started.
     package var requests = 0
+    /// Tenants the node said it held loaded when last probed (0 until the first probe).
+    package var loadedTenants = 0
     package let startedAt: SimulatedTime
     /// Keep-alive connections to this node not in use; they go when the node goes.
     var idleClients: [HTTPClient] = []
+    var history = NodeHistory()
+
+    /// The most tenants the node held loaded over its kept history.
+    package var peakLoadedTenants: Int { history.peakLoadedTenants }
 }
 
 /// A request's hold on a node: taken before forwarding, given back when the answer is in.

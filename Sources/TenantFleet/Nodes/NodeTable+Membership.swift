@@ -58,6 +58,11 @@ extension NodeTable {
             let before = Self.serving(state)
             state.nodes[id] = nil
             state.counters.moves += RendezvousRouter.moves(of: state.tenants, from: before, to: Self.serving(state))
+            if keepsDepartedNodes {
+                var kept = node
+                kept.idleClients = []  // the leak is the entry's memory, not its sockets
+                state.departed.append(kept)
+            }
             return node.idleClients
         }
         for client in clients { client.close() }
@@ -81,6 +86,17 @@ extension NodeTable {
 }
 
 extension NodeTable {
+    /// Entries the routing table holds: its nodes, and under `--inject-leak departed-nodes` every
+    /// node that ever left.
+    package var routingEntries: Int { state.withLock { $0.nodes.count + $0.departed.count } }
+
+    /// Bytes of node history the table holds, departed entries included.
+    package var historyBytes: Int {
+        state.withLock { state in
+            state.nodes.values.reduce(0) { $0 + $1.history.bytes } + state.departed.reduce(0) { $0 + $1.history.bytes }
+        }
+    }
+
     /// Whether node `id` is in the table at all.
     package func isServingOrDraining(_ id: NodeID) -> Bool { state.withLock { $0.nodes[id] != nil } }
 }

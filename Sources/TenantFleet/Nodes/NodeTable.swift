@@ -11,20 +11,32 @@ package final class NodeTable: Sendable {
         /// Tenants answered 2xx through the front: bounded by the registry, not by traffic, since
         /// an unknown tenant gets 404 and is never recorded here.
         var tenants: Set<String> = []
-        /// ∫ in-flight requests d(simulated time), in node-seconds: the autoscaler's input.
+        /// ∫ in-flight requests d(simulated time), in node-seconds: the autoscaler's input when it
+        /// scales on requests.
         var busyNodeSeconds = 0.0
+        /// ∫ loaded tenants over serving nodes d(simulated time), each node's figure held from one
+        /// probe to the next: its input when it scales on tenants.
+        var loadedTenantSeconds = 0.0
         var busySince: SimulatedTime
+        /// Entries of nodes that left, kept only under `--inject-leak departed-nodes`.
+        var departed: [FleetNode] = []
         var generations: [NodeID: Int] = [:]
         var counters = FleetCounters()
     }
 
     let clock: any RuntimeClock
     let clientConfiguration: HTTPClient.Configuration
+    /// `--inject-leak departed-nodes`: a node's entry stays in the table after the node is gone.
+    let keepsDepartedNodes: Bool
     let state: Mutex<State>
 
-    package init(clock: any RuntimeClock, clientConfiguration: HTTPClient.Configuration = .init()) {
+    package init(
+        clock: any RuntimeClock, clientConfiguration: HTTPClient.Configuration = .init(),
+        keepsDepartedNodes: Bool = false
+    ) {
         self.clock = clock
         self.clientConfiguration = clientConfiguration
+        self.keepsDepartedNodes = keepsDepartedNodes
         state = Mutex(State(busySince: clock.now))
     }
 
@@ -63,11 +75,27 @@ package final class NodeTable: Sendable {
     }
 
     /// The busy node-time so far, brought up to now.
-    package var busyNodeSeconds: Double {
+    package var busyNodeSeconds: Double { loadSeconds(of: .inFlight) }
+
+    /// The integral of `measure` over simulated time so far, brought up to now.
+    package func loadSeconds(of measure: ScaleRule.Measure) -> Double {
         let now = clock.now
         return state.withLock { state in
             Self.accumulateBusy(&state, at: now)
-            return state.busyNodeSeconds
+            return measure == .inFlight ? state.busyNodeSeconds : state.loadedTenantSeconds
+        }
+    }
+
+    /// Records what a probe of node `id` found: `loadedTenants` holds from now to the next probe.
+    package func record(loadedTenants: Int, on id: NodeID) {
+        let now = clock.now
+        state.withLock { state in
+            Self.accumulateBusy(&state, at: now)
+            guard var node = state.nodes[id] else { return }
+            node.loadedTenants = loadedTenants
+            node.history.append(.init(simulatedSeconds: now.seconds, loadedTenants: loadedTenants,
+                                      inFlight: node.inFlight, requests: node.requests))
+            state.nodes[id] = node
         }
     }
 
@@ -95,8 +123,16 @@ package final class NodeTable: Sendable {
     }
 
     static func accumulateBusy(_ state: inout State, at now: SimulatedTime) {
-        let inFlight = state.nodes.values.reduce(0) { $0 + $1.inFlight }
-        if now > state.busySince { state.busyNodeSeconds += Double(inFlight) * (now - state.busySince).secondsValue }
+        if now > state.busySince {
+            let elapsed = (now - state.busySince).secondsValue
+            var inFlight = 0, loaded = 0
+            for node in state.nodes.values {
+                inFlight += node.inFlight
+                if node.phase == .serving { loaded += node.loadedTenants }
+            }
+            state.busyNodeSeconds += Double(inFlight) * elapsed
+            state.loadedTenantSeconds += Double(loaded) * elapsed
+        }
         state.busySince = max(state.busySince, now)
     }
 }

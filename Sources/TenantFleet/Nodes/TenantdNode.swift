@@ -73,10 +73,20 @@ package final class TenantdNode: RunningNode {
     package let pid: Int32
     package let address: SocketAddress
     private let ended = Mutex(false)
+    /// The controller's own connection for probes, apart from the request leases: a probe is not
+    /// a request in flight and must not count as one. Short timeout: a stopped node must not
+    /// hold up the controller's round for long.
+    private let probe: HTTPClient
 
     init(pid: Int32, address: SocketAddress) {
         self.pid = pid
         self.address = address
+        probe = HTTPClient(address: address, configuration: .init(timeout: .milliseconds(500)))
+    }
+
+    package func loadedTenants() -> Int? {
+        guard let response = try? probe.get("/_runtime/stats"), response.status == 200 else { return nil }
+        return RuntimeStatsProbe.integer("tenants_loaded", in: response.body)
     }
 
     package func hasEnded() -> Bool {
@@ -93,6 +103,7 @@ package final class TenantdNode: RunningNode {
 
     /// SIGTERM, up to 5 s for tenantd's graceful shutdown, then SIGKILL (STYLE.md 5).
     package func stop() {
+        probe.close()
         if hasEnded() { return }
         try? PosixProcess.send(SIGTERM, to: pid)
         let deadline = ContinuousClock.now + .seconds(5)
