@@ -20,7 +20,8 @@ import TenantRuntime
         try fleet.startInitial(1)
         fleet.tick()
         for event in 0..<scaleEvents {
-            // Busy, then idle, window after window: grow, shrink, grow, ...
+            // Busy, then idle, window after window: grow, shrink, grow, ... Each window is judged on
+            // the figure probed at its start, so the first decision comes one window late.
             let load = event.isMultiple(of: 2) ? 50 : 0
             launcher.loaded.byNode.withLock { map in for id in table.servingNodes { map[id] = load } }
             clock.advance(by: .seconds(60))
@@ -30,14 +31,14 @@ import TenantRuntime
     }
 
     @Test func aCleanFrontDropsEveryDepartedNode() throws {
-        let table = try cycle(keeping: false, scaleEvents: 40)
+        let table = try cycle(keeping: false, scaleEvents: 41)
         #expect(table.counters.shrinks == 20)
         #expect(table.routingEntries == 1)
         #expect(table.historyBytes == NodeHistory.capacity * MemoryLayout<NodeHistory.Sample>.stride)
     }
 
     @Test func theLeakingFrontKeepsEveryDepartedNodeWithItsHistory() throws {
-        let table = try cycle(keeping: true, scaleEvents: 40)
+        let table = try cycle(keeping: true, scaleEvents: 41)
         #expect(table.counters.shrinks == 20)
         #expect(table.routingEntries == 21, "one serving node and the 20 that left")
         #expect(table.historyBytes >= 21 * 8 * 1024, "about 8 KiB per entry: \(table.historyBytes)")

@@ -2,25 +2,34 @@ import Glibc
 import Synchronization
 import TenantRuntime
 
-/// Keeps the fleet the rule asks for: replaces nodes that died, grows and shrinks on the
-/// autoscaler's decisions, and stops a drained node only once nothing is in flight on it.
+/// Keeps the fleet the rule asks for: replaces nodes that died (with backoff while they keep
+/// dying young), grows and shrinks on the autoscaler's decisions, and stops a drained node only
+/// once nothing is in flight on it.
 ///
-/// ``tick()`` does one round and is what tests call, on a manual clock with a fake launcher;
-/// ``run(every:)`` calls it from one long-lived thread in `tenantd fleet`. Starting and stopping
-/// a node block that thread (a node starts in tens of milliseconds), never a request.
+/// ``tick()`` does one round and is what tests call, on manual clocks with a fake launcher;
+/// `FleetTicker` calls it from one long-lived thread in `tenantd fleet`. Starting and stopping a
+/// node block that thread (a node starts in tens of milliseconds), never a request.
+///
+/// Two clocks: `clock` is simulated time, for the scale rule's windows (accelerated with the
+/// nodes); `wallClock` is real time, for restarts and their backoff, which cost what a process
+/// start costs however fast the simulation runs.
 package final class FleetController: Sendable {
     package let table: NodeTable
     let launcher: any NodeLauncher
     let clock: any RuntimeClock
+    let wallClock: any RuntimeClock
     let log: @Sendable (String) -> Void
     private let state: Mutex<State>
 
     struct State {
         var autoscaler: Autoscaler
+        var backoff: RestartBackoff
         var running: [NodeID: any RunningNode] = [:]
-        /// Ids whose node died and is to be started again; a replacement reuses the id, so the
-        /// tenants that left with the crash come back to it.
-        var toReplace: [NodeID: ContinuousClock.Instant] = [:]
+        /// Wall time each running node started, and whether it replaced a dead one.
+        var started: [NodeID: (at: SimulatedTime, isReplacement: Bool)] = [:]
+        /// Ids whose node died, with when that was noticed and when the replacement is due (wall).
+        /// A replacement reuses the id, so it takes back exactly the tenants of the one that died.
+        var toReplace: [NodeID: (noticed: SimulatedTime, due: SimulatedTime)] = [:]
         var stopping = false
         var ticks = 0
     }
@@ -31,34 +40,121 @@ package final class FleetController: Sendable {
 
     package init(
         table: NodeTable, launcher: any NodeLauncher, rule: ScaleRule, clock: any RuntimeClock,
+        wallClock: any RuntimeClock = ScaledClock(scale: 1), backoff: RestartBackoff = RestartBackoff(),
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.table = table
         self.launcher = launcher
         self.clock = clock
+        self.wallClock = wallClock
         self.log = log
-        state = Mutex(State(autoscaler: Autoscaler(rule: rule)))
+        state = Mutex(State(autoscaler: Autoscaler(rule: rule), backoff: backoff))
     }
 
     /// Starts `count` nodes (ids 0…count-1); throws on the first that cannot start.
     package func startInitial(_ count: Int) throws {
-        for index in 0..<count { try startNode(NodeID(index)) }
+        for index in 0..<count { try startNode(NodeID(index), isReplacement: false) }
     }
 
     /// One round: reap, replace, probe, decide, finish drains.
     package func tick() {
+        reapEndedNodes()
+        replaceDueNodes()
+        probeLoadedTenants()
+        decide()
+        finishDrains()
+    }
+
+    /// Drains and stops every node, for the front's own shutdown.
+    package func stopAll() {
+        let nodes = state.withLock { state in
+            state.stopping = true
+            state.toReplace = [:]
+            return state.running
+        }
+        for id in nodes.keys { table.drain(id) }
+        for (id, node) in nodes.sorted(by: { $0.key < $1.key }) {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while table.inFlight(on: id) > 0, ContinuousClock.now < deadline { usleep(2_000) }
+            node.stop()
+            table.remove(id)
+        }
+        for node in table.nodes { table.remove(node.id) }  // those down awaiting a replacement
+        state.withLock { $0.running = [:] }
+    }
+
+    /// Process ids of the nodes running now, by id.
+    package var pids: [NodeID: Int32] { state.withLock { $0.running.mapValues(\.pid) } }
+
+    /// The rule the autoscaler applies.
+    package var rule: ScaleRule { state.withLock { $0.autoscaler.rule } }
+
+    /// The autoscaler's last measured load per node, for stats.
+    package var lastLoadPerNode: Double? { state.withLock { $0.autoscaler.lastLoadPerNode } }
+
+    /// The restart policy's state: which nodes loop, how many restarts waited.
+    package var backoff: RestartBackoff { state.withLock { $0.backoff } }
+
+    /// Wall milliseconds until node `id`'s replacement is due, when it is down.
+    package func restartDueMillis(of id: NodeID) -> Double? {
+        let now = wallClock.now
+        return state.withLock { state in
+            state.toReplace[id].map { max(0, ($0.due - now).secondsValue * 1000) }
+        }
+    }
+
+    /// Notices nodes that ended: a draining one is done; any other died, and its replacement is
+    /// scheduled at once or after the backoff its crash streak earns.
+    private func reapEndedNodes() {
+        let now = wallClock.now
         for (id, node) in state.withLock({ $0.running }) where node.hasEnded() && table.isServingOrDraining(id) {
             let drained = table.nodes.first { $0.id == id }?.phase == .draining
-            table.remove(id)
-            state.withLock { state in
-                state.running[id] = nil
-                if !drained { state.toReplace[id] = .now }
+            if drained {
+                table.remove(id)
+                state.withLock { state in
+                    state.running[id] = nil
+                    state.started[id] = nil
+                    state.backoff.forget(id)
+                }
+                log("\(id) (pid \(node.pid)) ended while draining")
+                continue
             }
-            log("\(id) (pid \(node.pid)) ended\(drained ? " while draining" : "; replacing it")")
+            let delay = state.withLock { state -> Duration in
+                state.running[id] = nil
+                let life = state.started.removeValue(forKey: id)
+                let delay = state.backoff.delay(afterDeathOf: id, lived: now - (life?.at ?? now),
+                                                wasReplacement: life?.isReplacement ?? false)
+                state.toReplace[id] = (now, now + delay)
+                return delay
+            }
+            table.markDown(id, retryAfterSeconds: Self.retryAfter(delay))
+            let streak = backoff.streak(of: id)
+            log("\(id) (pid \(node.pid)) ended; "
+                + (delay == .zero ? "replacing it" : "crash loop (\(streak) young deaths): replacing it in \(delay)"))
         }
-        for (id, noticed) in state.withLock({ $0.toReplace }).sorted(by: { $0.key < $1.key }) {
-            guard (try? startNode(id)) != nil else { continue }  // tried again next tick
-            let millis = (ContinuousClock.now - noticed).secondsValue * 1000
+    }
+
+    /// Starts the replacements that are due; brings the others' `Retry-After` up to date.
+    private func replaceDueNodes() {
+        let now = wallClock.now
+        for (id, pending) in state.withLock({ $0.toReplace }).sorted(by: { $0.key < $1.key }) {
+            guard now >= pending.due else {
+                table.markDown(id, retryAfterSeconds: Self.retryAfter(pending.due - now))
+                continue
+            }
+            do {
+                try startNode(id, isReplacement: true)
+            } catch {
+                let delay = state.withLock { state -> Duration in
+                    let delay = state.backoff.delay(afterFailedStartOf: id)
+                    state.toReplace[id] = (pending.noticed, now + delay)
+                    return delay
+                }
+                table.markDown(id, retryAfterSeconds: Self.retryAfter(delay))
+                log("cannot start a replacement for \(id): \(error); next try in \(delay)")
+                continue
+            }
+            let millis = (wallClock.now - pending.noticed).secondsValue * 1000
             state.withLock { _ = $0.toReplace.removeValue(forKey: id) }
             table.count {
                 $0.replacements += 1
@@ -66,9 +162,11 @@ package final class FleetController: Sendable {
                 $0.record(decision: "replaced \(id) in \(Int(millis)) ms")
             }
         }
-        probeLoadedTenants()
-        decide()
-        finishDrains()
+    }
+
+    /// Whole seconds to tell a client, rounded up: never 0, which would invite a retry storm.
+    static func retryAfter(_ delay: Duration) -> Int {
+        max(1, Int(delay.secondsValue.rounded(.up)))
     }
 
     /// Asks each serving node how many tenants it holds loaded. A node that does not answer keeps
@@ -86,31 +184,6 @@ package final class FleetController: Sendable {
         }
     }
 
-    /// Drains and stops every node, for the front's own shutdown.
-    package func stopAll() {
-        let nodes = state.withLock { state in
-            state.stopping = true
-            return state.running
-        }
-        for id in nodes.keys { table.drain(id) }
-        for (id, node) in nodes.sorted(by: { $0.key < $1.key }) {
-            let deadline = ContinuousClock.now + .seconds(5)
-            while table.inFlight(on: id) > 0, ContinuousClock.now < deadline { usleep(2_000) }
-            node.stop()
-            table.remove(id)
-        }
-        state.withLock { $0.running = [:] }
-    }
-
-    /// Process ids of the nodes running now, by id.
-    package var pids: [NodeID: Int32] { state.withLock { $0.running.mapValues(\.pid) } }
-
-    /// The rule the autoscaler applies.
-    package var rule: ScaleRule { state.withLock { $0.autoscaler.rule } }
-
-    /// The autoscaler's last measured load per node, for stats.
-    package var lastLoadPerNode: Double? { state.withLock { $0.autoscaler.lastLoadPerNode } }
-
     private func decide() {
         let now = clock.now
         let load = table.loadSeconds(of: state.withLock { $0.autoscaler.rule.measure })
@@ -126,7 +199,7 @@ package final class FleetController: Sendable {
             let taken = Set(state.withLock { Array($0.running.keys) + Array($0.toReplace.keys) })
             let id = NodeID((0...).first { !taken.contains(NodeID($0)) }!)
             do {
-                try startNode(id)
+                try startNode(id, isReplacement: false)
                 table.count { $0.grows += 1; $0.record(decision: "grow to \(serving.count + 1): \(reason)") }
             } catch {
                 log("cannot start \(id): \(error)")
@@ -148,14 +221,22 @@ package final class FleetController: Sendable {
             guard let process = state.withLock({ $0.running[node.id] }) else { continue }
             process.stop()
             table.remove(node.id)
-            state.withLock { _ = $0.running.removeValue(forKey: node.id) }
+            state.withLock { state in
+                state.running[node.id] = nil
+                state.started[node.id] = nil
+                state.backoff.forget(node.id)
+            }
             log("\(node.id) (pid \(process.pid)) drained and stopped")
         }
     }
 
-    private func startNode(_ id: NodeID) throws {
+    private func startNode(_ id: NodeID, isReplacement: Bool) throws {
         let node = try launcher.start(id)
-        state.withLock { $0.running[id] = node }
+        let now = wallClock.now
+        state.withLock { state in
+            state.running[id] = node
+            state.started[id] = (now, isReplacement)
+        }
         table.add(id: id, address: node.address, pid: node.pid)
         log("\(id) (pid \(node.pid)) serving on \(node.address)")
     }

@@ -7,7 +7,9 @@ import TenantRuntime
 ///
 /// A node that fails under a request (killed, reset, silent past the client's timeout) gives a
 /// 503 with `Retry-After`, never a hang and never a retry on another node: the request may have
-/// had effects there, and the client is the one to decide. No serving node at all is a 503 too.
+/// had effects there, and the client is the one to decide. A tenant whose node is down awaiting
+/// its replacement gets a 503 whose `Retry-After` says when that is due. No serving node at all
+/// is a 503 too.
 package struct FleetFront: Sendable {
     package let table: NodeTable
     package let controller: FleetController
@@ -37,10 +39,16 @@ package struct FleetFront: Sendable {
         guard let tenant = Self.tenant(in: path) else {
             return HTTPResponse(status: 404, text: "no such path; try /t/<tenant>/<artifact> or /_fleet/stats\n")
         }
-        guard let lease = table.lease(forTenant: tenant) else {
+        switch table.route(forTenant: tenant) {
+        case .node(let lease):
+            return forward(request, rewrittenTo: request.target, on: lease, tenant: tenant)
+        case .down(let node, let retryAfter):
+            // Its tenants wait for its replacement rather than move: a node in a crash loop may
+            // be killed by one of its own tenants, which must not take the other nodes down too.
+            return unavailable("\(node), which serves \(tenant), is restarting", retryAfter: retryAfter)
+        case .none:
             return unavailable("no node serves yet")
         }
-        return forward(request, rewrittenTo: request.target, on: lease, tenant: tenant)
     }
 
     private func forward(_ request: HTTPRequest, rewrittenTo target: String, on lease: NodeLease,
@@ -60,9 +68,10 @@ package struct FleetFront: Sendable {
         }
     }
 
-    private func unavailable(_ why: String) -> HTTPResponse {
+    private func unavailable(_ why: String, retryAfter: Int? = nil) -> HTTPResponse {
         table.count { $0.unavailable += 1 }
-        return HTTPResponse(status: 503, text: "\(why); retry\n", headers: ["Retry-After": "\(retryAfterSeconds)"])
+        let seconds = retryAfter ?? retryAfterSeconds
+        return HTTPResponse(status: 503, text: "\(why); retry in \(seconds) s\n", headers: ["Retry-After": "\(seconds)"])
     }
 
     /// Headers a node may need; hop-by-hop ones (Connection, Keep-Alive) stay with this hop.

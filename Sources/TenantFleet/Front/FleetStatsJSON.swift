@@ -6,19 +6,24 @@ enum FleetStatsJSON {
         let counters = table.counters
         let (tenants, perNode) = table.tenantsPerNode
         let now = controller.clock.now
+        let backoff = controller.backoff
         let nodes = table.nodes.map { node in
-            """
+            let restart = controller.restartDueMillis(of: node.id).map(number) ?? "null"
+            return """
             {"id":\(node.id.rawValue),"pid":\(node.pid),"address":"\(node.address)","phase":"\(node.phase.rawValue)",\
             "in_flight":\(node.inFlight),"requests":\(node.requests),"tenants":\(perNode[node.id] ?? 0),\
             "tenants_loaded":\(node.loadedTenants),"tenants_loaded_peak":\(node.peakLoadedTenants),\
-            "generation":\(node.generation),"up_simulated_seconds":\(number((now - node.startedAt).secondsValue))}
+            "generation":\(node.generation),"up_simulated_seconds":\(number((now - node.startedAt).secondsValue)),\
+            "crash_streak":\(backoff.streak(of: node.id)),"restart_due_ms":\(restart)}
             """
         }
         let decisions = counters.decisions.map(quoted).joined(separator: ",")
         return """
-            {"nodes":[\(nodes.joined(separator: ","))],"serving_nodes":\(perNode.count),"tenants_seen":\(tenants),\
+            {"nodes":[\(nodes.joined(separator: ","))],"serving_nodes":\(table.servingNodes.count),"tenants_seen":\(tenants),\
             "moves_total":\(counters.moves),"grows_total":\(counters.grows),"shrinks_total":\(counters.shrinks),\
-            "replacements_total":\(counters.replacements),"forwarded_total":\(counters.forwarded),\
+            "replacements_total":\(counters.replacements),\
+            "crash_looping":[\(backoff.looping.map { "\($0.rawValue)" }.joined(separator: ","))],\
+            "delayed_restarts_total":\(backoff.delayedRestarts),"forwarded_total":\(counters.forwarded),\
             "unavailable_total":\(counters.unavailable),\
             "last_replacement_ms":\(counters.lastReplacementMillis.map(number) ?? "null"),\
             "scale_on":"\(controller.rule.measure.rawValue)",\

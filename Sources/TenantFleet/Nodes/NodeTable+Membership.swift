@@ -30,11 +30,12 @@ extension NodeTable {
     package func add(id: NodeID, address: SocketAddress, pid: Int32) {
         let now = clock.now
         state.withLock { state in
-            let before = Self.serving(state)
+            let before = Self.routable(state)
             let generation = state.generations[id, default: 0]
             state.generations[id] = generation + 1
+            if let replaced = state.nodes[id] { Self.depart(replaced, in: &state, keeping: keepsDepartedNodes) }
             state.nodes[id] = FleetNode(id: id, generation: generation, address: address, pid: pid, startedAt: now)
-            state.counters.moves += RendezvousRouter.moves(of: state.tenants, from: before, to: Self.serving(state))
+            state.counters.moves += RendezvousRouter.moves(of: state.tenants, from: before, to: Self.routable(state))
         }
     }
 
@@ -42,10 +43,26 @@ extension NodeTable {
     package func drain(_ id: NodeID) {
         state.withLock { state in
             guard state.nodes[id]?.phase == .serving else { return }
-            let before = Self.serving(state)
+            let before = Self.routable(state)
             state.nodes[id]?.phase = .draining
-            state.counters.moves += RendezvousRouter.moves(of: state.tenants, from: before, to: Self.serving(state))
+            state.counters.moves += RendezvousRouter.moves(of: state.tenants, from: before, to: Self.routable(state))
         }
+    }
+
+    /// Marks node `id` as dead and awaiting a replacement due in about `retryAfterSeconds`. It keeps
+    /// its tenants (no move), its requests in flight fail on their own, its idle connections close.
+    /// Called again while it waits, to bring the `Retry-After` it gives up to date.
+    package func markDown(_ id: NodeID, retryAfterSeconds: Int) {
+        let clients: [HTTPClient] = state.withLock { state in
+            guard var node = state.nodes[id], node.phase != .draining else { return [] }
+            node.phase = .down
+            node.retryAfterSeconds = max(1, retryAfterSeconds)
+            let clients = node.idleClients
+            node.idleClients = []
+            state.nodes[id] = node
+            return clients
+        }
+        for client in clients { client.close() }
     }
 
     /// Removes node `id` and closes its idle connections. Leases still out on it are dropped
@@ -55,17 +72,21 @@ extension NodeTable {
         let clients: [HTTPClient] = state.withLock { state in
             guard let node = state.nodes[id] else { return [] }
             Self.accumulateBusy(&state, at: now)
-            let before = Self.serving(state)
+            let before = Self.routable(state)
             state.nodes[id] = nil
-            state.counters.moves += RendezvousRouter.moves(of: state.tenants, from: before, to: Self.serving(state))
-            if keepsDepartedNodes {
-                var kept = node
-                kept.idleClients = []  // the leak is the entry's memory, not its sockets
-                state.departed.append(kept)
-            }
+            state.counters.moves += RendezvousRouter.moves(of: state.tenants, from: before, to: Self.routable(state))
+            Self.depart(node, in: &state, keeping: keepsDepartedNodes)
             return node.idleClients
         }
         for client in clients { client.close() }
+    }
+
+    /// An entry leaving the table: dropped, or kept under `--inject-leak departed-nodes`.
+    static func depart(_ node: FleetNode, in state: inout State, keeping: Bool) {
+        guard keeping else { return }
+        var kept = node
+        kept.idleClients = []  // the leak is the entry's memory, not its sockets
+        state.departed.append(kept)
     }
 
     /// Requests in flight on node `id` (0 when it is gone).
@@ -77,10 +98,10 @@ extension NodeTable {
     /// A copy of the counters.
     package var counters: FleetCounters { state.withLock { $0.counters } }
 
-    /// The tenants seen, and how many of them each serving node owns.
+    /// The tenants seen, and how many of them each serving or down node owns.
     package var tenantsPerNode: (tenants: Int, perNode: [NodeID: Int]) {
         state.withLock { state in
-            (state.tenants.count, RendezvousRouter.assignment(of: state.tenants, among: Self.serving(state)))
+            (state.tenants.count, RendezvousRouter.assignment(of: state.tenants, among: Self.routable(state)))
         }
     }
 }

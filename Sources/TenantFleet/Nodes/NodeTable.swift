@@ -40,13 +40,23 @@ package final class NodeTable: Sendable {
         state = Mutex(State(busySince: clock.now))
     }
 
-    /// A lease on the node that owns `tenant`, or nil when no node serves (all starting or gone).
-    package func lease(forTenant tenant: String) -> NodeLease? {
+    /// Where a request for `tenant` goes: a lease on its node, its node's restart when that node is
+    /// down, or nowhere when no node serves.
+    package func route(forTenant tenant: String) -> Route {
         let now = clock.now
         return state.withLock { state in
-            guard let owner = RendezvousRouter.owner(of: tenant, among: Self.serving(state)) else { return nil }
-            return Self.take(owner, in: &state, at: now, configuration: clientConfiguration)
+            guard let owner = RendezvousRouter.owner(of: tenant, among: Self.routable(state)),
+                let node = state.nodes[owner]
+            else { return .none }
+            if node.phase == .down { return .down(owner, retryAfterSeconds: node.retryAfterSeconds) }
+            return Self.take(owner, in: &state, at: now, configuration: clientConfiguration).map(Route.node) ?? .none
         }
+    }
+
+    /// A lease on the node that owns `tenant`, or nil when that node does not serve now.
+    package func lease(forTenant tenant: String) -> NodeLease? {
+        if case .node(let lease) = route(forTenant: tenant) { return lease }
+        return nil
     }
 
     /// A lease on node `id` itself (for `/_fleet/node/K/...`), or nil when it does not serve.
@@ -107,6 +117,12 @@ package final class NodeTable: Sendable {
 
     static func serving(_ state: State) -> [NodeID] {
         state.nodes.values.filter { $0.phase == .serving }.map(\.id).sorted()
+    }
+
+    /// The nodes tenants are assigned over: serving ones and those down awaiting a replacement
+    /// (whose tenants wait for it rather than move). Draining nodes have given theirs away.
+    static func routable(_ state: State) -> [NodeID] {
+        state.nodes.values.filter { $0.phase != .draining }.map(\.id).sorted()
     }
 
     private static func take(
