@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import MiniHTTP
@@ -10,6 +11,7 @@ import Testing
         let target: TargetProcess
         let client: HTTPClient
         let folder: String
+        let address: SocketAddress
 
         func stats() throws -> [String: Any] {
             let response = try client.get("/_fleet/stats")
@@ -40,7 +42,7 @@ import Testing
             throw FleetTestError(String(describing: try? String(contentsOfFile: folder + "/err.log", encoding: .utf8)))
         }
         let address = try SocketAddress(parsing: String(line.dropFirst("listening on ".count)))
-        return Fleet(target: target, client: HTTPClient(address: address), folder: folder)
+        return Fleet(target: target, client: HTTPClient(address: address), folder: folder, address: address)
     }
 
     struct FleetTestError: Error, CustomStringConvertible {
@@ -114,5 +116,80 @@ import Testing
         #expect(try fleet.stats()["shrinks_total"] as? Int == 2)
         for (id, pid) in pids where id != 0 { #expect(kill(pid, 0) == -1, "node \(id) (pid \(pid)) is gone") }
         #expect(try fleet.client.get("/t/t1/a1.service").status == 200)
+    }
+
+    /// Whether `pid` is a live process (not gone, not a zombie waiting for its parent).
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        return stat[stat.index(close, offsetBy: 2)] != "Z"
+    }
+
+    @Test func aNodeKilledUnderASlowRequestAnswersIt503AndIsReplacedAndNothingOutlivesTheFront() throws {
+        let fleet = try launch("fleet-kill-slow", tenants: 12, ["--nodes", "2", "--min-nodes", "2", "--max-nodes", "2"])
+        var killedFront = false
+        defer { if !killedFront { _ = fleet.target.terminate(grace: .zero) } }
+        var nodeOf: [Int: String] = [:]
+        for index in 1...12 {
+            let response = try fleet.client.get("/t/t\(index)/a1.service")
+            #expect(response.status == 200)
+            nodeOf[Int(response.headers["X-Fleet-Node"] ?? "") ?? -1] = "t\(index)"
+        }
+        let tenant = try #require(nodeOf[1], "some tenant lives on node 1: \(nodeOf)")
+        let before = try fleet.nodePids()
+        let victim = try #require(before[1])
+        var everyPid = Set(before.values)
+
+        // A stopped node accepts the connection (the kernel's backlog) and never answers: the
+        // request is in flight on it for as long as we like.
+        kill(victim, SIGSTOP)
+        let answer = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var slow: (status: Int, retryAfter: String?, seconds: Double)?
+        let slowClient = HTTPClient(address: fleet.address)
+        DispatchQueue.global().async {
+            let sent = Date()
+            let response = try? slowClient.get("/t/\(tenant)/a1.service")
+            slow = (response?.status ?? -1, response?.headers["Retry-After"], Date().timeIntervalSince(sent))
+            answer.signal()
+        }
+        let waiting = Date()
+        while Date().timeIntervalSince(waiting) < 10 {
+            let nodes = try fleet.stats()["nodes"] as! [[String: Any]]
+            if nodes.first(where: { $0["id"] as? Int == 1 })?["in_flight"] as? Int == 1 { break }
+            usleep(10_000)
+        }
+        kill(victim, SIGKILL)
+        let killed = Date()
+        #expect(answer.wait(timeout: .now() + 10) == .success, "the held request is answered, not left hanging")
+        let held = try #require(slow)
+        print("fleet e2e: the request held by the killed node got \(held.status) after "
+              + "\(Int(Date().timeIntervalSince(killed) * 1000)) ms, Retry-After \(held.retryAfter ?? "none")")
+        #expect(held.status == 503)
+        #expect(held.retryAfter != nil)
+        #expect(Date().timeIntervalSince(killed) < 5)
+
+        var replaced: [Int: Int32] = [:]
+        while Date().timeIntervalSince(killed) < 20 {
+            replaced = try fleet.nodePids()
+            let phases = (try fleet.stats()["nodes"] as! [[String: Any]]).compactMap { $0["phase"] as? String }
+            if let pid = replaced[1], pid != victim, phases.allSatisfy({ $0 == "serving" }) { break }
+            usleep(20_000)
+        }
+        let replacement = try #require(replaced[1])
+        #expect(replacement != victim)
+        everyPid.formUnion(replaced.values)
+        print("fleet e2e: node 1 replaced \(Int(Date().timeIntervalSince(killed) * 1000)) ms after the SIGKILL "
+              + "(front: \(try fleet.stats()["last_replacement_ms"] ?? "?") ms from noticing to serving)")
+        for index in 1...12 { #expect(try fleet.client.get("/t/t\(index)/a1.service").status == 200) }
+        #expect(try fleet.client.get("/t/\(tenant)/a1.service").headers["X-Fleet-Node"] == "1", "its tenants came back")
+
+        // The front dies without a word (SIGKILL: the runner's children inherit a blocked SIGTERM);
+        // its nodes' parent-death signal takes them with it.
+        _ = fleet.target.terminate(grace: .zero)
+        killedFront = true
+        let stopped = Date()
+        while everyPid.contains(where: Self.isAlive), Date().timeIntervalSince(stopped) < 5 { usleep(10_000) }
+        #expect(everyPid.filter(Self.isAlive).isEmpty, "no orphan node: \(everyPid.filter(Self.isAlive))")
     }
 }
