@@ -11,6 +11,8 @@ package struct FleetOptions: Sendable, Equatable {
     package var timeScale = 1.0
     /// Flags after `--`, given to every node as they are (`--tenant-idle 1m`, `--eager …`).
     package var nodeArguments: [String] = []
+    /// `--partitions P`: the registry is split in P partitions, each owned by one node at a time.
+    package var partitions: Int?
     /// A leak the front itself commits, for proving that a soak names the front (not the nodes).
     package var injectedLeak: FrontLeak?
 
@@ -44,6 +46,9 @@ package struct FleetOptions: Sendable, Equatable {
                                     (default 2 in-flight requests, 100 loaded tenants)
           --scale-down-below X      shrink when it falls below X (default 0.5 requests, 40 tenants)
           --time-scale N            simulated seconds per wall second, for the front and every node
+          --partitions P            split the registry into P partitions: tenants are routed by their
+                                    partition's owner, each node reads only its partitions, and a
+                                    partition changes node only once the old one has unloaded it
           --inject-leak departed-nodes
                                     the front's routing table keeps every departed node's entry (with its
                                     stats history, 8 KiB): the front's memory grows with scale events
@@ -56,7 +61,7 @@ package struct FleetOptions: Sendable, Equatable {
         let split = arguments.firstIndex(of: "--")
         var reader = ArgumentReader(Array(arguments[..<(split ?? arguments.endIndex)]))
         if let split { options.nodeArguments = Array(arguments[(split + 1)...]) }
-        for reserved in ["--registry", "--listen", "--time-scale"] where options.nodeArguments.contains(reserved) {
+        for reserved in ["--registry", "--listen", "--time-scale", "--partitions"] where options.nodeArguments.contains(reserved) {
             throw UsageError("\(reserved) is the fleet's to set; put it before --")
         }
         var upAbove: Double?, downBelow: Double?
@@ -78,6 +83,7 @@ package struct FleetOptions: Sendable, Equatable {
                 upAbove = try reader.number(for: flag, expected: "a number per node like 2 or 100")
             case "--scale-down-below":
                 downBelow = try reader.number(for: flag, expected: "a number per node like 0.5 or 40")
+            case "--partitions": options.partitions = try reader.count(for: flag, within: TenantdLimits.partitions)
             case "--inject-leak":
                 let text = try reader.value(for: flag)
                 guard let leak = FrontLeak(rawValue: text) else {
@@ -109,6 +115,7 @@ package struct FleetOptions: Sendable, Equatable {
 
     /// Every node's arguments after the program name (the launcher adds `--listen`).
     package var nodeCommandLine: [String] {
-        ["--registry", registry, "--time-scale", "\(timeScale)"] + nodeArguments
+        ["--registry", registry, "--time-scale", "\(timeScale)"] + (partitions.map { ["--partitions", "\($0)"] } ?? [])
+            + nodeArguments
     }
 }

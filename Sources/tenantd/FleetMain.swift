@@ -28,7 +28,8 @@ func runFleet(_ arguments: [String]) -> Never {
 
     let clock = ScaledClock(scale: options.timeScale)
     let table = NodeTable(clock: clock, clientConfiguration: .init(timeout: .seconds(30)),
-                          keepsDepartedNodes: options.injectedLeak == .departedNodes)
+                          keepsDepartedNodes: options.injectedLeak == .departedNodes,
+                          partitions: options.partitions.map { PartitionScheme(count: $0) })
     let launcher = TenantdNodeLauncher(executable: "/proc/self/exe", arguments: options.nodeCommandLine)
     let controller = FleetController(table: table, launcher: launcher, rule: options.rule, clock: clock) { line in
         writeLine("tenantd fleet: \(line)", to: .standardError)

@@ -193,3 +193,59 @@ import Testing
         #expect(everyPid.filter(Self.isAlive).isEmpty, "no orphan node: \(everyPid.filter(Self.isAlive))")
     }
 }
+
+/// `tenantd fleet --partitions`: each node owns a share of the registry's partitions and loads
+/// only their tenants; shrinking hands them over.
+@Suite(.serialized) struct FleetPartitionEndToEndTests {
+    @Test func nodesOwnDisjointPartitionsLoadOnlyTheirTenantsAndHandThemOverWhenTheFleetShrinks() throws {
+        let fleet = try FleetEndToEndTests().launch("fleet-partitions", tenants: 40, [
+            "--nodes", "3", "--min-nodes", "3", "--max-nodes", "3", "--partitions", "16",
+        ])
+        defer { _ = fleet.target.terminate(grace: .zero) }
+        var owned: [Int: [Int]] = [:]
+        for node in try fleet.stats()["nodes"] as! [[String: Any]] {
+            let id = node["id"] as! Int
+            let response = try fleet.client.get("/_fleet/node/\(id)/_runtime/partitions")
+            #expect(response.status == 200)
+            let body = try JSONSerialization.jsonObject(with: Data(response.body)) as! [String: Any]
+            owned[id] = body["owned"] as? [Int]
+            #expect(owned[id] == node["partitions"] as? [Int], "the node and the front agree on node \(id)")
+        }
+        let all = owned.values.flatMap { $0 }
+        #expect(all.sorted() == Array(0..<16), "every partition owned exactly once: \(owned)")
+        // Served through the front, each tenant loads on its partition's owner only.
+        for index in 1...40 { #expect(try fleet.client.get("/t/t\(index)/a1.service").status == 200) }
+        // Asked directly, a node refuses a tenant whose partition it does not own.
+        var refused = 0
+        for index in 1...40 {
+            for id in owned.keys {
+                let response = try fleet.client.get("/_fleet/node/\(id)/t/t\(index)/a1.service")
+                if response.status == 421 { refused += 1 } else if response.status != 200 { refused = -1000 }
+            }
+        }
+        #expect(refused == 40 * (owned.count - 1), "each tenant refused by every node but its owner")
+    }
+
+    @Test func anIdleFleetHandsEveryPartitionToTheNodeItKeeps() throws {
+        let fleet = try FleetEndToEndTests().launch("fleet-partitions-shrink", tenants: 40, [
+            "--nodes", "3", "--min-nodes", "1", "--max-nodes", "3", "--partitions", "16",
+            "--time-scale", "600", "--scale-window", "30s",
+        ])
+        defer { _ = fleet.target.terminate(grace: .zero) }
+        for index in 1...40 { #expect(try fleet.client.get("/t/t\(index)/a1.service").status == 200) }
+        // Idle: the fleet shrinks to one node, which ends up owning every partition.
+        let started = Date()
+        while (try fleet.stats()["nodes"] as! [[String: Any]]).count > 1, Date().timeIntervalSince(started) < 20 {
+            usleep(20_000)
+        }
+        let stats = try fleet.stats()
+        let nodes = stats["nodes"] as! [[String: Any]]
+        #expect(nodes.count == 1)
+        #expect(nodes.first?["partitions"] as? [Int] == Array(0..<16))
+        #expect(stats["handovers_total"] as? Int == 3, "the start and two shrinks: \(stats)")
+        #expect(stats["fenced_total"] as? Int == 0)
+        for index in 1...40 { #expect(try fleet.client.get("/t/t\(index)/a1.service").status == 200) }
+        print("fleet e2e: partitions: 3 -> 1 nodes in \(Int(Date().timeIntervalSince(started) * 1000)) ms, "
+              + "\(stats["moves_total"] ?? "?") tenant moves, \(stats["handovers_total"] ?? "?") hand-overs")
+    }
+}

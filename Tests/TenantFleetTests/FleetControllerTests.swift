@@ -11,6 +11,11 @@ final class FakeLauncher: NodeLauncher {
         let byNode = Mutex<[NodeID: Int]>([:])
     }
 
+    /// What a node does when told its partitions; nil: it just agrees.
+    final class OwnHook: Sendable {
+        let body = Mutex<(@Sendable (Int32, [Int]) -> Bool)?>(nil)
+    }
+
     final class Node: RunningNode {
         let id: NodeID
         let pid: Int32
@@ -18,14 +23,17 @@ final class FakeLauncher: NodeLauncher {
         let ended = Mutex(false)
         let stopped = Mutex(false)
         let loaded: LoadedTenants
-        init(id: NodeID, pid: Int32, port: UInt16, loaded: LoadedTenants) {
+        let ownHook: OwnHook
+        init(id: NodeID, pid: Int32, port: UInt16, loaded: LoadedTenants, ownHook: OwnHook) {
             self.id = id
             self.pid = pid
             self.loaded = loaded
+            self.ownHook = ownHook
             address = SocketAddress(networkAddress: 0x7F00_0001, port: port)
         }
         func hasEnded() -> Bool { ended.withLock { $0 } }
         func loadedTenants() -> Int? { loaded.byNode.withLock { $0[id] } }
+        func own(partitions: [Int]) -> Bool { ownHook.body.withLock { $0 }?(pid, partitions) ?? true }
         func stop() {
             stopped.withLock { $0 = true }
             ended.withLock { $0 = true }
@@ -36,11 +44,12 @@ final class FakeLauncher: NodeLauncher {
 
     let started = Mutex<[(NodeID, Node)]>([])
     let loaded = LoadedTenants()
+    let ownHook = OwnHook()
 
     func start(_ id: NodeID) throws -> any RunningNode {
         started.withLock { started in
             let node = Node(id: id, pid: Int32(1000 + started.count), port: UInt16(20_000 + started.count),
-                            loaded: loaded)
+                            loaded: loaded, ownHook: ownHook)
             started.append((id, node))
             return node
         }

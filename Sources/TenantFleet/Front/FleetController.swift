@@ -54,6 +54,7 @@ package final class FleetController: Sendable {
     /// Starts `count` nodes (ids 0…count-1); throws on the first that cannot start.
     package func startInitial(_ count: Int) throws {
         for index in 0..<count { try startNode(NodeID(index), isReplacement: false) }
+        handOver(to: table.routableNodes)
     }
 
     /// One round: reap, replace, probe, decide, finish drains.
@@ -200,6 +201,7 @@ package final class FleetController: Sendable {
             let id = NodeID((0...).first { !taken.contains(NodeID($0)) }!)
             do {
                 try startNode(id, isReplacement: false)
+                handOver(to: table.routableNodes)
                 table.count { $0.grows += 1; $0.record(decision: "grow to \(serving.count + 1): \(reason)") }
             } catch {
                 log("cannot start \(id): \(error)")
@@ -207,6 +209,7 @@ package final class FleetController: Sendable {
         case .shrink(let reason):
             // The newest node goes: ids stay compact and only its tenants move.
             guard let id = serving.max() else { return }
+            handOver(to: table.routableNodes.filter { $0 != id })
             table.drain(id)
             table.count { $0.shrinks += 1; $0.record(decision: "shrink to \(serving.count - 1): \(reason)") }
         case nil:
@@ -230,8 +233,51 @@ package final class FleetController: Sendable {
         }
     }
 
+    /// Under `--partitions`, gives the partitions to their owners among `nodes`: the old owners
+    /// first keep only what they keep (unloading the rest, waiting for its requests in flight),
+    /// then the new owners take theirs, and only then does the front route by the new map.
+    /// Requests for moving partitions wait meanwhile. A node that cannot confirm its part is
+    /// stopped (fenced) before anyone else may read what it held; it is replaced like a crash.
+    private func handOver(to nodes: [NodeID]) {
+        guard let scheme = table.partitions else { return }
+        let before = table.partitionOwners
+        let after = PartitionMap.owners(count: scheme.count, among: nodes)
+        let moving = Set((0..<scheme.count).filter { before.isEmpty || before[$0] != after[$0] })
+        let running = state.withLock { $0.running }
+        table.beginHandover(moving)
+        let losing = Set(before.isEmpty ? [] : moving.map { before[$0] })
+        for id in losing.sorted() {
+            guard let process = running[id] else { continue }  // down: it holds nothing
+            let kept = Set(PartitionMap.partitions(of: id, in: before)).intersection(PartitionMap.partitions(of: id, in: after))
+            if !process.own(partitions: kept.sorted()) { fence(id, process, why: "did not confirm its release") }
+        }
+        for id in Set(moving.map { after[$0] }).sorted() {
+            guard let process = running[id] else { continue }  // down: its replacement takes them at start
+            if !process.own(partitions: PartitionMap.partitions(of: id, in: after)) {
+                fence(id, process, why: "did not take its partitions")
+            }
+        }
+        table.finishHandover(to: after)
+        if !before.isEmpty { log("handed over \(moving.count) of \(scheme.count) partitions among \(nodes)") }
+    }
+
+    /// Stops a node that cannot be trusted to have let go of its partitions; the reaper finds it
+    /// ended on the next tick and replaces it (or, if it was draining, removes it).
+    private func fence(_ id: NodeID, _ process: any RunningNode, why: String) {
+        log("\(id) (pid \(process.pid)) \(why); stopping it before its partitions go elsewhere")
+        process.stop()
+        table.count { $0.fenced += 1 }
+    }
+
     private func startNode(_ id: NodeID, isReplacement: Bool) throws {
         let node = try launcher.start(id)
+        // A replacement takes back its predecessor's partitions before any request reaches it.
+        if isReplacement, table.partitions != nil, !table.partitionOwners.isEmpty {
+            guard node.own(partitions: PartitionMap.partitions(of: id, in: table.partitionOwners)) else {
+                node.stop()
+                throw NodeStartError("\(id) (pid \(node.pid)) did not take its partitions")
+            }
+        }
         let now = wallClock.now
         state.withLock { state in
             state.running[id] = node

@@ -1,3 +1,4 @@
+import Glibc
 import MiniHTTP
 import TenantRuntime
 
@@ -15,6 +16,8 @@ package struct FleetFront: Sendable {
     package let controller: FleetController
     /// Seconds a client is told to wait after a 503: about the time a replacement takes.
     package var retryAfterSeconds = 1
+    /// Wall time a request waits for its partition's hand-over before it is answered 503.
+    package var handoverWait: Duration = .seconds(3)
 
     package init(controller: FleetController) {
         self.controller = controller
@@ -39,15 +42,28 @@ package struct FleetFront: Sendable {
         guard let tenant = Self.tenant(in: path) else {
             return HTTPResponse(status: 404, text: "no such path; try /t/<tenant>/<artifact> or /_fleet/stats\n")
         }
-        switch table.route(forTenant: tenant) {
+        switch routeWaitingForHandover(tenant) {
         case .node(let lease):
             return forward(request, rewrittenTo: request.target, on: lease, tenant: tenant)
         case .down(let node, let retryAfter):
             // Its tenants wait for its replacement rather than move: a node in a crash loop may
             // be killed by one of its own tenants, which must not take the other nodes down too.
             return unavailable("\(node), which serves \(tenant), is restarting", retryAfter: retryAfter)
+        case .moving:
+            return unavailable("\(tenant)'s registry partition is still being handed to another node")
         case .none:
             return unavailable("no node serves yet")
+        }
+    }
+
+    /// The tenant's route, waiting out a partition hand-over (milliseconds, unless a slow request
+    /// holds the old owner) for up to `handoverWait`, so a scale event is not a client's error.
+    private func routeWaitingForHandover(_ tenant: String) -> Route {
+        let deadline = ContinuousClock.now + handoverWait
+        while true {
+            let route = table.route(forTenant: tenant)
+            guard case .moving = route, ContinuousClock.now < deadline else { return route }
+            usleep(2_000)
         }
     }
 

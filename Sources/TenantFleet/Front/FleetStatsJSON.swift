@@ -7,14 +7,16 @@ enum FleetStatsJSON {
         let (tenants, perNode) = table.tenantsPerNode
         let now = controller.clock.now
         let backoff = controller.backoff
+        let owners = table.partitionOwners
         let nodes = table.nodes.map { node in
+            let partitions = PartitionMap.partitions(of: node.id, in: owners).map(String.init).joined(separator: ",")
             let restart = controller.restartDueMillis(of: node.id).map(number) ?? "null"
             return """
             {"id":\(node.id.rawValue),"pid":\(node.pid),"address":"\(node.address)","phase":"\(node.phase.rawValue)",\
             "in_flight":\(node.inFlight),"requests":\(node.requests),"tenants":\(perNode[node.id] ?? 0),\
             "tenants_loaded":\(node.loadedTenants),"tenants_loaded_peak":\(node.peakLoadedTenants),\
             "generation":\(node.generation),"up_simulated_seconds":\(number((now - node.startedAt).secondsValue)),\
-            "crash_streak":\(backoff.streak(of: node.id)),"restart_due_ms":\(restart)}
+            "crash_streak":\(backoff.streak(of: node.id)),"restart_due_ms":\(restart),"partitions":[\(partitions)]}
             """
         }
         let decisions = counters.decisions.map(quoted).joined(separator: ",")
@@ -28,7 +30,9 @@ enum FleetStatsJSON {
             "last_replacement_ms":\(counters.lastReplacementMillis.map(number) ?? "null"),\
             "scale_on":"\(controller.rule.measure.rawValue)",\
             "load_per_node":\(controller.lastLoadPerNode.map(number) ?? "null"),\
-            "routing_entries":\(table.routingEntries),"routing_history_bytes":\(table.historyBytes),\
+            "routing_entries":\(table.routingEntries),\
+            "partitions":\(table.partitions.map { "\($0.count)" } ?? "null"),"handovers_total":\(counters.handovers),\
+            "fenced_total":\(counters.fenced),"routing_history_bytes":\(table.historyBytes),\
             "busy_node_seconds":\(number(table.busyNodeSeconds)),"simulated_seconds":\(number(now.seconds)),\
             "decisions":[\(decisions)]}
 

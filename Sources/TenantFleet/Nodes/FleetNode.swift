@@ -48,6 +48,8 @@ package enum Route: Sendable {
     case node(NodeLease)
     /// Nowhere yet: the tenant's node died and its replacement is due in about this many seconds.
     case down(NodeID, retryAfterSeconds: Int)
+    /// Not yet: the tenant's partition is being handed from one node to another.
+    case moving
     /// Nowhere: no node serves (the fleet is starting or stopping).
     case none
 }

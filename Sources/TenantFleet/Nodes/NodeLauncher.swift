@@ -18,10 +18,14 @@ package protocol RunningNode: Sendable {
     /// How many tenants the node holds loaded now, or nil when it cannot say (not answering).
     /// Called from the controller's thread only, so it may block for a short bounded time.
     func loadedTenants() -> Int?
+    /// Makes `partitions` exactly the registry partitions the node may read, and returns once it
+    /// has unloaded the tenants of those it gave up; false when it could not confirm that.
+    func own(partitions: [Int]) -> Bool
 }
 
 extension RunningNode {
     package func loadedTenants() -> Int? { nil }
+    package func own(partitions: [Int]) -> Bool { true }
 }
 
 /// Reads a node's `/_runtime/stats` without Foundation: the front needs one counter of it.

@@ -14,6 +14,11 @@ package struct FleetCounters: Sendable, Equatable {
     package var unavailable = 0
     /// The last decisions, newest last, at most ``FleetCounters/decisionsKept``.
     package var decisions: [String] = []
+    /// Partition hand-overs completed (each a release by the old owners, then an acquire).
+    package var handovers = 0
+    /// Nodes killed because they could not confirm a release in time (fenced, so that no other
+    /// node reads their partitions while they might).
+    package var fenced = 0
     /// Wall milliseconds from noticing a crashed node to its replacement serving, last one.
     package var lastReplacementMillis: Double?
 
@@ -35,7 +40,7 @@ extension NodeTable {
             state.generations[id] = generation + 1
             if let replaced = state.nodes[id] { Self.depart(replaced, in: &state, keeping: keepsDepartedNodes) }
             state.nodes[id] = FleetNode(id: id, generation: generation, address: address, pid: pid, startedAt: now)
-            state.counters.moves += RendezvousRouter.moves(of: state.tenants, from: before, to: Self.routable(state))
+            state.counters.moves += Self.moves(state, from: before, to: Self.routable(state), partitioned: partitions != nil)
         }
     }
 
@@ -45,7 +50,7 @@ extension NodeTable {
             guard state.nodes[id]?.phase == .serving else { return }
             let before = Self.routable(state)
             state.nodes[id]?.phase = .draining
-            state.counters.moves += RendezvousRouter.moves(of: state.tenants, from: before, to: Self.routable(state))
+            state.counters.moves += Self.moves(state, from: before, to: Self.routable(state), partitioned: partitions != nil)
         }
     }
 
@@ -74,7 +79,7 @@ extension NodeTable {
             Self.accumulateBusy(&state, at: now)
             let before = Self.routable(state)
             state.nodes[id] = nil
-            state.counters.moves += RendezvousRouter.moves(of: state.tenants, from: before, to: Self.routable(state))
+            state.counters.moves += Self.moves(state, from: before, to: Self.routable(state), partitioned: partitions != nil)
             Self.depart(node, in: &state, keeping: keepsDepartedNodes)
             return node.idleClients
         }
@@ -101,7 +106,14 @@ extension NodeTable {
     /// The tenants seen, and how many of them each serving or down node owns.
     package var tenantsPerNode: (tenants: Int, perNode: [NodeID: Int]) {
         state.withLock { state in
-            (state.tenants.count, RendezvousRouter.assignment(of: state.tenants, among: Self.routable(state)))
+            guard let partitions else {
+                return (state.tenants.count, RendezvousRouter.assignment(of: state.tenants, among: Self.routable(state)))
+            }
+            var perNode = Dictionary(uniqueKeysWithValues: Self.routable(state).map { ($0, 0) })
+            if !state.owners.isEmpty {
+                for tenant in state.tenants { perNode[state.owners[partitions.partition(of: tenant)], default: 0] += 1 }
+            }
+            return (state.tenants.count, perNode)
         }
     }
 }
@@ -120,4 +132,32 @@ extension NodeTable {
 
     /// Whether node `id` is in the table at all.
     package func isServingOrDraining(_ id: NodeID) -> Bool { state.withLock { $0.nodes[id] != nil } }
+}
+
+extension NodeTable {
+    /// Each partition's owner now (empty before the first hand-over or without `--partitions`).
+    package var partitionOwners: [NodeID] { state.withLock { $0.owners } }
+
+    /// Holds requests for `moving` partitions until ``finishHandover(to:)``: neither their old
+    /// owner (releasing them) nor their new one (not yet given them) may serve them meanwhile.
+    package func beginHandover(_ moving: Set<Int>) {
+        state.withLock { $0.moving = moving }
+    }
+
+    /// Routes by `owners` from now on and lets the held requests go; counts the tenants moved.
+    package func finishHandover(to owners: [NodeID]) {
+        guard let partitions else { return }
+        state.withLock { state in
+            if !state.owners.isEmpty {
+                let before = state.owners
+                state.counters.moves += state.tenants.reduce(0) { moved, tenant in
+                    let partition = partitions.partition(of: tenant)
+                    return moved + (before[partition] == owners[partition] ? 0 : 1)
+                }
+            }
+            state.owners = owners
+            state.moving = []
+            state.counters.handovers += 1
+        }
+    }
 }

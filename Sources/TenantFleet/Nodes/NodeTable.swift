@@ -20,6 +20,10 @@ package final class NodeTable: Sendable {
         var busySince: SimulatedTime
         /// Entries of nodes that left, kept only under `--inject-leak departed-nodes`.
         var departed: [FleetNode] = []
+        /// Under `--partitions`: each partition's owner (empty until the first hand-over), and the
+        /// partitions being handed over now, whose requests wait.
+        var owners: [NodeID] = []
+        var moving: Set<Int> = []
         var generations: [NodeID: Int] = [:]
         var counters = FleetCounters()
     }
@@ -28,15 +32,18 @@ package final class NodeTable: Sendable {
     let clientConfiguration: HTTPClient.Configuration
     /// `--inject-leak departed-nodes`: a node's entry stays in the table after the node is gone.
     let keepsDepartedNodes: Bool
+    /// `--partitions P`: tenants are routed by their partition's owner, not one by one.
+    package let partitions: PartitionScheme?
     let state: Mutex<State>
 
     package init(
         clock: any RuntimeClock, clientConfiguration: HTTPClient.Configuration = .init(),
-        keepsDepartedNodes: Bool = false
+        keepsDepartedNodes: Bool = false, partitions: PartitionScheme? = nil
     ) {
         self.clock = clock
         self.clientConfiguration = clientConfiguration
         self.keepsDepartedNodes = keepsDepartedNodes
+        self.partitions = partitions
         state = Mutex(State(busySince: clock.now))
     }
 
@@ -44,10 +51,16 @@ package final class NodeTable: Sendable {
     /// down, or nowhere when no node serves.
     package func route(forTenant tenant: String) -> Route {
         let now = clock.now
+        let partition = partitions?.partition(of: tenant)
         return state.withLock { state in
-            guard let owner = RendezvousRouter.owner(of: tenant, among: Self.routable(state)),
-                let node = state.nodes[owner]
-            else { return .none }
+            let owner: NodeID?
+            if let partition {
+                if state.moving.contains(partition) { return .moving }
+                owner = state.owners.isEmpty ? nil : state.owners[partition]
+            } else {
+                owner = RendezvousRouter.owner(of: tenant, among: Self.routable(state))
+            }
+            guard let owner, let node = state.nodes[owner] else { return .none }
             if node.phase == .down { return .down(owner, retryAfterSeconds: node.retryAfterSeconds) }
             return Self.take(owner, in: &state, at: now, configuration: clientConfiguration).map(Route.node) ?? .none
         }
@@ -108,6 +121,15 @@ package final class NodeTable: Sendable {
             state.nodes[id] = node
         }
     }
+
+    /// The tenants whose owner differs between two sets of nodes (rendezvous) or two partition
+    /// maps: what a change of membership moves.
+    static func moves(_ state: State, from before: [NodeID], to after: [NodeID], partitioned: Bool) -> Int {
+        partitioned ? 0 : RendezvousRouter.moves(of: state.tenants, from: before, to: after)
+    }
+
+    /// Nodes tenants are assigned over (serving, or down awaiting a replacement), by id.
+    package var routableNodes: [NodeID] { state.withLock { Self.routable($0) } }
 
     /// Nodes taking new requests, by id.
     package var servingNodes: [NodeID] { state.withLock { Self.serving($0) } }
