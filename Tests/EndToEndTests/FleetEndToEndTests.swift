@@ -77,6 +77,10 @@ import Testing
             #expect(runtime["tenant_loads_total"] as? Int == node["tenants"] as? Int, "node \(id): \(runtime)")
         }
         #expect(try fleet.client.get("/_fleet/node/9/_runtime/stats").status == 404)
+        let metrics = String(decoding: try fleet.client.get("/metrics").body, as: UTF8.self)
+        #expect(metrics.contains("tenantd_fleet_nodes{phase=\"serving\"} 3"), "\(metrics)")
+        #expect(metrics.contains("tenantd_fleet_tenants_seen 40"))
+        #expect(metrics.contains("process_resident_memory_bytes "))
     }
 
     @Test func aNodeKilledWithSIGKILLIsReplacedAndLaterRequestsAreAnswered() throws {

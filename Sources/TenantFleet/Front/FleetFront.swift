@@ -3,7 +3,7 @@ import MiniHTTP
 import TenantRuntime
 
 /// The front's request handling: `/t/<tenant>/…` to the tenant's node, `/_fleet/node/K/…` to node
-/// K, `/_fleet/stats` and `/_fleet/health` answered here. Blocking (it waits for the node), so
+/// K, `/_fleet/stats`, `/_fleet/health` and `/metrics` (Prometheus text) answered here. Blocking (it waits for the node), so
 /// it runs on the HTTP server's handler threads.
 ///
 /// A node that fails under a request (killed, reset, silent past the client's timeout) gives a
@@ -29,6 +29,10 @@ package struct FleetFront: Sendable {
         let path = request.path
         if path == "/_fleet/stats" {
             return HTTPResponse(json: Array(FleetStatsJSON.render(table: table, controller: controller).utf8))
+        }
+        if path == "/metrics" {
+            return HTTPResponse(status: 200, text: FleetMetrics.render(table: table, controller: controller),
+                                headers: ["Content-Type": PrometheusText.contentType])
         }
         if path == "/_fleet/health" || path == "/_runtime/health" {
             return table.servingNodes.isEmpty ? unavailable("no node serves yet") : HTTPResponse(text: "ok\n")

@@ -7,7 +7,7 @@ package struct FleetNode: Sendable {
     /// finishes what it holds and is then stopped (never killed under a request). A `down` node
     /// died and waits for its replacement: it keeps its tenants, whose requests are answered 503
     /// with `Retry-After` until the replacement serves (see ``FleetFront``).
-    package enum Phase: String, Sendable {
+    package enum Phase: String, Sendable, CaseIterable {
         case serving, draining, down
     }
 

@@ -135,6 +135,9 @@ extension NodeTable {
 }
 
 extension NodeTable {
+    /// How many tenants have been answered through the front.
+    package var tenantsSeen: Int { state.withLock { $0.tenants.count } }
+
     /// Each partition's owner now (empty before the first hand-over or without `--partitions`).
     package var partitionOwners: [NodeID] { state.withLock { $0.owners } }
 
