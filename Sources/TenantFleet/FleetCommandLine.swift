@@ -11,6 +11,11 @@ package struct FleetOptions: Sendable, Equatable {
     package var timeScale = 1.0
     /// Flags after `--`, given to every node as they are (`--tenant-idle 1m`, `--eager …`).
     package var nodeArguments: [String] = []
+    /// `--decision-service`: scale decisions are taken by a decision service and its replica,
+    /// child processes of the front, instead of inside it.
+    package var decisionService = false
+    /// How long the replica waits for a silent primary before it takes over.
+    package var takeoverAfter: Duration = .milliseconds(300)
     /// `--partitions P`: the registry is split in P partitions, each owned by one node at a time.
     package var partitions: Int?
     /// A leak the front itself commits, for proving that a soak names the front (not the nodes).
@@ -49,6 +54,12 @@ package struct FleetOptions: Sendable, Equatable {
           --partitions P            split the registry into P partitions: tenants are routed by their
                                     partition's owner, each node reads only its partitions, and a
                                     partition changes node only once the old one has unloaded it
+          --decision-service        take scale decisions in a decision service (tenantd fleet-decider, a child
+                                    process) with a replica that follows its log and takes over when the
+                                    primary stops answering; the front reports its load in batches and
+                                    applies the numbered decisions, each once
+          --takeover-after D        wall time a silent primary is given before the replica takes over
+                                    (default 300ms)
           --inject-leak departed-nodes
                                     the front's routing table keeps every departed node's entry (with its
                                     stats history, 8 KiB): the front's memory grows with scale events
@@ -83,6 +94,8 @@ package struct FleetOptions: Sendable, Equatable {
                 upAbove = try reader.number(for: flag, expected: "a number per node like 2 or 100")
             case "--scale-down-below":
                 downBelow = try reader.number(for: flag, expected: "a number per node like 0.5 or 40")
+            case "--decision-service": options.decisionService = true
+            case "--takeover-after": options.takeoverAfter = try reader.duration(for: flag)
             case "--partitions": options.partitions = try reader.count(for: flag, within: TenantdLimits.partitions)
             case "--inject-leak":
                 let text = try reader.value(for: flag)

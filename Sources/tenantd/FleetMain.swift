@@ -31,7 +31,10 @@ func runFleet(_ arguments: [String]) -> Never {
                           keepsDepartedNodes: options.injectedLeak == .departedNodes,
                           partitions: options.partitions.map { PartitionScheme(count: $0) })
     let launcher = TenantdNodeLauncher(executable: "/proc/self/exe", arguments: options.nodeCommandLine)
-    let controller = FleetController(table: table, launcher: launcher, rule: options.rule, clock: clock) { line in
+    let deciders = options.decisionService
+        ? DeciderPair(executable: "/proc/self/exe", rule: options.rule, takeoverAfter: options.takeoverAfter) : nil
+    let controller = FleetController(table: table, launcher: launcher, rule: options.rule, clock: clock,
+                                     deciders: deciders) { line in
         writeLine("tenantd fleet: \(line)", to: .standardError)
     }
     let front = FleetFront(controller: controller)
@@ -55,5 +58,42 @@ func runFleet(_ arguments: [String]) -> Never {
     ticker.stop()
     server.shutdown(graceWall: .seconds(5))
     writeLine("tenantd fleet: stopped on signal \(received)", to: .standardError)
+    exit(0)
+}
+
+/// `tenantd fleet-decider`: a decision service (primary, or a replica following one), started by
+/// `tenantd fleet --decision-service`. Serves until SIGTERM or SIGINT; dies with its front.
+func runDecider(_ arguments: [String]) -> Never {
+    let options: DeciderOptions
+    do { options = try DeciderOptions.parse(arguments) } catch { fail("fleet-decider: \(error)", status: 2) }
+    let address: SocketAddress
+    do { address = try SocketAddress(parsing: options.listen) } catch { fail("--listen: \(error)", status: 2) }
+    var stopSignals = sigset_t()
+    sigemptyset(&stopSignals)
+    sigaddset(&stopSignals, SIGTERM)
+    sigaddset(&stopSignals, SIGINT)
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+    let service = DecisionService(rule: options.rule, role: options.role, takeoverAfter: options.takeoverAfter)
+    let server = HTTPServer(configuration: HTTPServerConfiguration(address: address)) { service.respond(to: $0) }
+    let bound: SocketAddress
+    do { bound = try server.start() } catch { fail("cannot listen on \(options.listen): \(error)", status: 1) }
+    if let follow = options.follow {
+        let primary: SocketAddress
+        do { primary = try SocketAddress(parsing: follow) } catch { fail("--follow: \(error)", status: 2) }
+        // Pulls every 20 ms until it has taken over; the pull is the replica's acknowledgement.
+        do {
+            _ = try PlainThread.start(name: "decider-follow", joinable: false) {
+                let client = HTTPClient(address: primary, configuration: .init(timeout: .milliseconds(100)))
+                while service.follow({ try? client.get($0) }) == .replica { usleep(20_000) }
+                writeLine("tenantd fleet-decider: took over from \(primary)", to: .standardError)
+            }
+        } catch {
+            fail("cannot start following \(follow): \(error)", status: 1)
+        }
+    }
+    writeLine("listening on \(bound)", to: .standardOutput)
+    var received: Int32 = 0
+    sigwait(&stopSignals, &received)
+    server.shutdown(graceWall: .seconds(1))
     exit(0)
 }

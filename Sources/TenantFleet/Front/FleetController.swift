@@ -32,7 +32,18 @@ package final class FleetController: Sendable {
         var toReplace: [NodeID: (noticed: SimulatedTime, due: SimulatedTime)] = [:]
         var stopping = false
         var ticks = 0
+        /// With a decision service: the number and term of the last decision applied.
+        var appliedDecision = 0
+        var decisionTerm = 0
+        var duplicateDecisions = 0
     }
+
+    /// With a decision service, the front reports its load every this many ticks (a batch: the
+    /// integrals since start, so a report lost on the way loses nothing).
+    static let reportEvery = 5
+
+    /// The decision service, when scale decisions are taken there rather than here.
+    package let deciders: DeciderPair?
 
     /// Ticks between probes of the nodes' loaded tenants when the rule does not scale on them
     /// (the figures are then for stats only); when it does, every tick probes.
@@ -41,8 +52,9 @@ package final class FleetController: Sendable {
     package init(
         table: NodeTable, launcher: any NodeLauncher, rule: ScaleRule, clock: any RuntimeClock,
         wallClock: any RuntimeClock = ScaledClock(scale: 1), backoff: RestartBackoff = RestartBackoff(),
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        deciders: DeciderPair? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.deciders = deciders
         self.table = table
         self.launcher = launcher
         self.clock = clock
@@ -53,6 +65,7 @@ package final class FleetController: Sendable {
 
     /// Starts `count` nodes (ids 0…count-1); throws on the first that cannot start.
     package func startInitial(_ count: Int) throws {
+        try deciders?.start()
         for index in 0..<count { try startNode(NodeID(index), isReplacement: false) }
         handOver(to: table.routableNodes)
     }
@@ -82,6 +95,7 @@ package final class FleetController: Sendable {
         }
         for node in table.nodes { table.remove(node.id) }  // those down awaiting a replacement
         state.withLock { $0.running = [:] }
+        deciders?.stop()
     }
 
     /// Process ids of the nodes running now, by id.
@@ -186,6 +200,7 @@ package final class FleetController: Sendable {
     }
 
     private func decide() {
+        if let deciders { return decideRemotely(deciders.client) }
         let now = clock.now
         let load = table.loadSeconds(of: state.withLock { $0.autoscaler.rule.measure })
         let serving = table.servingNodes
@@ -195,6 +210,46 @@ package final class FleetController: Sendable {
             state.stopping ? nil : state.autoscaler.observe(at: now, loadSeconds: load,
                                                              liveNodes: serving.count + pending)
         }
+        if let decision { apply(decision, serving: serving) }
+    }
+
+    /// Reports the load to the decision service and applies what it decided, in number order
+    /// and each number once: a decision seen again (a retry, or the replica's copy after a
+    /// takeover) is skipped, and one from an older term than already applied is a deposed
+    /// primary's and ignored.
+    private func decideRemotely(_ client: DecisionClient) {
+        let due = state.withLock { !$0.stopping && $0.ticks % Self.reportEvery == 0 }
+        guard due else { return }
+        let serving = table.servingNodes
+        let pending = state.withLock { $0.toReplace.count }
+        let report = LoadReport(
+            front: client.front, simulatedSeconds: clock.now.seconds, busyNodeSeconds: table.loadSeconds(of: .inFlight),
+            loadedTenantSeconds: table.loadSeconds(of: .tenants), liveNodes: serving.count + pending)
+        let applied = state.withLock { $0.appliedDecision }
+        guard let decisions = client.exchange(report, acknowledging: applied) else { return }
+        for decision in decisions.sorted(by: { $0.number < $1.number }) {
+            let take = state.withLock { state -> Bool in
+                guard decision.number == state.appliedDecision + 1, decision.term >= state.decisionTerm else {
+                    state.duplicateDecisions += 1
+                    return false
+                }
+                state.appliedDecision = decision.number
+                state.decisionTerm = decision.term
+                return true
+            }
+            guard take else { continue }
+            let reason = "#\(decision.number) (term \(decision.term)) \(decision.reason)"
+            apply(decision.grow ? .grow(reason: reason) : .shrink(reason: reason), serving: table.servingNodes)
+        }
+    }
+
+    /// Decisions applied from the decision service: the last number and term, and how many
+    /// arrived again and were skipped.
+    package var appliedDecisions: (number: Int, term: Int, duplicates: Int) {
+        state.withLock { ($0.appliedDecision, $0.decisionTerm, $0.duplicateDecisions) }
+    }
+
+    private func apply(_ decision: ScaleDecision, serving: [NodeID]) {
         switch decision {
         case .grow(let reason):
             let taken = Set(state.withLock { Array($0.running.keys) + Array($0.toReplace.keys) })
@@ -212,8 +267,6 @@ package final class FleetController: Sendable {
             handOver(to: table.routableNodes.filter { $0 != id })
             table.drain(id)
             table.count { $0.shrinks += 1; $0.record(decision: "shrink to \(serving.count - 1): \(reason)") }
-        case nil:
-            break
         }
     }
 

@@ -34,9 +34,16 @@ enum FleetStatsJSON {
             "partitions":\(table.partitions.map { "\($0.count)" } ?? "null"),"handovers_total":\(counters.handovers),\
             "fenced_total":\(counters.fenced),"routing_history_bytes":\(table.historyBytes),\
             "busy_node_seconds":\(number(table.busyNodeSeconds)),"simulated_seconds":\(number(now.seconds)),\
-            "decisions":[\(decisions)]}
+            "decisions":[\(decisions)]\(decisionMembers(controller))}
 
             """
+    }
+
+    static func decisionMembers(_ controller: FleetController) -> String {
+        guard let deciders = controller.deciders else { return "" }
+        let applied = controller.appliedDecisions
+        return ",\"decision_applied\":\(applied.number),\"decision_term\":\(applied.term),"
+            + "\"decision_duplicates_skipped\":\(applied.duplicates),\(deciders.statsMembers)"
     }
 
     static func number(_ value: Double) -> String {

@@ -1,0 +1,121 @@
+import TenantRuntime
+
+/// The decision service's state (the seed's Solution 5) as a value: load reports in, numbered
+/// scale decisions out. Deterministic, so a replica that applies the same log of reports and
+/// acknowledgements in the same order holds the same state and numbers the same decisions;
+/// that is all the replication there is (STYLE.md 4: the locking and the network stay outside).
+package struct DecisionCore: Sendable {
+    /// One entry of the replicated log.
+    package enum Entry: Sendable, Equatable {
+        /// A front's load, cumulative since it started, so a lost batch loses nothing.
+        case report(LoadReport)
+        /// The executing front has applied every decision up to this number.
+        case acknowledged(Int)
+    }
+
+    private var autoscaler: Autoscaler
+    /// Log entries applied: the replica's position, and what a decision's `index` refers to.
+    package private(set) var applied = 0
+    /// The number of the last decision taken.
+    package private(set) var lastDecision = 0
+    /// Raised by each takeover; a decision carries the term it was taken in, so the executor can
+    /// tell a deposed primary's late decisions from the new primary's.
+    package private(set) var term = 1
+    /// Decisions taken and not yet acknowledged by the executing front, oldest first.
+    package private(set) var pending: [Decision] = []
+    /// The executing front's last acknowledgement.
+    package private(set) var acknowledged = 0
+    private var latest: [Int: LoadReport] = [:]
+    private var liveNodes = 0
+
+    package init(rule: ScaleRule) { autoscaler = Autoscaler(rule: rule) }
+
+    /// The rule decisions follow.
+    package var rule: ScaleRule { autoscaler.rule }
+
+    /// Applies the next log entry; returns the decision it led to, if any.
+    @discardableResult
+    package mutating func apply(_ entry: Entry) -> Decision? {
+        applied += 1
+        switch entry {
+        case .acknowledged(let number):
+            acknowledged = max(acknowledged, number)
+            pending.removeAll { $0.number <= acknowledged }
+            return nil
+        case .report(let report):
+            latest[report.front] = report
+            if let live = report.liveNodes { liveNodes = live }
+            // Only the executing front knows the nodes; until it has reported there is nothing to decide.
+            guard latest.values.contains(where: { $0.liveNodes != nil }) else { return nil }
+            let measure = autoscaler.rule.measure
+            let total = latest.values.reduce(0.0) {
+                $0 + (measure == .inFlight ? $1.busyNodeSeconds : $1.loadedTenantSeconds)
+            }
+            let now = latest.values.map(\.simulatedSeconds).max() ?? 0
+            guard let decision = autoscaler.observe(at: SimulatedTimeFromSeconds.make(now), loadSeconds: total,
+                                                    liveNodes: liveNodes)
+            else { return nil }
+            lastDecision += 1
+            let taken: Decision
+            switch decision {
+            case .grow(let reason): taken = Decision(term: term, number: lastDecision, index: applied, grow: true, reason: reason)
+            case .shrink(let reason): taken = Decision(term: term, number: lastDecision, index: applied, grow: false, reason: reason)
+            }
+            pending.append(taken)
+            return taken
+        }
+    }
+
+    /// The replica becomes the primary: later decisions carry a higher term.
+    package mutating func takeOver() { term += 1 }
+
+    /// The mean load per node of the last closed window, for stats.
+    package var lastLoadPerNode: Double? { autoscaler.lastLoadPerNode }
+}
+
+/// A front's load report: integrals since the front started, on the fleet's simulated clock.
+package struct LoadReport: Sendable, Equatable {
+    package var front: Int
+    package var simulatedSeconds: Double
+    package var busyNodeSeconds: Double
+    package var loadedTenantSeconds: Double
+    /// Serving nodes plus those awaiting a replacement, from the front that owns the nodes; nil
+    /// from the others.
+    package var liveNodes: Int?
+
+    package init(front: Int, simulatedSeconds: Double, busyNodeSeconds: Double, loadedTenantSeconds: Double,
+                 liveNodes: Int?) {
+        self.front = front
+        self.simulatedSeconds = simulatedSeconds
+        self.busyNodeSeconds = busyNodeSeconds
+        self.loadedTenantSeconds = loadedTenantSeconds
+        self.liveNodes = liveNodes
+    }
+}
+
+/// A numbered scale decision.
+package struct Decision: Sendable, Equatable {
+    /// The decision service's term when it was taken.
+    package var term: Int
+    /// 1, 2, 3, … with no gap: the executor applies number n only after n-1, and each once.
+    package var number: Int
+    /// The log index of the report it followed from: it may leave the service only once the
+    /// replica holds that entry, so a takeover can never forget a decision a front has seen.
+    package var index: Int
+    package var grow: Bool
+    package var reason: String
+
+    package init(term: Int, number: Int, index: Int, grow: Bool, reason: String) {
+        self.term = term
+        self.number = number
+        self.index = index
+        self.grow = grow
+        self.reason = reason
+    }
+}
+
+enum SimulatedTimeFromSeconds {
+    static func make(_ seconds: Double) -> SimulatedTime {
+        SimulatedTime(sinceStart: .nanoseconds(Int64((seconds * 1e9).rounded())))
+    }
+}
