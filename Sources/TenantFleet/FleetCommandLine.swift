@@ -16,6 +16,8 @@ package struct FleetOptions: Sendable, Equatable {
     package var decisionService = false
     /// How long the replica waits for a silent primary before it takes over.
     package var takeoverAfter: Duration = .milliseconds(300)
+    /// `--fronts N`: fronts in all, this one and N-1 followers.
+    package var fronts = 1
     /// `--partitions P`: the registry is split in P partitions, each owned by one node at a time.
     package var partitions: Int?
     /// A leak the front itself commits, for proving that a soak names the front (not the nodes).
@@ -58,6 +60,9 @@ package struct FleetOptions: Sendable, Equatable {
                                     process) with a replica that follows its log and takes over when the
                                     primary stops answering; the front reports its load in batches and
                                     applies the numbered decisions, each once
+          --fronts N                run N fronts: this one and N-1 followers (tenantd fleet-front, children on
+                                    their own ports, listed in /_fleet/stats) that route by this front's
+                                    metadata, so every front sends a tenant to the same node
           --takeover-after D        wall time a silent primary is given before the replica takes over
                                     (default 300ms)
           --inject-leak departed-nodes
@@ -95,6 +100,7 @@ package struct FleetOptions: Sendable, Equatable {
             case "--scale-down-below":
                 downBelow = try reader.number(for: flag, expected: "a number per node like 0.5 or 40")
             case "--decision-service": options.decisionService = true
+            case "--fronts": options.fronts = try reader.count(for: flag)
             case "--takeover-after": options.takeoverAfter = try reader.duration(for: flag)
             case "--partitions": options.partitions = try reader.count(for: flag, within: TenantdLimits.partitions)
             case "--inject-leak":
@@ -121,6 +127,11 @@ package struct FleetOptions: Sendable, Equatable {
             throw UsageError("--nodes \(initial) is outside --min-nodes \(options.rule.minNodes)…--max-nodes \(options.rule.maxNodes)")
         }
         return options
+    }
+
+    /// What every follower front is given besides its index, leader and deciders.
+    package var followerCommandLine: [String] {
+        ["--time-scale", "\(timeScale)"] + (partitions.map { ["--partitions", "\($0)"] } ?? [])
     }
 
     /// How many nodes start with the front.

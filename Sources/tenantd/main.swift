@@ -25,6 +25,9 @@ if CommandLine.arguments.dropFirst().first == "fleet" {
 if CommandLine.arguments.dropFirst().first == "fleet-decider" {
     runDecider(Array(CommandLine.arguments.dropFirst(2)))
 }
+if CommandLine.arguments.dropFirst().first == "fleet-front" {
+    runFollowerFront(Array(CommandLine.arguments.dropFirst(2)))
+}
 
 let command: TenantdCommand
 do {

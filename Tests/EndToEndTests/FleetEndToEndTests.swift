@@ -305,3 +305,45 @@ import Testing
         for index in 1...8 { #expect(try fleet.client.get("/t/t\(index)/a1.service").status == 200) }
     }
 }
+
+/// `tenantd fleet --fronts 2`: a follower front routes by the leader's metadata.
+@Suite(.serialized) struct FleetFrontsEndToEndTests {
+    @Test func twoFrontsRouteEveryTenantToTheSameNodeAndBothReportToTheDecisionService() throws {
+        let fleet = try FleetEndToEndTests().launch("fleet-fronts", tenants: 30, [
+            "--nodes", "3", "--min-nodes", "3", "--max-nodes", "3", "--fronts", "2", "--decision-service",
+        ])
+        var killedFront = false
+        defer { if !killedFront { _ = fleet.target.terminate(grace: .zero) } }
+        let stats = try fleet.stats()
+        let fronts = try #require(stats["fronts"] as? [[String: Any]])
+        #expect(fronts.count == 2)
+        let follower = HTTPClient(address: try SocketAddress(parsing: fronts[1]["address"] as! String))
+        usleep(100_000)  // a few of the follower's 20 ms pulls
+        for index in 1...30 {
+            let viaLeader = try fleet.client.get("/t/t\(index)/a1.service")
+            let viaFollower = try follower.get("/t/t\(index)/a1.service")
+            #expect(viaLeader.status == 200 && viaFollower.status == 200)
+            #expect(viaLeader.headers["X-Fleet-Node"] == viaFollower.headers["X-Fleet-Node"], "t\(index)")
+        }
+        let followerStats = try JSONSerialization.jsonObject(with: Data(try follower.get("/_fleet/stats").body))
+            as! [String: Any]
+        #expect(followerStats["role"] as? String == "follower")
+        #expect(followerStats["forwarded_total"] as? Int == 30)
+        #expect(String(decoding: try follower.get("/metrics").body, as: UTF8.self).contains("tenantd_fleet_nodes"))
+        let deciders = stats["deciders"] as! [[String: Any]]
+        let primary = HTTPClient(address: try SocketAddress(parsing: deciders[0]["address"] as! String))
+        let decider = try JSONSerialization.jsonObject(with: Data(try primary.get("/_decider/stats").body)) as! [String: Any]
+        #expect(decider["fronts_reporting"] as? Int == 2, "\(decider)")
+        #expect(String(decoding: try primary.get("/metrics").body, as: UTF8.self).contains("tenantd_decider_term 1"))
+
+        // Everything the front started dies with it.
+        var pids = Set((stats["nodes"] as! [[String: Any]]).map { Int32($0["pid"] as! Int) })
+        pids.formUnion(deciders.map { Int32($0["pid"] as! Int) })
+        pids.insert(Int32(fronts[1]["pid"] as! Int))
+        _ = fleet.target.terminate(grace: .zero)
+        killedFront = true
+        let stopped = Date()
+        while pids.contains(where: FleetEndToEndTests.isAlive), Date().timeIntervalSince(stopped) < 5 { usleep(10_000) }
+        #expect(pids.filter(FleetEndToEndTests.isAlive).isEmpty, "no orphan among nodes, deciders and fronts")
+    }
+}

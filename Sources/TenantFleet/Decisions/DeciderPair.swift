@@ -34,6 +34,9 @@ package final class DeciderPair: Sendable {
         client.connect(to: [primary.address, replica.address])
     }
 
+    /// The services' addresses, primary first.
+    package var addresses: [SocketAddress] { processes.withLock { $0.map(\.address) } }
+
     /// Stops both (whichever is still running).
     package func stop() {
         for process in processes.withLock({ $0 }) { process.stop() }

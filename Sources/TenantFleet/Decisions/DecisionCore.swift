@@ -51,7 +51,8 @@ package struct DecisionCore: Sendable {
             let total = latest.values.reduce(0.0) {
                 $0 + (measure == .inFlight ? $1.busyNodeSeconds : $1.loadedTenantSeconds)
             }
-            let now = latest.values.map(\.simulatedSeconds).max() ?? 0
+            // The executing front's clock is the fleet's: other fronts' clocks started later.
+            let now = latest.values.first { $0.liveNodes != nil }?.simulatedSeconds ?? 0
             guard let decision = autoscaler.observe(at: SimulatedTimeFromSeconds.make(now), loadSeconds: total,
                                                     liveNodes: liveNodes)
             else { return nil }
@@ -68,6 +69,9 @@ package struct DecisionCore: Sendable {
 
     /// The replica becomes the primary: later decisions carry a higher term.
     package mutating func takeOver() { term += 1 }
+
+    /// Fronts that have reported at least once.
+    package var frontsReporting: Int { latest.count }
 
     /// The mean load per node of the last closed window, for stats.
     package var lastLoadPerNode: Double? { autoscaler.lastLoadPerNode }

@@ -167,6 +167,7 @@ package final class DecisionService: Sendable {
                 "pending":\(state.core.pending.count),"replica_holds":\(state.replicaHolds),"replica_alive":\(alive),\
                 "replica_lag_entries":\(lag),"replica_quiet_ms":\(quiet.map { "\(Int($0))" } ?? "null"),\
                 "log_entries":\(state.log.count),"reports_received":\(state.reportsReceived),\
+                "fronts_reporting":\(state.core.frontsReporting),\
                 "takeovers":\(state.takeovers),"takeover_ms":\(state.takeoverMillis.map { "\(Int($0))" } ?? "null")}
 
                 """

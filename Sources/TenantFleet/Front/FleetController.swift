@@ -44,6 +44,8 @@ package final class FleetController: Sendable {
 
     /// The decision service, when scale decisions are taken there rather than here.
     package let deciders: DeciderPair?
+    /// The other fronts, when there are several.
+    package let followers: FollowerFronts?
 
     /// Ticks between probes of the nodes' loaded tenants when the rule does not scale on them
     /// (the figures are then for stats only); when it does, every tick probes.
@@ -52,9 +54,11 @@ package final class FleetController: Sendable {
     package init(
         table: NodeTable, launcher: any NodeLauncher, rule: ScaleRule, clock: any RuntimeClock,
         wallClock: any RuntimeClock = ScaledClock(scale: 1), backoff: RestartBackoff = RestartBackoff(),
-        deciders: DeciderPair? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
+        deciders: DeciderPair? = nil, followers: FollowerFronts? = nil,
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.deciders = deciders
+        self.followers = followers
         self.table = table
         self.launcher = launcher
         self.clock = clock
@@ -68,6 +72,7 @@ package final class FleetController: Sendable {
         try deciders?.start()
         for index in 0..<count { try startNode(NodeID(index), isReplacement: false) }
         handOver(to: table.routableNodes)
+        try followers?.start(deciders: deciders?.addresses ?? [])
     }
 
     /// One round: reap, replace, probe, decide, finish drains.
@@ -81,6 +86,7 @@ package final class FleetController: Sendable {
 
     /// Drains and stops every node, for the front's own shutdown.
     package func stopAll() {
+        followers?.stop()
         let nodes = state.withLock { state in
             state.stopping = true
             state.toReplace = [:]

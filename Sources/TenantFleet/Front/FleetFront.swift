@@ -13,7 +13,11 @@ import TenantRuntime
 /// is a 503 too.
 package struct FleetFront: Sendable {
     package let table: NodeTable
-    package let controller: FleetController
+    /// The controller of the front that owns the nodes; nil in a follower front, which routes
+    /// by the metadata it pulls (``FleetMembership``) and decides nothing.
+    package let controller: FleetController?
+    /// A follower front's index, for its stats.
+    package var frontIndex = 0
     /// Seconds a client is told to wait after a 503: about the time a replacement takes.
     package var retryAfterSeconds = 1
     /// Wall time a request waits for its partition's hand-over before it is answered 503.
@@ -24,11 +28,22 @@ package struct FleetFront: Sendable {
         self.table = controller.table
     }
 
+    /// A follower front over `table`, which its caller keeps adopting the leader's metadata into.
+    package init(followerTable table: NodeTable, index: Int) {
+        self.controller = nil
+        self.table = table
+        frontIndex = index
+    }
+
     /// Answers one request.
     package func respond(to request: HTTPRequest) -> HTTPResponse {
         let path = request.path
         if path == "/_fleet/stats" {
-            return HTTPResponse(json: Array(FleetStatsJSON.render(table: table, controller: controller).utf8))
+            let stats = FleetStatsJSON.render(table: table, controller: controller, frontIndex: frontIndex)
+            return HTTPResponse(json: Array(stats.utf8))
+        }
+        if path == "/_fleet/membership" {
+            return HTTPResponse(text: table.membership.text)
         }
         if path == "/metrics" {
             return HTTPResponse(status: 200, text: FleetMetrics.render(table: table, controller: controller),
@@ -80,6 +95,11 @@ package struct FleetFront: Sendable {
         do {
             var response = try lease.client.send(outgoing)
             table.release(lease, reusable: true, answeredTenant: (200..<300).contains(response.status) ? tenant : nil)
+            if response.status == 421, controller == nil {
+                // A follower's metadata lags the leader's by a pull: the node no longer owns the
+                // tenant's partition. The node refused to read it; the client retries shortly.
+                return unavailable("the fleet's routing is changing (\(lease.node) no longer owns \(tenant ?? "it"))")
+            }
             response.headers.add(name: "X-Fleet-Node", value: "\(lease.node.rawValue)")
             return response
         } catch {

@@ -2,7 +2,8 @@ import TenantRuntime
 
 /// `/_fleet/stats`: the fleet at a glance, as JSON written by hand (no Foundation in the front).
 enum FleetStatsJSON {
-    static func render(table: NodeTable, controller: FleetController) -> String {
+    static func render(table: NodeTable, controller: FleetController?, frontIndex: Int = 0) -> String {
+        guard let controller else { return renderFollower(table: table, index: frontIndex) }
         let counters = table.counters
         let (tenants, perNode) = table.tenantsPerNode
         let now = controller.clock.now
@@ -40,10 +41,25 @@ enum FleetStatsJSON {
     }
 
     static func decisionMembers(_ controller: FleetController) -> String {
-        guard let deciders = controller.deciders else { return "" }
+        let fronts = controller.followers.map { ",\($0.statsMembers)" } ?? ""
+        guard let deciders = controller.deciders else { return fronts }
         let applied = controller.appliedDecisions
         return ",\"decision_applied\":\(applied.number),\"decision_term\":\(applied.term),"
-            + "\"decision_duplicates_skipped\":\(applied.duplicates),\(deciders.statsMembers)"
+            + "\"decision_duplicates_skipped\":\(applied.duplicates),\(deciders.statsMembers)" + fronts
+    }
+
+    /// A follower front's stats: what it routes by and what it forwarded.
+    static func renderFollower(table: NodeTable, index: Int) -> String {
+        let counters = table.counters
+        let (tenants, perNode) = table.tenantsPerNode
+        let nodes = table.nodes.map {
+            "{\"id\":\($0.id.rawValue),\"phase\":\"\($0.phase.rawValue)\",\"in_flight\":\($0.inFlight),"
+                + "\"requests\":\($0.requests),\"tenants\":\(perNode[$0.id] ?? 0)}"
+        }
+        return "{\"front\":\(index),\"role\":\"follower\",\"nodes\":[\(nodes.joined(separator: ","))],"
+            + "\"serving_nodes\":\(table.servingNodes.count),\"tenants_seen\":\(tenants),"
+            + "\"forwarded_total\":\(counters.forwarded),\"unavailable_total\":\(counters.unavailable),"
+            + "\"routing_entries\":\(table.routingEntries)}\n"
     }
 
     static func number(_ value: Double) -> String {

@@ -64,7 +64,7 @@ package struct PrometheusText {
 /// The front's `/metrics`: nodes, tenants per node, moves, scale events, routing-table entries
 /// and its own memory.
 enum FleetMetrics {
-    static func render(table: NodeTable, controller: FleetController) -> String {
+    static func render(table: NodeTable, controller: FleetController?) -> String {
         var out = PrometheusText()
         let counters = table.counters
         let nodes = table.nodes
@@ -96,7 +96,7 @@ enum FleetMetrics {
         out.add("tenantd_fleet_replacements_total", "counter", "Nodes that died and were started again.",
                 Double(counters.replacements))
         out.add("tenantd_fleet_delayed_restarts_total", "counter", "Restarts held back by crash-loop backoff.",
-                Double(controller.backoff.delayedRestarts))
+                Double(controller?.backoff.delayedRestarts ?? 0))
         out.add("tenantd_fleet_handovers_total", "counter", "Registry partition hand-overs completed.",
                 Double(counters.handovers))
         out.add("tenantd_fleet_forwarded_total", "counter", "Requests forwarded to nodes.", Double(counters.forwarded))
@@ -105,7 +105,7 @@ enum FleetMetrics {
         out.add("tenantd_fleet_routing_entries", "gauge",
                 "Entries in the front's routing table (nodes, and departed nodes when it leaks them).",
                 Double(table.routingEntries))
-        if let load = controller.lastLoadPerNode {
+        if let controller, let load = controller.lastLoadPerNode {
             out.add("tenantd_fleet_load_per_node", "gauge", "The scale rule's last window mean per node.", load,
                     labels: [("measure", controller.rule.measure.rawValue)])
         }
