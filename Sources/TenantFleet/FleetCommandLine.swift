@@ -77,7 +77,8 @@ package struct FleetOptions: Sendable, Equatable {
         let split = arguments.firstIndex(of: "--")
         var reader = ArgumentReader(Array(arguments[..<(split ?? arguments.endIndex)]))
         if let split { options.nodeArguments = Array(arguments[(split + 1)...]) }
-        for reserved in ["--registry", "--listen", "--time-scale", "--partitions"] where options.nodeArguments.contains(reserved) {
+        let reservedFlags = ["--registry", "--listen", "--time-scale", "--partitions"]
+        for reserved in reservedFlags where options.nodeArguments.contains(reserved) {
             throw UsageError("\(reserved) is the fleet's to set; put it before --")
         }
         var upAbove: Double?, downBelow: Double?
@@ -107,7 +108,8 @@ package struct FleetOptions: Sendable, Equatable {
                 let text = try reader.value(for: flag)
                 guard let leak = FrontLeak(rawValue: text) else {
                     let kinds = FrontLeak.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw UsageError("--inject-leak: the front leaks in one way, \(kinds); found \"\(text.prefix(40))\"")
+                    throw UsageError(
+                        "--inject-leak: the front leaks in one way, \(kinds); found \"\(text.prefix(40))\"")
                 }
                 options.injectedLeak = leak
             case "--time-scale":

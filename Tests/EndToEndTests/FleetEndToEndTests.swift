@@ -332,7 +332,8 @@ import Testing
         #expect(String(decoding: try follower.get("/metrics").body, as: UTF8.self).contains("tenantd_fleet_nodes"))
         let deciders = stats["deciders"] as! [[String: Any]]
         let primary = HTTPClient(address: try SocketAddress(parsing: deciders[0]["address"] as! String))
-        let decider = try JSONSerialization.jsonObject(with: Data(try primary.get("/_decider/stats").body)) as! [String: Any]
+        let decider = try JSONSerialization.jsonObject(with: Data(try primary.get("/_decider/stats").body))
+            as! [String: Any]
         #expect(decider["fronts_reporting"] as? Int == 2, "\(decider)")
         #expect(String(decoding: try primary.get("/metrics").body, as: UTF8.self).contains("tenantd_decider_term 1"))
 

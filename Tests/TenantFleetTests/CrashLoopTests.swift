@@ -21,8 +21,11 @@ import TenantRuntime
     }
 
     let nodes = [NodeID(0), NodeID(1)]
-    var tenantOfNode1: String { (1...).lazy.map { "t\($0)" }.first { RendezvousRouter.owner(of: $0, among: nodes) == NodeID(1) }! }
-    var tenantOfNode0: String { (1...).lazy.map { "t\($0)" }.first { RendezvousRouter.owner(of: $0, among: nodes) == NodeID(0) }! }
+    func tenant(of node: NodeID) -> String {
+        (1...).lazy.map { "t\($0)" }.first { RendezvousRouter.owner(of: $0, among: nodes) == node }!
+    }
+    var tenantOfNode1: String { tenant(of: NodeID(1)) }
+    var tenantOfNode0: String { tenant(of: NodeID(0)) }
 
     @Test func backoffDoublesFromHalfASecondUpToItsBound() {
         var backoff = RestartBackoff()

@@ -148,7 +148,8 @@ import TenantRuntime
         given.downBelow = 30
         given.window = .milliseconds(1500)
         let options = try DeciderOptions.parse(
-            ["--role", "replica", "--follow", "127.0.0.1:9"] + DeciderOptions.commandLine(rule: given, takeoverAfter: .seconds(1)))
+            ["--role", "replica", "--follow", "127.0.0.1:9"]
+                + DeciderOptions.commandLine(rule: given, takeoverAfter: .seconds(1)))
         #expect(options.rule == given)
         #expect(options.takeoverAfter == .seconds(1))
         #expect(throws: UsageError.self) { try DeciderOptions.parse(["--role", "replica"]) }

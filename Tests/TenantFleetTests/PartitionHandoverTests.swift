@@ -19,7 +19,8 @@ import TenantRuntime
     @Test func sixtyFourPartitionsKeepAThousandTenantsOverFourNodesWithinAQuarterOfTheMean() {
         let four = (0..<4).map { NodeID($0) }
         let counts = tenantsPerNode(among: four)
-        print("partitions: 1000 tenants in 64 partitions over 4 nodes: \(counts.sorted { $0.key < $1.key }.map(\.value))")
+        let shown = counts.sorted { $0.key < $1.key }.map(\.value)
+        print("partitions: 1000 tenants in 64 partitions over 4 nodes: \(shown)")
         #expect(counts.values.reduce(0, +) == 1000)
         #expect(Double(counts.values.max()!) <= 1.25 * 250, "\(counts)")
         let owners4 = PartitionMap.owners(count: 64, among: four)
@@ -55,7 +56,8 @@ import TenantRuntime
         /// The node `pid` owns exactly `partitions`, unloading what it gave up.
         func own(_ pid: Int32, _ partitions: [Int]) {
             state.withLock { state in
-                for partition in partitions where state.owned.contains(where: { $0.key != pid && $0.value.contains(partition) }) {
+                for partition in partitions
+                where state.owned.contains(where: { $0.key != pid && $0.value.contains(partition) }) {
                     state.doubleOwned.append(partition)
                 }
                 state.owned[pid] = Set(partitions)
@@ -117,7 +119,8 @@ import TenantRuntime
         rule.maxNodes = 5
         rule.upAbove = 10
         rule.downBelow = 2
-        let fleet = FleetController(table: table, launcher: launcher, rule: rule, clock: clock, wallClock: ManualClock())
+        let fleet = FleetController(table: table, launcher: launcher, rule: rule, clock: clock,
+                                    wallClock: ManualClock())
         try fleet.startInitial(1)
         func window(load: Int) {
             launcher.loaded.byNode.withLock { map in for id in table.servingNodes { map[id] = load } }
@@ -135,7 +138,9 @@ import TenantRuntime
         #expect(table.servingNodes.count == 5)
         for _ in 0..<6 {
             window(load: 0)
-            for (_, node) in launcher.started.withLock({ $0 }) where node.stopped.withLock({ $0 }) { world.end(node.pid) }
+            for (_, node) in launcher.started.withLock({ $0 }) where node.stopped.withLock({ $0 }) {
+                world.end(node.pid)
+            }
         }
         #expect(table.servingNodes == [NodeID(0)])
         let state = world.state.withLock { $0 }
@@ -159,7 +164,8 @@ import TenantRuntime
         rule.measure = .tenants
         rule.upAbove = 10
         rule.downBelow = 2
-        let fleet = FleetController(table: table, launcher: launcher, rule: rule, clock: clock, wallClock: ManualClock())
+        let fleet = FleetController(table: table, launcher: launcher, rule: rule, clock: clock,
+                                    wallClock: ManualClock())
         try fleet.startInitial(2)
         launcher.ownHook.body.withLock { $0 = { _, partitions in partitions.count == 8 } }  // node 1 will not let go
         launcher.loaded.byNode.withLock { $0 = [NodeID(0): 0, NodeID(1): 0] }

@@ -57,11 +57,11 @@ package struct DecisionCore: Sendable {
                                                     liveNodes: liveNodes)
             else { return nil }
             lastDecision += 1
-            let taken: Decision
-            switch decision {
-            case .grow(let reason): taken = Decision(term: term, number: lastDecision, index: applied, grow: true, reason: reason)
-            case .shrink(let reason): taken = Decision(term: term, number: lastDecision, index: applied, grow: false, reason: reason)
+            let (grow, reason): (Bool, String) = switch decision {
+            case .grow(let reason): (true, reason)
+            case .shrink(let reason): (false, reason)
             }
+            let taken = Decision(term: term, number: lastDecision, index: applied, grow: grow, reason: reason)
             pending.append(taken)
             return taken
         }

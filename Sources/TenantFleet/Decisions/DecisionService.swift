@@ -131,7 +131,8 @@ package final class DecisionService: Sendable {
                 state.lastPrimaryAnswer = now
                 for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n").dropFirst() {
                     guard let space = line.firstIndex(of: " "), let index = Int(line[..<space]),
-                        index == state.core.applied + 1, let entry = DecisionWire.entry(line[line.index(after: space)...])
+                        index == state.core.applied + 1,
+                        let entry = DecisionWire.entry(line[line.index(after: space)...])
                     else { continue }
                     if state.core.apply(entry) != nil { state.decisionsTaken += 1 }
                 }

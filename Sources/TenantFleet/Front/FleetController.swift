@@ -307,7 +307,8 @@ package final class FleetController: Sendable {
         let losing = Set(before.isEmpty ? [] : moving.map { before[$0] })
         for id in losing.sorted() {
             guard let process = running[id] else { continue }  // down: it holds nothing
-            let kept = Set(PartitionMap.partitions(of: id, in: before)).intersection(PartitionMap.partitions(of: id, in: after))
+            let kept = Set(PartitionMap.partitions(of: id, in: before))
+                .intersection(PartitionMap.partitions(of: id, in: after))
             if !process.own(partitions: kept.sorted()) { fence(id, process, why: "did not confirm its release") }
         }
         for id in Set(moving.map { after[$0] }).sorted() {

@@ -3,7 +3,8 @@ import MiniHTTP
 import TenantRuntime
 
 /// The front's request handling: `/t/<tenant>/…` to the tenant's node, `/_fleet/node/K/…` to node
-/// K, `/_fleet/stats`, `/_fleet/health` and `/metrics` (Prometheus text) answered here. Blocking (it waits for the node), so
+/// K, `/_fleet/stats`, `/_fleet/health`, `/_fleet/membership` and `/metrics` (Prometheus text)
+/// answered here. Blocking (it waits for the node), so
 /// it runs on the HTTP server's handler threads.
 ///
 /// A node that fails under a request (killed, reset, silent past the client's timeout) gives a
@@ -111,7 +112,8 @@ package struct FleetFront: Sendable {
     private func unavailable(_ why: String, retryAfter: Int? = nil) -> HTTPResponse {
         table.count { $0.unavailable += 1 }
         let seconds = retryAfter ?? retryAfterSeconds
-        return HTTPResponse(status: 503, text: "\(why); retry in \(seconds) s\n", headers: ["Retry-After": "\(seconds)"])
+        return HTTPResponse(status: 503, text: "\(why); retry in \(seconds) s\n",
+                            headers: ["Retry-After": "\(seconds)"])
     }
 
     /// Headers a node may need; hop-by-hop ones (Connection, Keep-Alive) stay with this hop.

@@ -27,7 +27,8 @@ package struct FleetMembership: Sendable, Equatable {
 
     package var text: String {
         var lines = nodes.map {
-            "node \($0.id.rawValue) \($0.generation) \($0.phase.rawValue) \($0.address) \($0.pid) \($0.retryAfterSeconds)"
+            "node \($0.id.rawValue) \($0.generation) \($0.phase.rawValue) \($0.address) \($0.pid) "
+                + "\($0.retryAfterSeconds)"
         }
         if !owners.isEmpty { lines.append("owners " + owners.map { "\($0.rawValue)" }.joined(separator: " ")) }
         if !moving.isEmpty { lines.append("moving " + moving.sorted().map(String.init).joined(separator: " ")) }
@@ -83,7 +84,8 @@ extension NodeTable {
             var next: [NodeID: FleetNode] = [:]
             let now = clock.now
             for shared in membership.nodes {
-                if var node = state.nodes[shared.id], node.generation == shared.generation, node.address == shared.address {
+                if var node = state.nodes[shared.id], node.generation == shared.generation,
+                    node.address == shared.address {
                     node.phase = shared.phase
                     node.retryAfterSeconds = shared.retryAfterSeconds
                     if shared.phase == .down { closing += node.idleClients; node.idleClients = [] }

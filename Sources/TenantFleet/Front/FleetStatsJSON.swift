@@ -22,7 +22,8 @@ enum FleetStatsJSON {
         }
         let decisions = counters.decisions.map(quoted).joined(separator: ",")
         return """
-            {"nodes":[\(nodes.joined(separator: ","))],"serving_nodes":\(table.servingNodes.count),"tenants_seen":\(tenants),\
+            {"nodes":[\(nodes.joined(separator: ","))],"serving_nodes":\(table.servingNodes.count),\
+            "tenants_seen":\(tenants),\
             "moves_total":\(counters.moves),"grows_total":\(counters.grows),"shrinks_total":\(counters.shrinks),\
             "replacements_total":\(counters.replacements),\
             "crash_looping":[\(backoff.looping.map { "\($0.rawValue)" }.joined(separator: ","))],\

@@ -40,7 +40,8 @@ extension NodeTable {
             state.generations[id] = generation + 1
             if let replaced = state.nodes[id] { Self.depart(replaced, in: &state, keeping: keepsDepartedNodes) }
             state.nodes[id] = FleetNode(id: id, generation: generation, address: address, pid: pid, startedAt: now)
-            state.counters.moves += Self.moves(state, from: before, to: Self.routable(state), partitioned: partitions != nil)
+            state.counters.moves += Self.moves(state, from: before, to: Self.routable(state),
+                                               partitioned: partitions != nil)
         }
     }
 
@@ -50,7 +51,8 @@ extension NodeTable {
             guard state.nodes[id]?.phase == .serving else { return }
             let before = Self.routable(state)
             state.nodes[id]?.phase = .draining
-            state.counters.moves += Self.moves(state, from: before, to: Self.routable(state), partitioned: partitions != nil)
+            state.counters.moves += Self.moves(state, from: before, to: Self.routable(state),
+                                               partitioned: partitions != nil)
         }
     }
 
@@ -79,7 +81,8 @@ extension NodeTable {
             Self.accumulateBusy(&state, at: now)
             let before = Self.routable(state)
             state.nodes[id] = nil
-            state.counters.moves += Self.moves(state, from: before, to: Self.routable(state), partitioned: partitions != nil)
+            state.counters.moves += Self.moves(state, from: before, to: Self.routable(state),
+                                               partitioned: partitions != nil)
             Self.depart(node, in: &state, keeping: keepsDepartedNodes)
             return node.idleClients
         }
@@ -107,7 +110,8 @@ extension NodeTable {
     package var tenantsPerNode: (tenants: Int, perNode: [NodeID: Int]) {
         state.withLock { state in
             guard let partitions else {
-                return (state.tenants.count, RendezvousRouter.assignment(of: state.tenants, among: Self.routable(state)))
+                let perNode = RendezvousRouter.assignment(of: state.tenants, among: Self.routable(state))
+                return (state.tenants.count, perNode)
             }
             var perNode = Dictionary(uniqueKeysWithValues: Self.routable(state).map { ($0, 0) })
             if !state.owners.isEmpty {

@@ -45,7 +45,8 @@ package struct Autoscaler: Sendable {
             return .grow(reason: "mean \(rule.measure.unit) per node \(shown) > \(rule.upAbove) over \(rule.window)")
         }
         if load < rule.downBelow, liveNodes > rule.minNodes {
-            return .shrink(reason: "mean \(rule.measure.unit) per node \(shown) < \(rule.downBelow) over \(rule.window)")
+            return .shrink(
+                reason: "mean \(rule.measure.unit) per node \(shown) < \(rule.downBelow) over \(rule.window)")
         }
         return nil
     }

@@ -23,8 +23,8 @@ public struct RuntimeError: Error, CustomStringConvertible, Sendable, Equatable 
         RuntimeError(status: 500, message: "artifact \"\(artifact)\" failed to deploy: \(reason)")
     }
     static func notOwned(_ tenant: RegistryName, partition: Int) -> RuntimeError {
-        RuntimeError(status: 421, message: "tenant \"\(tenant)\" is in partition \(partition), which this node does not "
-            + "own now; send it through the fleet's front")
+        RuntimeError(status: 421, message: "tenant \"\(tenant)\" is in partition \(partition), which this node "
+            + "does not own now; send it through the fleet's front")
     }
     static func timedOut(_ what: String, after timeout: Duration) -> RuntimeError {
         RuntimeError(status: 503, message: "timed out after \(timeout) waiting for \(what); try again")
