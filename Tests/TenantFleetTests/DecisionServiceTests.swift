@@ -155,3 +155,22 @@ import TenantRuntime
         #expect(throws: UsageError.self) { try DeciderOptions.parse(["--role", "replica"]) }
     }
 }
+
+/// Decisions on their way to the executor count as applied when the next one is weighed.
+@Suite struct DecisionLatencyTests {
+    @Test func aWindowShorterThanTheRoundTripDoesNotDecideTheSameStepTwice() {
+        var rule = ScaleRule()
+        rule.minNodes = 1
+        rule.maxNodes = 4
+        rule.window = .seconds(20)
+        var core = DecisionCore(rule: rule)
+        var decisions: [Decision] = []
+        // Idle reports, live 4, never acknowledged: the executor has applied nothing yet.
+        for step in 0..<20 {
+            let report = LoadReport(front: 0, simulatedSeconds: Double(step) * 20, busyNodeSeconds: 0,
+                                    loadedTenantSeconds: 0, liveNodes: 4)
+            if let decision = core.apply(.report(report)) { decisions.append(decision) }
+        }
+        #expect(decisions.map(\.grow) == [false, false, false], "4 -> 1 and no further: \(decisions)")
+    }
+}

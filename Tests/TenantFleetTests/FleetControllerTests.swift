@@ -136,6 +136,17 @@ final class FakeLauncher: NodeLauncher {
         for lease in leases { fleet.table.release(lease, reusable: false, answeredTenant: nil) }
     }
 
+    @Test func aDecisionPastTheRulesBoundsIsNotApplied() throws {
+        let fleet = controller(min: 1, max: 2)
+        try fleet.startInitial(1)
+        fleet.apply(.shrink(reason: "stale"), serving: fleet.table.servingNodes)
+        #expect(fleet.table.servingNodes == [NodeID(0)], "the last node is never drained")
+        fleet.apply(.grow(reason: "fresh"), serving: fleet.table.servingNodes)
+        fleet.apply(.grow(reason: "stale"), serving: fleet.table.servingNodes)
+        #expect(fleet.table.servingNodes.count == 2)
+        #expect(fleet.table.counters.grows == 1 && fleet.table.counters.shrinks == 0)
+    }
+
     @Test func stopAllStopsEveryNode() throws {
         let fleet = controller(min: 2)
         try fleet.startInitial(2)

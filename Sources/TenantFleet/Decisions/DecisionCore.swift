@@ -44,7 +44,10 @@ package struct DecisionCore: Sendable {
             return nil
         case .report(let report):
             latest[report.front] = report
-            if let live = report.liveNodes { liveNodes = live }
+            // The executor's count reflects the decisions it has applied (those up to its last
+            // acknowledgement); those still on their way count as done, or a decision window
+            // shorter than the round trip would decide the same step twice.
+            if let live = report.liveNodes { liveNodes = live + pending.reduce(0) { $0 + ($1.grow ? 1 : -1) } }
             // Only the executing front knows the nodes; until it has reported there is nothing to decide.
             guard latest.values.contains(where: { $0.liveNodes != nil }) else { return nil }
             let measure = autoscaler.rule.measure

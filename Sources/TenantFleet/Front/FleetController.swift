@@ -19,7 +19,7 @@ package final class FleetController: Sendable {
     let clock: any RuntimeClock
     let wallClock: any RuntimeClock
     let log: @Sendable (String) -> Void
-    private let state: Mutex<State>
+    let state: Mutex<State>
 
     struct State {
         var autoscaler: Autoscaler
@@ -219,43 +219,18 @@ package final class FleetController: Sendable {
         if let decision { apply(decision, serving: serving) }
     }
 
-    /// Reports the load to the decision service and applies what it decided, in number order
-    /// and each number once: a decision seen again (a retry, or the replica's copy after a
-    /// takeover) is skipped, and one from an older term than already applied is a deposed
-    /// primary's and ignored.
-    private func decideRemotely(_ client: DecisionClient) {
-        let due = state.withLock { !$0.stopping && $0.ticks % Self.reportEvery == 0 }
-        guard due else { return }
-        let serving = table.servingNodes
-        let pending = state.withLock { $0.toReplace.count }
-        let report = LoadReport(
-            front: client.front, simulatedSeconds: clock.now.seconds, busyNodeSeconds: table.loadSeconds(of: .inFlight),
-            loadedTenantSeconds: table.loadSeconds(of: .tenants), liveNodes: serving.count + pending)
-        let applied = state.withLock { $0.appliedDecision }
-        guard let decisions = client.exchange(report, acknowledging: applied) else { return }
-        for decision in decisions.sorted(by: { $0.number < $1.number }) {
-            let take = state.withLock { state -> Bool in
-                guard decision.number == state.appliedDecision + 1, decision.term >= state.decisionTerm else {
-                    state.duplicateDecisions += 1
-                    return false
-                }
-                state.appliedDecision = decision.number
-                state.decisionTerm = decision.term
-                return true
-            }
-            guard take else { continue }
-            let reason = "#\(decision.number) (term \(decision.term)) \(decision.reason)"
-            apply(decision.grow ? .grow(reason: reason) : .shrink(reason: reason), serving: table.servingNodes)
+    func apply(_ decision: ScaleDecision, serving: [NodeID]) {
+        // The rule's bounds hold here too: a decision taken elsewhere on a count that has
+        // changed since must not drain the last node or start one too many.
+        let (rule, pending) = state.withLock { ($0.autoscaler.rule, $0.toReplace.count) }
+        switch decision {
+        case .grow where serving.count + pending >= rule.maxNodes, .shrink where serving.count <= rule.minNodes:
+            log("decision not applied, the fleet is at its bound: \(decision)")
+            table.count { $0.record(decision: "not applied (at a bound): \(decision)") }
+            return
+        default:
+            break
         }
-    }
-
-    /// Decisions applied from the decision service: the last number and term, and how many
-    /// arrived again and were skipped.
-    package var appliedDecisions: (number: Int, term: Int, duplicates: Int) {
-        state.withLock { ($0.appliedDecision, $0.decisionTerm, $0.duplicateDecisions) }
-    }
-
-    private func apply(_ decision: ScaleDecision, serving: [NodeID]) {
         switch decision {
         case .grow(let reason):
             let taken = Set(state.withLock { Array($0.running.keys) + Array($0.toReplace.keys) })
@@ -290,43 +265,6 @@ package final class FleetController: Sendable {
             }
             log("\(node.id) (pid \(process.pid)) drained and stopped")
         }
-    }
-
-    /// Under `--partitions`, gives the partitions to their owners among `nodes`: the old owners
-    /// first keep only what they keep (unloading the rest, waiting for its requests in flight),
-    /// then the new owners take theirs, and only then does the front route by the new map.
-    /// Requests for moving partitions wait meanwhile. A node that cannot confirm its part is
-    /// stopped (fenced) before anyone else may read what it held; it is replaced like a crash.
-    private func handOver(to nodes: [NodeID]) {
-        guard let scheme = table.partitions else { return }
-        let before = table.partitionOwners
-        let after = PartitionMap.owners(count: scheme.count, among: nodes)
-        let moving = Set((0..<scheme.count).filter { before.isEmpty || before[$0] != after[$0] })
-        let running = state.withLock { $0.running }
-        table.beginHandover(moving)
-        let losing = Set(before.isEmpty ? [] : moving.map { before[$0] })
-        for id in losing.sorted() {
-            guard let process = running[id] else { continue }  // down: it holds nothing
-            let kept = Set(PartitionMap.partitions(of: id, in: before))
-                .intersection(PartitionMap.partitions(of: id, in: after))
-            if !process.own(partitions: kept.sorted()) { fence(id, process, why: "did not confirm its release") }
-        }
-        for id in Set(moving.map { after[$0] }).sorted() {
-            guard let process = running[id] else { continue }  // down: its replacement takes them at start
-            if !process.own(partitions: PartitionMap.partitions(of: id, in: after)) {
-                fence(id, process, why: "did not take its partitions")
-            }
-        }
-        table.finishHandover(to: after)
-        if !before.isEmpty { log("handed over \(moving.count) of \(scheme.count) partitions among \(nodes)") }
-    }
-
-    /// Stops a node that cannot be trusted to have let go of its partitions; the reaper finds it
-    /// ended on the next tick and replaces it (or, if it was draining, removes it).
-    private func fence(_ id: NodeID, _ process: any RunningNode, why: String) {
-        log("\(id) (pid \(process.pid)) \(why); stopping it before its partitions go elsewhere")
-        process.stop()
-        table.count { $0.fenced += 1 }
     }
 
     private func startNode(_ id: NodeID, isReplacement: Bool) throws {
