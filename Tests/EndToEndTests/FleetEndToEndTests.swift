@@ -348,3 +348,57 @@ import Testing
         #expect(pids.filter(FleetEndToEndTests.isAlive).isEmpty, "no orphan among nodes, deciders and fronts")
     }
 }
+
+/// The decision service heals: after a takeover a new replica starts from the survivor's
+/// snapshot, and can itself take over when the survivor is killed.
+@Suite(.serialized) struct FleetDecisionHealingEndToEndTests {
+    @Test func aNewReplicaFollowsTheSurvivorAndTakesOverInItsTurn() throws {
+        // 600x: a 10 s window is 17 ms, a 30 s tenant idle 50 ms. Loaded tenants drive the rule.
+        let fleet = try FleetEndToEndTests().launch("fleet-decider-heal", tenants: 12, [
+            "--nodes", "1", "--min-nodes", "1", "--max-nodes", "3", "--scale-on", "tenants",
+            "--scale-up-above", "2", "--scale-down-below", "0.5", "--scale-window", "10s", "--time-scale", "600",
+            "--decision-service", "--", "--tenant-idle", "30s",
+        ])
+        defer { _ = fleet.target.terminate(grace: .zero) }
+        func stats() throws -> [String: Any] { try fleet.stats() }
+        func busyThenIdle() throws {
+            let started = Date()
+            while try stats()["serving_nodes"] as? Int != 3, Date().timeIntervalSince(started) < 15 {
+                for index in 1...12 { _ = try fleet.client.get("/t/t\(index)/a1.service") }
+            }
+            #expect(try stats()["serving_nodes"] as? Int == 3)
+            while try stats()["serving_nodes"] as? Int != 1, Date().timeIntervalSince(started) < 30 { usleep(20_000) }
+            #expect(try stats()["serving_nodes"] as? Int == 1)
+        }
+        func killPrimaryAndWaitForHealing(replaced: Int, term: Int) throws {
+            let primary = Int32((try stats()["deciders"] as! [[String: Any]])[0]["pid"] as! Int)
+            kill(primary, SIGKILL)
+            let killed = Date()
+            while Date().timeIntervalSince(killed) < 10 {
+                let now = try stats()
+                if now["deciders_replaced"] as? Int == replaced, now["decider_term"] as? Int == term { break }
+                usleep(10_000)
+            }
+            let now = try stats()
+            print("fleet e2e: decision service killed: term \(now["decider_term"] ?? "?") and a new replica after "
+                  + "\(Int(Date().timeIntervalSince(killed) * 1000)) ms")
+            #expect(now["deciders_replaced"] as? Int == replaced)
+        }
+        try busyThenIdle()
+        try killPrimaryAndWaitForHealing(replaced: 1, term: 2)
+        try busyThenIdle()
+        try killPrimaryAndWaitForHealing(replaced: 2, term: 3)
+        try busyThenIdle()
+        let final = try stats()
+        let deciders = final["deciders"] as! [[String: Any]]
+        let primary = try FleetDecisionEndToEndTests().json(deciders[0]["address"] as! String, "/_decider/stats")
+        let applied = final["decision_applied"] as? Int ?? -1
+        print("fleet e2e: healing: \(applied) decisions applied over three terms "
+              + "(\(final["grows_total"] ?? "?") grows, \(final["shrinks_total"] ?? "?") shrinks); primary: \(primary)")
+        #expect(final["decision_term"] as? Int == 3)
+        #expect(primary["term"] as? Int == 3)
+        #expect(applied == (final["grows_total"] as? Int ?? 0) + (final["shrinks_total"] as? Int ?? 0))
+        #expect(primary["decisions"] as? Int == applied, "every decision numbered was applied, once")
+        #expect(primary["replica_alive"] as? Bool == true)
+    }
+}

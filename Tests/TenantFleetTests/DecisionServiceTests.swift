@@ -87,14 +87,45 @@ import TenantRuntime
         let held = Self.exchange(primary, executor.report(busyWindow: true), ack: 0)
         #expect(primary.core.lastDecision == 1, "a grow was decided")
         #expect(held == [], "but not sent before the replica holds it")
+        // The replica's first contact takes a snapshot: it holds everything up to there.
         replica.follow { primary.respond(to: HTTPRequest(target: $0)) }
         #expect(replica.core.lastDecision == 1)
-        #expect(Self.exchange(primary, executor.report(busyWindow: false), ack: 0) == [],
-                "a pull acknowledges what the replica held before it, so one more is needed")
-        replica.follow { primary.respond(to: HTTPRequest(target: $0)) }
         let sent = Self.exchange(primary, executor.report(busyWindow: false), ack: 0) ?? []
         #expect(sent.map(\.number) == [1])
         #expect(Self.exchange(replica, executor.report(busyWindow: false), ack: 0) == nil, "a replica takes no reports")
+        // After it, each log pull acknowledges what the replica held before it: one pull behind.
+        let before = primary.core.lastDecision
+        for _ in 0..<10 where primary.core.lastDecision == before {
+            _ = Self.exchange(primary, executor.report(busyWindow: true), ack: 1)
+        }
+        let newest = primary.core.lastDecision
+        #expect(newest > before)
+        replica.follow { primary.respond(to: HTTPRequest(target: $0)) }
+        #expect(replica.core.lastDecision >= newest)
+        let notYet = Self.exchange(primary, executor.report(busyWindow: false), ack: 1) ?? []
+        #expect(!notYet.contains { $0.number == newest })
+        replica.follow { primary.respond(to: HTTPRequest(target: $0)) }
+        let released = Self.exchange(primary, executor.report(busyWindow: false), ack: 1) ?? []
+        #expect(released.contains { $0.number == newest })
+    }
+
+    @Test func aNewReplicaStartsFromASnapshotAndDecidesAsTheSurvivorWould() {
+        var survivor = DecisionCore(rule: rule())
+        var executor = Executor()
+        for step in 0..<15 { survivor.apply(.report(executor.report(busyWindow: step % 4 < 2))) }
+        var copy = DecisionCore(rule: rule(), snapshot: survivor.snapshot)
+        #expect(copy != nil)
+        for step in 15..<40 {
+            let entry = DecisionCore.Entry.report(executor.report(busyWindow: step % 4 < 2))
+            #expect(survivor.apply(entry) == copy?.apply(entry))
+        }
+        #expect(copy?.snapshot == survivor.snapshot)
+        #expect(DecisionCore(rule: rule(), snapshot: "core 1 2\n") == nil)
+        // An unsynced replica never takes over, however long its primary is silent.
+        let wall = Wall()
+        let replica = DecisionService(rule: rule(), role: .replica, wallNow: { wall.now.withLock { $0 } })
+        wall.advance(.seconds(10))
+        #expect(replica.follow { _ in nil } == .replica)
     }
 
     @Test func theReplicaTakesOverAfterItsBoundAndNoDecisionIsLostOrAppliedTwice() {

@@ -9,6 +9,7 @@ package final class DeciderPair: Sendable {
     let arguments: [String]
     package let client: DecisionClient
     private let processes = Mutex<[any RunningNode]>([])
+    private let replacements = Mutex(0)
 
     /// `executable` is tenantd; `rule` and the takeover bound become the services' flags.
     package init(executable: String, rule: ScaleRule, takeoverAfter: Duration, front: Int = 0) {
@@ -34,6 +35,28 @@ package final class DeciderPair: Sendable {
         client.connect(to: [primary.address, replica.address])
     }
 
+    /// Replaces a decision service that died with a new replica following the survivor, which
+    /// starts from the survivor's snapshot. Call from the thread that started them. Returns
+    /// whether it started one.
+    @discardableResult
+    package func heal() -> Bool {
+        let current = processes.withLock { $0 }
+        guard current.count == 2 else { return false }
+        let dead = current.filter { $0.hasEnded() }
+        guard dead.count == 1, let survivor = current.first(where: { !$0.hasEnded() }) else { return false }
+        var replicaLauncher = launcher
+        replicaLauncher.arguments = ["fleet-decider", "--role", "replica", "--follow", "\(survivor.address)"]
+            + arguments
+        guard let replica = try? replicaLauncher.start(NodeID(1)) else { return false }
+        processes.withLock { $0 = [survivor, replica] }
+        client.connect(to: [survivor.address, replica.address])
+        replacements.withLock { $0 += 1 }
+        return true
+    }
+
+    /// Decision services started again after one died.
+    package var replacedServices: Int { replacements.withLock { $0 } }
+
     /// The services' addresses, primary first.
     package var addresses: [SocketAddress] { processes.withLock { $0.map(\.address) } }
 
@@ -49,7 +72,8 @@ package final class DeciderPair: Sendable {
             "{\"role\":\"\(index == 0 ? "primary" : "replica")\",\"pid\":\(process.pid),"
                 + "\"address\":\"\(process.address)\",\"running\":\(!process.hasEnded())}"
         }
-        return "\"deciders\":[\(list.joined(separator: ","))]," + client.statsMembers
+        return "\"deciders\":[\(list.joined(separator: ","))],\"deciders_replaced\":\(replacedServices),"
+            + client.statsMembers
     }
 }
 

@@ -73,6 +73,59 @@ package struct DecisionCore: Sendable {
     /// The replica becomes the primary: later decisions carry a higher term.
     package mutating func takeOver() { term += 1 }
 
+    /// The whole state as text, for a replica that starts after the log it would need is gone.
+    package var snapshot: String {
+        let window = autoscaler.windowState
+        var lines = [
+            "core \(applied) \(lastDecision) \(term) \(acknowledged) \(liveNodes)",
+            "window \(window.start.map { "\(Self.nanoseconds($0))" } ?? "-") \(window.load) "
+                + "\(window.lastLoadPerNode.map { "\($0)" } ?? "-")",
+        ]
+        lines += latest.keys.sorted().map { "latest " + DecisionWire.line(.report(latest[$0]!)) }
+        lines += pending.map { "pending " + DecisionWire.line($0) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The state `snapshot` wrote, under `rule`; nil when the text is not one.
+    package init?(rule: ScaleRule, snapshot text: String) {
+        self.init(rule: rule)
+        var sawCore = false
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            switch fields.first {
+            case "core":
+                let numbers = fields.dropFirst().compactMap { Int($0) }
+                guard fields.count == 6, numbers.count == 5 else { return nil }
+                (applied, lastDecision, term, acknowledged, liveNodes) =
+                    (numbers[0], numbers[1], numbers[2], numbers[3], numbers[4])
+                sawCore = true
+            case "window":
+                guard fields.count == 4, let load = Double(fields[2]) else { return nil }
+                let start = fields[1] == "-"
+                    ? nil : Int64(fields[1]).map { SimulatedTime(sinceStart: .nanoseconds($0)) }
+                if fields[1] != "-", start == nil { return nil }
+                let last = fields[3] == "-" ? nil : Double(fields[3])
+                autoscaler.windowState = (start, load, last)
+            case "latest":
+                guard case .report(let report)? = DecisionWire.entry(line.dropFirst("latest ".count)) else {
+                    return nil
+                }
+                latest[report.front] = report
+            case "pending":
+                guard let decision = DecisionWire.decision(line.dropFirst("pending ".count)) else { return nil }
+                pending.append(decision)
+            default:
+                return nil
+            }
+        }
+        guard sawCore else { return nil }
+    }
+
+    private static func nanoseconds(_ time: SimulatedTime) -> Int64 {
+        let (seconds, attoseconds) = time.sinceStart.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
     /// Fronts that have reported at least once.
     package var frontsReporting: Int { latest.count }
 

@@ -13,6 +13,7 @@ import Synchronization
 /// executing front applies each exactly once.
 ///
 ///     POST /_decider/exchange?front=F[&ack=N]   body: a report line; answers the decisions after N
+///     GET  /_decider/snapshot                   the whole state, where a (new) replica starts
 ///     GET  /_decider/log?after=N                the log after N (the replica's pull)
 ///     GET  /_decider/stats                      role, term, applied, decisions, replica lag (JSON)
 ///     GET  /metrics                             the same for Prometheus
@@ -31,6 +32,9 @@ package final class DecisionService: Sendable {
         var takeoverMillis: Double?
         var decisionsTaken = 0
         var reportsReceived = 0
+        /// A replica starts from the primary's snapshot; until it has one it never takes over
+        /// (its empty state would forget every decision taken so far).
+        var synced: Bool
     }
 
     let state: Mutex<State>
@@ -49,7 +53,8 @@ package final class DecisionService: Sendable {
         self.takeoverAfter = takeoverAfter
         self.replicaTimeout = replicaTimeout
         startedAt = wallNow()
-        state = Mutex(State(core: DecisionCore(rule: rule), role: role, lastPrimaryAnswer: startedAt))
+        state = Mutex(State(core: DecisionCore(rule: rule), role: role, lastPrimaryAnswer: startedAt,
+                            synced: role == .primary))
     }
 
     /// Answers one request.
@@ -57,6 +62,7 @@ package final class DecisionService: Sendable {
         switch (request.method, request.path) {
         case ("POST", "/_decider/exchange"): return exchange(request)
         case ("GET", "/_decider/log"): return log(after: Int(Self.field("after", in: request.query) ?? "") ?? 0)
+        case ("GET", "/_decider/snapshot"): return snapshot()
         case ("GET", "/_decider/stats"): return HTTPResponse(json: Array(statsJSON().utf8))
         case ("GET", "/metrics"):
             return HTTPResponse(status: 200, text: metrics(), headers: ["Content-Type": PrometheusText.contentType])
@@ -117,13 +123,39 @@ package final class DecisionService: Sendable {
         }
     }
 
+    private func snapshot() -> HTTPResponse {
+        let now = wallNow()
+        return state.withLock { state in
+            guard state.role == .primary else { return HTTPResponse(status: 409, text: "not the primary\n") }
+            // Everything up to here is in the snapshot; the log is kept from here for the replica.
+            state.replicaHolds = state.core.applied
+            state.lastReplicaPull = now
+            state.log.removeAll()
+            return HTTPResponse(text: state.core.snapshot)
+        }
+    }
+
     /// One pull of the primary's log, for a replica; takes over when the primary has been silent
     /// for `takeoverAfter`. `get` fetches a path from the primary (nil: no answer). Returns the
     /// role after the step.
     @discardableResult
     package func follow(_ get: (String) -> HTTPResponse?) -> Role {
-        let position = state.withLock { $0.role == .replica ? $0.core.applied : nil }
+        let (position, synced) = state.withLock { ($0.role == .replica ? $0.core.applied : nil, $0.synced) }
         guard let position else { return .primary }
+        if !synced {
+            let response = get("/_decider/snapshot")
+            let now = wallNow()
+            guard let response, response.status == 200,
+                let core = DecisionCore(rule: state.withLock { $0.core.rule },
+                                        snapshot: String(decoding: response.body, as: UTF8.self))
+            else { return .replica }
+            state.withLock { state in
+                state.core = core
+                state.synced = true
+                state.lastPrimaryAnswer = now
+            }
+            return .replica
+        }
         let response = get("/_decider/log?after=\(position)")
         let now = wallNow()
         return state.withLock { state in

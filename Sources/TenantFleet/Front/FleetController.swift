@@ -77,6 +77,7 @@ package final class FleetController: Sendable {
 
     /// One round: reap, replace, probe, decide, finish drains.
     package func tick() {
+        deciders?.heal()
         reapEndedNodes()
         replaceDueNodes()
         probeLoadedTenants()

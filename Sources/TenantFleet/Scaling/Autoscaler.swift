@@ -17,6 +17,13 @@ package struct Autoscaler: Sendable {
 
     package init(rule: ScaleRule) { self.rule = rule }
 
+    /// Where the current window started and the load then, with the last window's figure: all
+    /// the state there is, so a decision service can hand it to a new replica.
+    package var windowState: (start: SimulatedTime?, load: Double, lastLoadPerNode: Double?) {
+        get { (windowStart, loadAtWindowStart, lastLoadPerNode) }
+        set { (windowStart, loadAtWindowStart, lastLoadPerNode) = newValue }
+    }
+
     /// Feeds one observation; returns a decision when a window closed and the rule asks for one.
     ///
     /// Below `minNodes` (a node died and is not yet replaced) the answer is to grow at once:
