@@ -39,6 +39,9 @@ package struct FleetOptions: Sendable, Equatable {
           GET /t/<tenant>/...                 forwarded to the tenant's node (X-Fleet-Node says which)
           GET /_fleet/stats                   nodes, tenants per node, moves, scale decisions (JSON)
           GET /_fleet/node/K/<path>           forwarded to node K, e.g. /_fleet/node/0/_runtime/stats
+          GET /_fleet/membership              the routing metadata follower fronts adopt (text)
+          GET /metrics                        Prometheus text: nodes, tenants per node, moves, scale events,
+                                              routing entries, the front's RSS
 
         options:
           --listen HOST:PORT        the front's address (default 127.0.0.1:0)
