@@ -27,14 +27,27 @@ func runFleet(_ arguments: [String]) -> Never {
     pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
     let clock = ScaledClock(scale: options.timeScale)
-    let table = NodeTable(clock: clock, clientConfiguration: .init(timeout: .seconds(30)))
+    let table = NodeTable(clock: clock, clientConfiguration: .init(timeout: .seconds(30)),
+                          keepsDepartedNodes: options.injectedLeak == .departedNodes,
+                          partitions: options.partitions.map { PartitionScheme(count: $0) })
     let launcher = TenantdNodeLauncher(executable: "/proc/self/exe", arguments: options.nodeCommandLine)
-    let controller = FleetController(table: table, launcher: launcher, rule: options.rule, clock: clock) { line in
+    let deciders = options.decisionService
+        ? DeciderPair(executable: "/proc/self/exe", rule: options.rule, takeoverAfter: options.takeoverAfter) : nil
+    let followers = options.fronts > 1
+        ? FollowerFronts(executable: "/proc/self/exe", count: options.fronts, arguments: options.followerCommandLine)
+        : nil
+    let controller = FleetController(table: table, launcher: launcher, rule: options.rule, clock: clock,
+                                     deciders: deciders, followers: followers) { line in
         writeLine("tenantd fleet: \(line)", to: .standardError)
     }
     let front = FleetFront(controller: controller)
     let server = HTTPServer(configuration: HTTPServerConfiguration(address: address)) { front.respond(to: $0) }
 
+    // The server listens first (answering 503 until a node serves), so the follower fronts can
+    // be told where their leader is when they start.
+    let bound: SocketAddress
+    do { bound = try server.start() } catch { fail("cannot listen on \(options.listen): \(error)", status: 1) }
+    followers?.follow(bound)
     // One long-lived thread starts every node: the nodes' parent-death signal is tied to the
     // thread that forked them, so it must outlive them all.
     let ticker: FleetTicker
@@ -44,8 +57,6 @@ func runFleet(_ arguments: [String]) -> Never {
     } catch {
         fail("fleet: cannot start the nodes: \(error)", status: 1)
     }
-    let bound: SocketAddress
-    do { bound = try server.start() } catch { fail("cannot listen on \(options.listen): \(error)", status: 1) }
     writeLine("listening on \(bound)", to: .standardOutput)
 
     var received: Int32 = 0
@@ -53,5 +64,88 @@ func runFleet(_ arguments: [String]) -> Never {
     ticker.stop()
     server.shutdown(graceWall: .seconds(5))
     writeLine("tenantd fleet: stopped on signal \(received)", to: .standardError)
+    exit(0)
+}
+
+/// `tenantd fleet-decider`: a decision service (primary, or a replica following one), started by
+/// `tenantd fleet --decision-service`. Serves until SIGTERM or SIGINT; dies with its front.
+func runDecider(_ arguments: [String]) -> Never {
+    let options: DeciderOptions
+    do { options = try DeciderOptions.parse(arguments) } catch { fail("fleet-decider: \(error)", status: 2) }
+    let address: SocketAddress
+    do { address = try SocketAddress(parsing: options.listen) } catch { fail("--listen: \(error)", status: 2) }
+    var stopSignals = sigset_t()
+    sigemptyset(&stopSignals)
+    sigaddset(&stopSignals, SIGTERM)
+    sigaddset(&stopSignals, SIGINT)
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+    let service = DecisionService(rule: options.rule, role: options.role, takeoverAfter: options.takeoverAfter)
+    let server = HTTPServer(configuration: HTTPServerConfiguration(address: address)) { service.respond(to: $0) }
+    let bound: SocketAddress
+    do { bound = try server.start() } catch { fail("cannot listen on \(options.listen): \(error)", status: 1) }
+    if let follow = options.follow {
+        let primary: SocketAddress
+        do { primary = try SocketAddress(parsing: follow) } catch { fail("--follow: \(error)", status: 2) }
+        // Pulls every 20 ms until it has taken over; the pull is the replica's acknowledgement.
+        do {
+            _ = try PlainThread.start(name: "decider-follow", joinable: false) {
+                let client = HTTPClient(address: primary, configuration: .init(timeout: .milliseconds(100)))
+                while service.follow({ try? client.get($0) }) == .replica { usleep(20_000) }
+                writeLine("tenantd fleet-decider: took over from \(primary)", to: .standardError)
+            }
+        } catch {
+            fail("cannot start following \(follow): \(error)", status: 1)
+        }
+    }
+    writeLine("listening on \(bound)", to: .standardOutput)
+    var received: Int32 = 0
+    sigwait(&stopSignals, &received)
+    server.shutdown(graceWall: .seconds(1))
+    exit(0)
+}
+
+/// `tenantd fleet-front`: a follower front started by `tenantd fleet --fronts N`. Routes by the
+/// leader's metadata and reports its load; dies with its leader.
+func runFollowerFront(_ arguments: [String]) -> Never {
+    let options: FollowerOptions
+    do { options = try FollowerOptions.parse(arguments) } catch { fail("fleet-front: \(error)", status: 2) }
+    let address: SocketAddress, leader: SocketAddress, deciders: [SocketAddress]
+    do {
+        address = try SocketAddress(parsing: options.listen)
+        leader = try SocketAddress(parsing: options.leader)
+        deciders = try options.deciders.map { try SocketAddress(parsing: $0) }
+    } catch {
+        fail("fleet-front: \(error)", status: 2)
+    }
+    var stopSignals = sigset_t()
+    sigemptyset(&stopSignals)
+    sigaddset(&stopSignals, SIGTERM)
+    sigaddset(&stopSignals, SIGINT)
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+    let clock = ScaledClock(scale: options.timeScale)
+    let table = NodeTable(clock: clock, clientConfiguration: .init(timeout: .seconds(30)),
+                          partitions: options.partitions.map { PartitionScheme(count: $0) })
+    let loop = FollowerLoop(table: table, leader: leader, deciders: deciders, index: options.index, clock: clock)
+    loop.step(round: 0)  // route from the first request on
+    let front = FleetFront(followerTable: table, index: options.index)
+    let server = HTTPServer(configuration: HTTPServerConfiguration(address: address)) { front.respond(to: $0) }
+    let bound: SocketAddress
+    do { bound = try server.start() } catch { fail("cannot listen on \(options.listen): \(error)", status: 1) }
+    do {
+        _ = try PlainThread.start(name: "front-follow", joinable: false) {
+            var round = 1
+            while true {
+                loop.step(round: round)
+                round += 1
+                usleep(20_000)
+            }
+        }
+    } catch {
+        fail("cannot start following \(options.leader): \(error)", status: 1)
+    }
+    writeLine("listening on \(bound)", to: .standardOutput)
+    var received: Int32 = 0
+    sigwait(&stopSignals, &received)
+    server.shutdown(graceWall: .seconds(1))
     exit(0)
 }

@@ -22,6 +22,12 @@ func fail(_ message: String, status: Int32) -> Never {
 if CommandLine.arguments.dropFirst().first == "fleet" {
     runFleet(Array(CommandLine.arguments.dropFirst(2)))
 }
+if CommandLine.arguments.dropFirst().first == "fleet-decider" {
+    runDecider(Array(CommandLine.arguments.dropFirst(2)))
+}
+if CommandLine.arguments.dropFirst().first == "fleet-front" {
+    runFollowerFront(Array(CommandLine.arguments.dropFirst(2)))
+}
 
 let command: TenantdCommand
 do {

@@ -6,16 +6,34 @@ import TenantRuntime
 
 /// Nodes that are values: started, ended and stopped by the test.
 final class FakeLauncher: NodeLauncher {
+    /// What each node says it holds loaded when probed; the test sets it.
+    final class LoadedTenants: Sendable {
+        let byNode = Mutex<[NodeID: Int]>([:])
+    }
+
+    /// What a node does when told its partitions; nil: it just agrees.
+    final class OwnHook: Sendable {
+        let body = Mutex<(@Sendable (Int32, [Int]) -> Bool)?>(nil)
+    }
+
     final class Node: RunningNode {
+        let id: NodeID
         let pid: Int32
         let address: SocketAddress
         let ended = Mutex(false)
         let stopped = Mutex(false)
-        init(pid: Int32, port: UInt16) {
+        let loaded: LoadedTenants
+        let ownHook: OwnHook
+        init(id: NodeID, pid: Int32, port: UInt16, loaded: LoadedTenants, ownHook: OwnHook) {
+            self.id = id
             self.pid = pid
+            self.loaded = loaded
+            self.ownHook = ownHook
             address = SocketAddress(networkAddress: 0x7F00_0001, port: port)
         }
         func hasEnded() -> Bool { ended.withLock { $0 } }
+        func loadedTenants() -> Int? { loaded.byNode.withLock { $0[id] } }
+        func own(partitions: [Int]) -> Bool { ownHook.body.withLock { $0 }?(pid, partitions) ?? true }
         func stop() {
             stopped.withLock { $0 = true }
             ended.withLock { $0 = true }
@@ -25,10 +43,13 @@ final class FakeLauncher: NodeLauncher {
     }
 
     let started = Mutex<[(NodeID, Node)]>([])
+    let loaded = LoadedTenants()
+    let ownHook = OwnHook()
 
     func start(_ id: NodeID) throws -> any RunningNode {
         started.withLock { started in
-            let node = Node(pid: Int32(1000 + started.count), port: UInt16(20_000 + started.count))
+            let node = Node(id: id, pid: Int32(1000 + started.count), port: UInt16(20_000 + started.count),
+                            loaded: loaded, ownHook: ownHook)
             started.append((id, node))
             return node
         }
@@ -65,8 +86,9 @@ final class FakeLauncher: NodeLauncher {
         #expect(fleet.table.servingNodes == (0..<3).map { NodeID($0) }, "replaced within the same tick")
         #expect(launcher.startCount == 4)
         #expect(fleet.table.counters.replacements == 1)
-        // Its tenants left with the crash and came back with the replacement.
-        #expect(fleet.table.counters.moves == 2 * owned.count)
+        // Its tenants waited for the replacement under the same id instead of moving.
+        #expect(!owned.isEmpty)
+        #expect(fleet.table.counters.moves == 0)
         #expect(fleet.table.counters.grows == 0, "a replacement is not a scale decision")
     }
 
@@ -112,6 +134,17 @@ final class FakeLauncher: NodeLauncher {
         #expect(fleet.table.counters.grows == 2)
         #expect(fleet.table.counters.decisions.count == 2)
         for lease in leases { fleet.table.release(lease, reusable: false, answeredTenant: nil) }
+    }
+
+    @Test func aDecisionPastTheRulesBoundsIsNotApplied() throws {
+        let fleet = controller(min: 1, max: 2)
+        try fleet.startInitial(1)
+        fleet.apply(.shrink(reason: "stale"), serving: fleet.table.servingNodes)
+        #expect(fleet.table.servingNodes == [NodeID(0)], "the last node is never drained")
+        fleet.apply(.grow(reason: "fresh"), serving: fleet.table.servingNodes)
+        fleet.apply(.grow(reason: "stale"), serving: fleet.table.servingNodes)
+        #expect(fleet.table.servingNodes.count == 2)
+        #expect(fleet.table.counters.grows == 1 && fleet.table.counters.shrinks == 0)
     }
 
     @Test func stopAllStopsEveryNode() throws {

@@ -11,30 +11,65 @@ package final class NodeTable: Sendable {
         /// Tenants answered 2xx through the front: bounded by the registry, not by traffic, since
         /// an unknown tenant gets 404 and is never recorded here.
         var tenants: Set<String> = []
-        /// ∫ in-flight requests d(simulated time), in node-seconds: the autoscaler's input.
+        /// ∫ in-flight requests d(simulated time), in node-seconds: the autoscaler's input when it
+        /// scales on requests.
         var busyNodeSeconds = 0.0
+        /// ∫ loaded tenants over serving nodes d(simulated time), each node's figure held from one
+        /// probe to the next: its input when it scales on tenants.
+        var loadedTenantSeconds = 0.0
         var busySince: SimulatedTime
+        /// Entries of nodes that left, kept only under `--inject-leak departed-nodes`.
+        var departed: [FleetNode] = []
+        /// Under `--partitions`: each partition's owner (empty until the first hand-over), and the
+        /// partitions being handed over now, whose requests wait.
+        var owners: [NodeID] = []
+        var moving: Set<Int> = []
         var generations: [NodeID: Int] = [:]
         var counters = FleetCounters()
     }
 
     let clock: any RuntimeClock
     let clientConfiguration: HTTPClient.Configuration
+    /// `--inject-leak departed-nodes`: a node's entry stays in the table after the node is gone.
+    let keepsDepartedNodes: Bool
+    /// `--partitions P`: tenants are routed by their partition's owner, not one by one.
+    package let partitions: PartitionScheme?
     let state: Mutex<State>
 
-    package init(clock: any RuntimeClock, clientConfiguration: HTTPClient.Configuration = .init()) {
+    package init(
+        clock: any RuntimeClock, clientConfiguration: HTTPClient.Configuration = .init(),
+        keepsDepartedNodes: Bool = false, partitions: PartitionScheme? = nil
+    ) {
         self.clock = clock
         self.clientConfiguration = clientConfiguration
+        self.keepsDepartedNodes = keepsDepartedNodes
+        self.partitions = partitions
         state = Mutex(State(busySince: clock.now))
     }
 
-    /// A lease on the node that owns `tenant`, or nil when no node serves (all starting or gone).
-    package func lease(forTenant tenant: String) -> NodeLease? {
+    /// Where a request for `tenant` goes: a lease on its node, its node's restart when that node is
+    /// down, or nowhere when no node serves.
+    package func route(forTenant tenant: String) -> Route {
         let now = clock.now
+        let partition = partitions?.partition(of: tenant)
         return state.withLock { state in
-            guard let owner = RendezvousRouter.owner(of: tenant, among: Self.serving(state)) else { return nil }
-            return Self.take(owner, in: &state, at: now, configuration: clientConfiguration)
+            let owner: NodeID?
+            if let partition {
+                if state.moving.contains(partition) { return .moving }
+                owner = state.owners.isEmpty ? nil : state.owners[partition]
+            } else {
+                owner = RendezvousRouter.owner(of: tenant, among: Self.routable(state))
+            }
+            guard let owner, let node = state.nodes[owner] else { return .none }
+            if node.phase == .down { return .down(owner, retryAfterSeconds: node.retryAfterSeconds) }
+            return Self.take(owner, in: &state, at: now, configuration: clientConfiguration).map(Route.node) ?? .none
         }
+    }
+
+    /// A lease on the node that owns `tenant`, or nil when that node does not serve now.
+    package func lease(forTenant tenant: String) -> NodeLease? {
+        if case .node(let lease) = route(forTenant: tenant) { return lease }
+        return nil
     }
 
     /// A lease on node `id` itself (for `/_fleet/node/K/...`), or nil when it does not serve.
@@ -63,13 +98,38 @@ package final class NodeTable: Sendable {
     }
 
     /// The busy node-time so far, brought up to now.
-    package var busyNodeSeconds: Double {
+    package var busyNodeSeconds: Double { loadSeconds(of: .inFlight) }
+
+    /// The integral of `measure` over simulated time so far, brought up to now.
+    package func loadSeconds(of measure: ScaleRule.Measure) -> Double {
         let now = clock.now
         return state.withLock { state in
             Self.accumulateBusy(&state, at: now)
-            return state.busyNodeSeconds
+            return measure == .inFlight ? state.busyNodeSeconds : state.loadedTenantSeconds
         }
     }
+
+    /// Records what a probe of node `id` found: `loadedTenants` holds from now to the next probe.
+    package func record(loadedTenants: Int, on id: NodeID) {
+        let now = clock.now
+        state.withLock { state in
+            Self.accumulateBusy(&state, at: now)
+            guard var node = state.nodes[id] else { return }
+            node.loadedTenants = loadedTenants
+            node.history.append(.init(simulatedSeconds: now.seconds, loadedTenants: loadedTenants,
+                                      inFlight: node.inFlight, requests: node.requests))
+            state.nodes[id] = node
+        }
+    }
+
+    /// The tenants whose owner differs between two sets of nodes (rendezvous) or two partition
+    /// maps: what a change of membership moves.
+    static func moves(_ state: State, from before: [NodeID], to after: [NodeID], partitioned: Bool) -> Int {
+        partitioned ? 0 : RendezvousRouter.moves(of: state.tenants, from: before, to: after)
+    }
+
+    /// Nodes tenants are assigned over (serving, or down awaiting a replacement), by id.
+    package var routableNodes: [NodeID] { state.withLock { Self.routable($0) } }
 
     /// Nodes taking new requests, by id.
     package var servingNodes: [NodeID] { state.withLock { Self.serving($0) } }
@@ -79,6 +139,12 @@ package final class NodeTable: Sendable {
 
     static func serving(_ state: State) -> [NodeID] {
         state.nodes.values.filter { $0.phase == .serving }.map(\.id).sorted()
+    }
+
+    /// The nodes tenants are assigned over: serving ones and those down awaiting a replacement
+    /// (whose tenants wait for it rather than move). Draining nodes have given theirs away.
+    static func routable(_ state: State) -> [NodeID] {
+        state.nodes.values.filter { $0.phase != .draining }.map(\.id).sorted()
     }
 
     private static func take(
@@ -95,8 +161,16 @@ package final class NodeTable: Sendable {
     }
 
     static func accumulateBusy(_ state: inout State, at now: SimulatedTime) {
-        let inFlight = state.nodes.values.reduce(0) { $0 + $1.inFlight }
-        if now > state.busySince { state.busyNodeSeconds += Double(inFlight) * (now - state.busySince).secondsValue }
+        if now > state.busySince {
+            let elapsed = (now - state.busySince).secondsValue
+            var inFlight = 0, loaded = 0
+            for node in state.nodes.values {
+                inFlight += node.inFlight
+                if node.phase == .serving { loaded += node.loadedTenants }
+            }
+            state.busyNodeSeconds += Double(inFlight) * elapsed
+            state.loadedTenantSeconds += Double(loaded) * elapsed
+        }
         state.busySince = max(state.busySince, now)
     }
 }

@@ -73,10 +73,30 @@ package final class TenantdNode: RunningNode {
     package let pid: Int32
     package let address: SocketAddress
     private let ended = Mutex(false)
+    /// The controller's own connection for probes, apart from the request leases: a probe is not
+    /// a request in flight and must not count as one. Short timeout: a stopped node must not
+    /// hold up the controller's round for long.
+    private let probe: HTTPClient
+    /// For partition hand-overs: a release waits up to 10 s on the node for requests in flight.
+    private let control: HTTPClient
 
     init(pid: Int32, address: SocketAddress) {
         self.pid = pid
         self.address = address
+        probe = HTTPClient(address: address, configuration: .init(timeout: .milliseconds(500)))
+        control = HTTPClient(address: address, configuration: .init(timeout: .seconds(15)))
+    }
+
+    package func own(partitions: [Int]) -> Bool {
+        let list = partitions.map(String.init).joined(separator: ",")
+        let request = HTTPRequest(method: "POST", target: "/_runtime/partitions?own=\(list)", body: [])
+        guard let response = try? control.send(request) else { return false }
+        return response.status == 200
+    }
+
+    package func loadedTenants() -> Int? {
+        guard let response = try? probe.get("/_runtime/stats"), response.status == 200 else { return nil }
+        return RuntimeStatsProbe.integer("tenants_loaded", in: response.body)
     }
 
     package func hasEnded() -> Bool {
@@ -93,6 +113,8 @@ package final class TenantdNode: RunningNode {
 
     /// SIGTERM, up to 5 s for tenantd's graceful shutdown, then SIGKILL (STYLE.md 5).
     package func stop() {
+        probe.close()
+        control.close()
         if hasEnded() { return }
         try? PosixProcess.send(SIGTERM, to: pid)
         let deadline = ContinuousClock.now + .seconds(5)

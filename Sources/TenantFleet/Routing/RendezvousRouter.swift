@@ -1,3 +1,5 @@
+import TenantRuntime
+
 /// Which node serves a tenant: rendezvous (highest-random-weight) hashing over the live nodes.
 ///
 /// Every (tenant, node) pair gets a pseudo-random score and the tenant goes to the node with the
@@ -40,25 +42,10 @@ package enum RendezvousRouter {
         return moved
     }
 
-    /// FNV-1a over the UTF-8 bytes: stable across processes and runs, unlike `Hasher`, which is
-    /// seeded per process and would make two fronts disagree.
-    static func stableHash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return mix(hash)
-    }
+    /// The tenant's stable hash, shared with the registry's partitions (see `PartitionScheme`).
+    static func stableHash(_ text: String) -> UInt64 { PartitionScheme.stableHash(text) }
 
-    /// splitmix64's finaliser: FNV alone clusters on names that differ in their last digits
-    /// ("t1", "t2", …), which is exactly what registries hold.
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func mix(_ value: UInt64) -> UInt64 { PartitionScheme.mix(value) }
 }
 
 /// A node's identity in the fleet: a small number, reused by the node that replaces it, so a

@@ -4,6 +4,7 @@
 ///     GET /t/<tenant>/<artifact>[/rest]   invoke an artifact
 ///     GET /_runtime/stats                 JSON counters (`RuntimeStats`)
 ///     GET /_runtime/health                `ok`
+///     GET|POST /_runtime/partitions       the registry partitions a node owns (`--partitions`)
 public struct RuntimeFront: Sendable {
     /// The runtime the front serves.
     public let host: TenantHost
@@ -17,6 +18,9 @@ public struct RuntimeFront: Sendable {
     /// `query` is the text after `?`, which only the clock endpoint reads.
     public func respond(method: String, path: String, query: String? = nil) -> FrontResponse {
         if path == ClockEndpoint.path { return ClockEndpoint(host: host).respond(method: method, query: query) }
+        if path == PartitionEndpoint.path {
+            return PartitionEndpoint(host: host).respond(method: method, query: query)
+        }
         return respond(method: method, path: path, mayBlock: true)!
     }
 
@@ -28,7 +32,7 @@ public struct RuntimeFront: Sendable {
 
     private func respond(method: String, path: String, mayBlock: Bool) -> FrontResponse? {
         // An advance of the stepped clock sweeps before it answers: never on the event loop.
-        if path == ClockEndpoint.path { return nil }
+        if path == ClockEndpoint.path || path == PartitionEndpoint.path { return nil }
         guard method == "GET" || method == "HEAD" else {
             return .text(405, "method \(method) is not allowed; use GET\n", headers: [("Allow", "GET, HEAD")])
         }

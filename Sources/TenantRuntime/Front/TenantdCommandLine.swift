@@ -71,6 +71,9 @@ public enum TenantdCommand: Sendable {
           --connection-idle D       close keep-alive connections idle this long, wall clock (default 30s)
           --header-timeout D        answer 408 to a request head not complete this long after its first
                                     byte, wall clock, never extended by trickled bytes (default 10s)
+          --partitions P            read the registry as P partitions, owning none until a fleet hands
+                                    them over through POST /_runtime/partitions?own=0,5,9 (tenants of
+                                    partitions not owned get 421)
           --max-incomplete N        connections with an incomplete request that may hold slots; a new
                                     one evicts the oldest of them (default half of --max-connections)
         Durations read as 250ms, 90s, 1m, 3m, 1h30m, 8d.
@@ -129,6 +132,9 @@ public enum TenantdCommand: Sendable {
                 guard options.headerTimeout > .zero else {
                     throw UsageError("--header-timeout: expected a duration above zero")
                 }
+            case "--partitions":
+                options.runtime.partitions = PartitionScheme(
+                    count: try reader.count(for: flag, within: TenantdLimits.partitions))
             case "--max-incomplete":
                 options.maxIncompleteConnections = try reader.count(for: flag, within: TenantdLimits.connections)
             default: throw UsageError("unknown option \(flag); see tenantd --help")

@@ -5,7 +5,7 @@ import SoakUnits
 /// Beyond them a value is a typo, not a plan, and some would trap: a clock scale of 1e308
 /// overflows the runtime's `Duration` arithmetic, and a payload of 2^63 KiB overflows its size.
 /// `soak` validates profiles against its own, tighter limits before it passes them here.
-enum TenantdLimits {
+package enum TenantdLimits {
     /// `--time-scale`: from a millionth of real time to a million times faster.
     static let timeScale = StatedLimit<Double>.number(0.000_001...1_000_000)
     /// `seed --tenants`.
@@ -18,4 +18,6 @@ enum TenantdLimits {
     static let leakBytes = StatedLimit<Int>.count(0...1 << 30)
     /// `--max-connections` and `--max-incomplete`.
     static let connections = StatedLimit<Int>.count(1...1_000_000)
+    /// `--partitions`, for a node and for a fleet: more than the tenants a registry holds buys nothing.
+    package static let partitions = StatedLimit<Int>.count(1...65_536)
 }

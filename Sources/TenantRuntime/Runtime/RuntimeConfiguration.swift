@@ -19,6 +19,9 @@ public struct RuntimeConfiguration: Sendable {
     public var leakBytes = 1024
     /// The longest a request waits for another request's load or deployment (wall clock).
     public var waitTimeout: Duration = .seconds(30)
+    /// `--partitions P`: the registry is read as P partitions, of which this node owns only those
+    /// set through `/_runtime/partitions` (none at start); nil: the whole registry.
+    public var partitions: PartitionScheme? = nil
     /// Runs at the start of every tenant load; tests use it to slow down or fail loads.
     var loadHook: (@Sendable (RegistryName) throws(RuntimeError) -> Void)? = nil
 

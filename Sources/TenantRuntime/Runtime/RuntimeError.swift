@@ -22,6 +22,10 @@ public struct RuntimeError: Error, CustomStringConvertible, Sendable, Equatable 
     static func deployFailed(_ artifact: ArtifactID, _ reason: String) -> RuntimeError {
         RuntimeError(status: 500, message: "artifact \"\(artifact)\" failed to deploy: \(reason)")
     }
+    static func notOwned(_ tenant: RegistryName, partition: Int) -> RuntimeError {
+        RuntimeError(status: 421, message: "tenant \"\(tenant)\" is in partition \(partition), which this node "
+            + "does not own now; send it through the fleet's front")
+    }
     static func timedOut(_ what: String, after timeout: Duration) -> RuntimeError {
         RuntimeError(status: 503, message: "timed out after \(timeout) waiting for \(what); try again")
     }

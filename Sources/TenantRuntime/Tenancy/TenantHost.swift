@@ -22,12 +22,15 @@ public final class TenantHost: Sendable {
     let loader: TenantLoader
     /// When the sweeper means to wake next; a request that creates an earlier deadline rings it.
     let sweepSchedule = SweepSchedule()
+    /// Under `--partitions`, the partitions this node may read; nil: all of them.
+    let ownership: PartitionOwnership?
 
     /// A runtime over `registry`; eager tenants load on `loadEagerTenants()`, the others on their first request.
     public init(registry: Registry, configuration: RuntimeConfiguration, clock: any RuntimeClock) {
         self.registry = registry
         self.configuration = configuration
         self.clock = clock
+        ownership = configuration.partitions.map(PartitionOwnership.init)
         let context = DeploymentContext(
             clock: clock, deployer: Deployer(registry: registry, live: liveInstances),
             ghosts: GhostStore(registry: registry),
@@ -122,7 +125,15 @@ public final class TenantHost: Sendable {
     ) throws(RuntimeError) -> Bool {
         var wasLoaded = true
         while true {
+            var refused = false
             let claimed = slots.withLock { slots -> (TenantLifecycle.RequestAction, TenantSlot, CompletionGate?)? in
+                // Checked under the slots' lock, every time round: a release marks partitions
+                // unowned first and scans the slots after, so a request either made its slot
+                // before the scan (and the release waits for it) or is refused here.
+                if let ownership, !ownership.owns(name) {
+                    refused = true
+                    return nil
+                }
                 if !mayBlock, slots[name]?.lifecycle.state != .loaded
                     || slots[name]?.lifecycle.isExpired(clock.now, idle: configuration.tenantIdle) == true {
                     return nil
@@ -136,6 +147,9 @@ public final class TenantHost: Sendable {
                 let action = slot.lifecycle.requestArrived(at: clock.now, idle: configuration.tenantIdle)
                 if action == .load || action == .expired { slot.transition = CompletionGate() }
                 return (action, slot, slot.transition)
+            }
+            if refused, let ownership {
+                throw .notOwned(name, partition: ownership.scheme.partition(of: name.text))
             }
             guard let (action, slot, gate) = claimed else { return false }
             switch action {

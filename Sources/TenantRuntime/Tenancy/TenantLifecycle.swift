@@ -77,6 +77,14 @@ struct TenantLifecycle: Sendable, Equatable {
         return true
     }
 
+    /// Starts unloading a loaded tenant with no request in flight, idle or not, eager or not: its
+    /// partition goes to another node, which may load it only once this copy is gone.
+    mutating func unloadForHandover() -> Bool {
+        guard state == .loaded, inFlight == 0 else { return false }
+        state = .unloading
+        return true
+    }
+
     mutating func unloadFinished() {
         precondition(state == .unloading, "unloadFinished in state \(state)")
         state = .unloaded
