@@ -192,4 +192,22 @@ import Testing
         try RunPreflight.check(try ProfileLoader.load(json: draft.json, name: "p", file: "p.json"),
                                profileFile: "p.json", shownAs: "p.json")
     }
+
+    @Test func aSelectorTheScraperCannotReadIsRefusedBeforeTheRun() throws {
+        var draft = Self.commandDraft
+        draft.set("target.command.metricsURL", json: #""http://127.0.0.1:{port}/metrics""#)
+        draft.set("target.command.metrics", json: #"{"ok": "x{area=\"heap\"}", "bad": "x{area=\"heap}"}"#)
+        let profile = try ProfileLoader.load(json: draft.json, name: "p", file: "p.json")
+        do {
+            try RunPreflight.check(profile, profileFile: "p.json", shownAs: "p.json")
+            Issue.record("an unterminated selector was accepted")
+        } catch {
+            #expect(error.issues.count == 1, "\(error)")
+            #expect(error.description.hasPrefix("p.json: target.command.metrics.bad: expected a series selector like "),
+                    "\(error)")
+        }
+        draft.set("target.command.metrics", json: #"{"ok": "x{area=\"heap\"}"}"#)
+        try RunPreflight.check(try ProfileLoader.load(json: draft.json, name: "p", file: "p.json"),
+                               profileFile: "p.json", shownAs: "p.json")
+    }
 }

@@ -19,12 +19,29 @@ package enum RunPreflight {
             issues.append(ProfileError.Issue(file: file, path: "scenario.load.command[0]",
                 message: "expected a program on PATH or a file, found \"\(program)\": no such program"))
         }
+        issues += unparsableSelectors(profile, file: file)
         do {
             _ = try bodyFiles(profile, profileFile: profileFile, shownAs: file)
         } catch {
             issues += error.issues
         }
         if !issues.isEmpty { throw ProfileError(issues: issues) }
+    }
+
+    /// Every `target.command.metrics` series that is not a selector the scraper can read. Checked
+    /// here, before anything starts, so a typo is bad input (exit 2) and not a run that starts a
+    /// target only to stop it; the grammar lives with the scraper, a layer above the validator.
+    static func unparsableSelectors(_ profile: Profile, file: String) -> [ProfileError.Issue] {
+        guard case .command(let command) = profile.target else { return [] }
+        return command.metrics.compactMap { entry in
+            do {
+                _ = try PrometheusSeriesSelector(parsing: entry.series)
+                return nil
+            } catch {
+                return ProfileError.Issue(file: file, path: "target.command.metrics.\(entry.column)",
+                                          message: "expected a series selector like name{label=\"value\"}: \(error)")
+            }
+        }
     }
 
     /// The bytes of every `bodyFile` of the scenario, by the name the profile gives. A relative
