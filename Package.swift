@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "MiniHTTP", dependencies: ["PosixSupport"]),
         .target(name: "TenantRuntime", dependencies: ["SoakUnits", "PosixSupport", "CSystemShim"]),
         // `tenantd fleet`: a front owning tenantd nodes, tenant-aware routing and auto-scaling.
-        .target(name: "TenantFleet", dependencies: ["TenantRuntime", "MiniHTTP", "PosixSupport", "CSystemShim"]),
+        .target(name: "TenantFleet", dependencies: ["TenantRuntime", "SoakUnits", "MiniHTTP", "PosixSupport", "CSystemShim"]),
         .executableTarget(name: "tenantd", dependencies: ["TenantFleet", "TenantRuntime", "MiniHTTP", "PosixSupport"]),
         // Statistics, series and verdict rules; depends on nothing but the units.
         .target(name: "SoakAnalysis", dependencies: ["SoakUnits"]),

@@ -1,6 +1,7 @@
 import MiniHTTP
 import PosixSupport
 import Synchronization
+import SoakUnits
 
 /// `tenantd fleet-decider`: the one place scale decisions are taken (the seed's Solution 5).
 ///
@@ -174,7 +175,7 @@ package final class DecisionService: Sendable {
                 state.role = .primary
                 state.core.takeOver()
                 state.takeovers += 1
-                state.takeoverMillis = (now - state.lastPrimaryAnswer).secondsValueForStats * 1000
+                state.takeoverMillis = (now - state.lastPrimaryAnswer).secondsValue * 1000
                 state.lastReplicaPull = nil
             }
             return state.role
@@ -193,7 +194,7 @@ package final class DecisionService: Sendable {
             let alive = state.role == .primary && now - (state.lastReplicaPull ?? startedAt) < replicaTimeout
                 && (state.lastReplicaPull != nil || state.takeovers == 0)
             let lag = alive ? "\(state.core.applied - state.replicaHolds)" : "null"
-            let quiet = state.lastReplicaPull.map { (now - $0).secondsValueForStats * 1000 }
+            let quiet = state.lastReplicaPull.map { (now - $0).secondsValue * 1000 }
             return """
                 {"role":"\(state.role.rawValue)","term":\(state.core.term),"applied":\(state.core.applied),\
                 "decisions":\(state.core.lastDecision),"acknowledged":\(state.core.acknowledged),\
@@ -224,7 +225,7 @@ package final class DecisionService: Sendable {
             out.add("tenantd_decider_takeovers_total", "counter", "Takeovers by this service.", Double(state.takeovers))
             if let last = state.lastReplicaPull {
                 out.add("tenantd_decider_replica_quiet_seconds", "gauge", "Wall time since the replica last pulled.",
-                        (now - last).secondsValueForStats)
+                        (now - last).secondsValue)
             }
         }
         if let rss = PrometheusText.residentBytes() {
@@ -239,13 +240,5 @@ package final class DecisionService: Sendable {
             if parts.count == 2, parts[0] == name { return String(parts[1]) }
         }
         return nil
-    }
-}
-
-extension Duration {
-    /// Seconds as a Double, for stats (TenantRuntime's `secondsValue` without importing it here).
-    var secondsValueForStats: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
