@@ -88,7 +88,7 @@ case .serve(let options):
             maxIncompleteConnections: options.maxIncompleteConnections,
             idleTimeout: options.connectionIdle, headerTimeout: options.headerTimeout),
         inlineHandler: { request in
-            front.respondIfWarm(method: request.method, path: request.path).map { httpResponse($0, to: request) }
+            front.respondIfWarm(method: request.method, path: request.path, query: request.query).map { httpResponse($0, to: request) }
         }
     ) { request in
         httpResponse(front.respond(method: request.method, path: request.path, query: request.query), to: request)

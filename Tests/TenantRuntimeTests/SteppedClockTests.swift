@@ -166,6 +166,21 @@ import Testing
         #expect(String(decoding: refused.body, as: UTF8.self).contains("--clock stepped"))
     }
 
+    @Test func steppedAdvancesAreAnsweredOnTheEventLoop() throws {
+        let fixture = try TemporaryRegistry()
+        let stepped = RuntimeFront(host: fixture.host(clock: SteppedClock()))
+        _ = stepped.respond(method: "GET", path: "/t/t1/a1.service")
+        // The loop answers an advance itself: no hand-off to a handler thread and back per step.
+        let advanced = try #require(
+            stepped.respondIfWarm(method: "POST", path: "/_runtime/clock", query: "advance_to_ns=180000000000"))
+        #expect(advanced.status == 200)
+        #expect(stepped.host.stats().tenantsLoaded == 0, "the advance fired its deadlines before answering")
+        // Under a clock that runs by itself there is nothing to step, and the refusal waits for a
+        // handler like any other request that is not a warm one.
+        let scaled = RuntimeFront(host: fixture.host(clock: ManualClock()))
+        #expect(scaled.respondIfWarm(method: "POST", path: "/_runtime/clock", query: "advance_to_ns=5") == nil)
+    }
+
     @Test func theCommandLineTakesAClock() throws {
         guard case .serve(let options) = try TenantdCommand.parse(["--registry", "r", "--clock", "stepped"]) else {
             Issue.record("expected serve")
