@@ -17,9 +17,16 @@ package final class RunRecorder: RunSink {
 
     /// Columns declared by metric sources, written after the harness's own.
     package let declaredColumns: [String]
+    /// Every row written, taken into the judge's accumulator as it is written; nil when the
+    /// recorder was not asked for it, or when `samples.csv` held rows before this recorder began
+    /// (the accumulator would lack them).
+    package let live: LiveSamples?
 
+    /// Opens the run's files. `judging` names the metrics the final judge analyses, in its order,
+    /// to keep their series in memory as they are written (`live`); nil keeps none.
     package init(
-        folder: RunFolder, declaredColumns: [String] = [], onProgress: @escaping (DriverProgress) -> Void = { _ in }
+        folder: RunFolder, declaredColumns: [String] = [], judging metrics: [Metric]? = nil,
+        onProgress: @escaping (DriverProgress) -> Void = { _ in }
     ) throws {
         self.folder = folder
         self.declaredColumns = declaredColumns
@@ -27,13 +34,20 @@ package final class RunRecorder: RunSink {
         let isNew = !FileManager.default.fileExists(atPath: folder.samples)
         samples = try LineFile(path: folder.samples)
         events = try LineFile(path: folder.events)
+        let header = ([SampleColumn.header] + declaredColumns).joined(separator: ",")
+        live = isNew ? metrics.map { LiveSamples(header: header, metrics: $0) } : nil
         if isNew {
-            samples.append(([SampleColumn.header] + declaredColumns).joined(separator: ",") + "\n")
+            let error = samples.append(header + "\n")
+            if error != nil { live?.add("", written: false) }
+            note(error, in: samples)
         }
     }
 
     package func record(sample: SampleRow) {
-        note(samples.append(sample.csvLine(declaredColumns: declaredColumns)), in: samples)
+        let line = sample.csvLine(declaredColumns: declaredColumns)
+        let error = samples.append(line)
+        live?.add(line, written: error == nil)
+        note(error, in: samples)
         guard !sample.culprits.isEmpty else { return }
         if culprits == nil {
             do {
