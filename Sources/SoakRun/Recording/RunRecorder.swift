@@ -10,6 +10,8 @@ package final class RunRecorder: RunSink {
     private let events: LineFile
     /// Opened at the first culprit reading: most runs have none.
     private var culprits: LineFile?
+    /// Lines written whole to `culprits.jsonl`, for `run.json` (the judge checks the file by it).
+    package private(set) var culpritLines = 0
     private let onProgress: (DriverProgress) -> Void
     /// The first write error (`samples.csv: File too large`): the run stops at the next check,
     /// since a run that cannot record what it measures cannot be judged.
@@ -60,7 +62,9 @@ package final class RunRecorder: RunSink {
         guard let culprits else { return }
         for reading in sample.culprits {
             let line = reading.jsonLine(kind: sample.kind, cycle: sample[.cycle], simSeconds: sample[.simSeconds])
-            note(culprits.append(line), in: culprits)
+            let error = culprits.append(line)
+            if error == nil { culpritLines += 1 }
+            note(error, in: culprits)
         }
     }
 

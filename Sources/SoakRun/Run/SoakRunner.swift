@@ -149,6 +149,7 @@ package final class SoakRunner {
         manifest.integrity = result.integrity
         manifest.requests = result.requests
         manifest.failedRequests = result.failedRequests
+        manifest.culpritReadings = recorder.culpritLines
         SteppedRunSetup.record(result, clock: clockMode, interval: scenario.interval,
                                replayWall: clock.now - replayStarted, into: &manifest)
         if let message = SteppedRunSetup.lateNote(result) {

@@ -86,13 +86,17 @@ package enum RunJudge {
         if let fileProblem { evidence.damaged.insert(fileProblem, at: 0) }
         summary.evidence = evidence
         summary.simulatedSeconds = evidence.schedule?.simulatedSeconds ?? SampleCoverage(samples).lastSimSeconds
+        let culprits = CulpritJudge.read(folder)
+        summary.evidence?.checkCulprits(culprits, manifest: manifest)
         summary.culprits = CulpritJudge.judge(
-            folder, steadyStartSeconds: analysis.steadyStartSeconds, intervalSeconds: manifest.intervalSeconds,
-            alpha: options.alpha)
+            culprits, steadyStartSeconds: analysis.steadyStartSeconds, intervalSeconds: manifest.intervalSeconds,
+            alpha: options.alpha, settings: profile?.culprits ?? CulpritSettings())
         let harnessAlive = manifest.status == .running && HarnessLiveness.isRunning(pid: manifest.harnessPID)
         (summary.verdict, summary.verdictReason) = decide(manifest, summary, harnessAlive: harnessAlive)
         // Where, beside whether: the culprits only ever add words, never change the verdict.
         if let growing = CulpritJudge.reasonText(summary.culprits) { summary.verdictReason += "; " + growing }
+        // A damaged record of culprits is named, but cannot change a verdict culprits never decide.
+        for warning in summary.evidence?.warnings ?? [] { summary.verdictReason += "; warning: " + warning }
         return Judgement(summary: summary, samples: samples, events: log.requests, profile: profile)
     }
 
