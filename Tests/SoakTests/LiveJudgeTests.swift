@@ -26,7 +26,8 @@ import Testing
         try profileJSON.write(toFile: folder.profileCopy, atomically: true, encoding: .utf8)
         let profile = try ProfileLoader.load(file: folder.profileCopy)
         let recorder = try RunRecorder(
-            folder: folder, declaredColumns: profile.declaredColumns, judging: profile.metrics)
+            folder: folder, declaredColumns: profile.declaredColumns,
+            judging: LiveSamples.Plan(profile: profile, scenario: profile.scenario))
         var noise: UInt64 = 7
         func jitter(_ width: Double) -> Double {
             noise = noise &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -78,7 +79,8 @@ import Testing
         let text = try String(contentsOfFile: folder.samples, encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let profile = try ProfileLoader.load(file: folder.profileCopy)
-        let live = LiveSamples(header: String(lines[0]), metrics: profile.metrics, heldLimit: 8)
+        let plan = LiveSamples.Plan(metrics: profile.metrics, troughs: 200, periodic: 400)
+        let live = LiveSamples(header: String(lines[0]), plan: plan, heldLimit: 8)
         for line in lines.dropFirst() where !line.isEmpty { live.add(line + "\n", written: true) }
         let run = try RunJudge.judge(folder, samples: live)
         let report = try RunJudge.judge(folder)
@@ -119,7 +121,8 @@ import Testing
     }
 
     @Test func aFailedWriteLeavesTheJudgeToTheFile() throws {
-        let live = LiveSamples(header: SampleColumn.header, metrics: Metric.allCases)
+        let live = LiveSamples(
+            header: SampleColumn.header, plan: LiveSamples.Plan(metrics: Metric.allCases, troughs: 10, periodic: 0))
         live.add("1\n", written: false)
         #expect(live.accumulated(for: Metric.allCases) == nil)
         #expect(live.lostBecause?.contains("write") == true)

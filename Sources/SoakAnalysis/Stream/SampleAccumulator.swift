@@ -23,38 +23,55 @@ package final class SampleAccumulator {
         max(4096, SampleStream.heldPointBudget / max(1, 2 * metrics))
     }
 
+    /// How many points each series holds before it only counts them.
+    package struct Holding: Sendable {
+        /// Per trough series.
+        package var troughs: Int
+        /// Per periodic series.
+        package var periodic: Int
+        /// Whether their storage is allocated and touched up front, so that the holder's resident
+        /// memory stays flat while the series fill (the harness, whose RSS is judged).
+        package var reserved: Bool
+
+        package init(troughs: Int, periodic: Int, reserved: Bool = false) {
+            self.troughs = troughs
+            self.periodic = periodic
+            self.reserved = reserved
+        }
+    }
+
     /// Starts from the header line (without its newline). `heldLimit` replaces the points held
     /// per series (a long-lived harness keeps a small one; tests force later passes with it).
     package convenience init(
         header: UnsafeBufferPointer<UInt8>, source: String, metrics: [Metric], charting: [String],
         heldLimit: Int? = nil
     ) throws {
+        let limit = heldLimit ?? Self.defaultHeldLimit(metrics: metrics.count)
         self.init(
             scanner: try SampleRowScanner(header: header, source: source), headerBytes: header.count,
-            metrics: metrics, charting: charting, heldLimit: heldLimit)
+            metrics: metrics, charting: charting, holding: Holding(troughs: limit, periodic: limit))
     }
 
     /// Starts from a header line given as text (without its newline), as the harness writes it.
     package convenience init(
-        header: String, source: String, metrics: [Metric], charting: [String], heldLimit: Int? = nil
+        header: String, source: String, metrics: [Metric], charting: [String], holding: Holding
     ) throws {
         var text = header
         let scanner = try text.withUTF8 { try SampleRowScanner(header: $0, source: source) }
         self.init(
-            scanner: scanner, headerBytes: text.utf8.count, metrics: metrics, charting: charting,
-            heldLimit: heldLimit)
+            scanner: scanner, headerBytes: text.utf8.count, metrics: metrics, charting: charting, holding: holding)
     }
 
     private init(
-        scanner: SampleRowScanner, headerBytes: Int, metrics: [Metric], charting: [String], heldLimit: Int?
+        scanner: SampleRowScanner, headerBytes: Int, metrics: [Metric], charting: [String], holding: Holding
     ) {
         source = scanner.source
         self.metrics = metrics
         self.charting = charting
         self.scanner = scanner
         pass = StreamFirstPass(
-            names: scanner.names, metrics: metrics, charting: charting,
-            heldLimit: heldLimit ?? Self.defaultHeldLimit(metrics: metrics.count))
+            names: scanner.names, metrics: metrics, charting: charting, heldLimit: holding.troughs,
+            periodicHeldLimit: holding.periodic, reserving: holding.reserved)
         bytesRead = headerBytes + 1
     }
 

@@ -1,6 +1,7 @@
 import Glibc
 import PosixSupport
 import SoakAnalysis
+import SoakProfiles
 
 /// The samples of a run as its recorder wrote them, taken into the judge's accumulator line by
 /// line as each is written, so `soak run` judges its own record without reading `samples.csv`
@@ -15,10 +16,25 @@ import SoakAnalysis
 /// size and last line with what was written, so a `samples.csv` cut short or edited at its end
 /// after the run is still named, and the judge then reads the file instead.
 package final class LiveSamples {
-    /// Points held per series in the harness: 4096 troughs cover 8 days of 3-minute cycles, and a
-    /// full set for every metric costs about 1 MiB, which the harness's own RSS (a judged series)
-    /// can afford; longer series fall back to later passes over the file.
+    /// Points held per series in the harness at most: 4096 troughs cover 8 days of 3-minute
+    /// cycles; a longer series falls back to later passes over the file.
     package static let heldLimit = 4096
+
+    /// What the run will record, to size what is held.
+    package struct Plan: Sendable {
+        /// The metrics the final judge analyses, in its order.
+        package var metrics: [Metric]
+        /// Troughs the run plans (one a cycle), 0 when it takes none.
+        package var troughs: Int
+        /// Periodic samples the run plans.
+        package var periodic: Int
+
+        package init(metrics: [Metric], troughs: Int, periodic: Int) {
+            self.metrics = metrics
+            self.troughs = troughs
+            self.periodic = periodic
+        }
+    }
 
     /// The accumulator, nil once a line could not be taken (a write failed, or a line did not scan).
     private var accumulator: SampleAccumulator?
@@ -29,15 +45,23 @@ package final class LiveSamples {
     /// Bytes written to the file: the header line and every row.
     package private(set) var bytesWritten: Int
 
-    /// Starts a record whose file begins with `header` (the line without its newline). `metrics`
-    /// are the analysis's, in its order; their columns are charted, as `RunJudge` charts them.
-    package init(header: String, metrics: [Metric], heldLimit: Int = LiveSamples.heldLimit) {
+    /// Starts a record whose file begins with `header` (the line without its newline); the
+    /// judged metrics' columns are charted, as `RunJudge` charts them.
+    ///
+    /// The harness's own RSS is a judged series, so what is held is sized from `plan` and
+    /// allocated up front: each metric's troughs, up to `heldLimit`; its periodic samples only
+    /// when the run takes no troughs (otherwise they are counted, and rebuilt from the file in the
+    /// rare run whose troughs are too few to judge).
+    package init(header: String, plan: Plan, heldLimit: Int = LiveSamples.heldLimit) {
         lastLine = header + "\n"
         bytesWritten = header.utf8.count + 1
+        let troughs = min(heldLimit, plan.troughs + 1)
+        let holding = SampleAccumulator.Holding(
+            troughs: troughs, periodic: plan.troughs > 0 ? 0 : min(heldLimit, plan.periodic + 1), reserved: true)
         do {
             accumulator = try SampleAccumulator(
-                header: header, source: "samples.csv", metrics: metrics, charting: metrics.map(\.columnName),
-                heldLimit: heldLimit)
+                header: header, source: "samples.csv", metrics: plan.metrics,
+                charting: plan.metrics.map(\.columnName), holding: holding)
         } catch {
             lostBecause = "its header did not scan (\(error))"
         }
@@ -97,5 +121,16 @@ package final class LiveSamples {
             try buffer.withUnsafeMutableBytes { try file.read(into: $0, at: size - count) }
         }
         return read == count ? buffer : nil
+    }
+}
+
+extension LiveSamples.Plan {
+    /// The plan of a run of `profile` replaying `scenario` (the profile's, or one a flag changed).
+    package init(profile: Profile, scenario: Profile.Scenario) {
+        let every = profile.sampling.every.secondsValue
+        let periodic = every > 0 ? scenario.duration.secondsValue / every : 0
+        self.init(
+            metrics: profile.metrics, troughs: profile.sampling.troughs ? scenario.cycles : 0,
+            periodic: periodic.isFinite ? Int(min(periodic, 1e9)) : 0)
     }
 }

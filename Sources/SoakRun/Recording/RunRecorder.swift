@@ -24,10 +24,10 @@ package final class RunRecorder: RunSink {
     /// (the accumulator would lack them).
     package let live: LiveSamples?
 
-    /// Opens the run's files. `judging` names the metrics the final judge analyses, in its order,
-    /// to keep their series in memory as they are written (`live`); nil keeps none.
+    /// Opens the run's files. `judging` says what the final judge analyses and what the run plans,
+    /// to keep the judged series in memory as they are written (`live`); nil keeps none.
     package init(
-        folder: RunFolder, declaredColumns: [String] = [], judging metrics: [Metric]? = nil,
+        folder: RunFolder, declaredColumns: [String] = [], judging plan: LiveSamples.Plan? = nil,
         onProgress: @escaping (DriverProgress) -> Void = { _ in }
     ) throws {
         self.folder = folder
@@ -37,7 +37,7 @@ package final class RunRecorder: RunSink {
         samples = try LineFile(path: folder.samples)
         events = try LineFile(path: folder.events)
         let header = ([SampleColumn.header] + declaredColumns).joined(separator: ",")
-        live = isNew ? metrics.map { LiveSamples(header: header, metrics: $0) } : nil
+        live = isNew ? plan.map { LiveSamples(header: header, plan: $0) } : nil
         if isNew {
             let error = samples.append(header + "\n")
             if error != nil { live?.add("", written: false) }

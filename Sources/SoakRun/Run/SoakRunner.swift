@@ -61,7 +61,8 @@ package final class SoakRunner {
         let recorder: RunRecorder
         do {
             recorder = try RunRecorder(
-                folder: folder, declaredColumns: options.profile.declaredColumns, judging: options.profile.metrics
+                folder: folder, declaredColumns: options.profile.declaredColumns,
+                judging: LiveSamples.Plan(profile: options.profile, scenario: scenario)
             ) { [progress] in progress?.show($0) }
         } catch {
             return finish(&manifest, .crashed, "cannot write to the run folder: \(error)")

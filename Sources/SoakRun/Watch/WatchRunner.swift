@@ -60,7 +60,10 @@ package final class WatchRunner {
         }
         let recorder: RunRecorder
         do {
-            recorder = try RunRecorder(folder: folder, declaredColumns: columns, judging: options.profile.metrics) {
+            recorder = try RunRecorder(
+                folder: folder, declaredColumns: columns,
+                judging: LiveSamples.Plan(profile: options.profile, scenario: scenario)
+            ) {
                 [progress] in progress?.show($0)
             }
         } catch {
