@@ -127,4 +127,21 @@ import Testing
         #expect(live.accumulated(for: Metric.allCases) == nil)
         #expect(live.lostBecause?.contains("write") == true)
     }
+
+    @Test func theSummaryNamesTheClock() throws {
+        let (folder, manifest, recorder) = try Self.record(cycles: 30)
+        var stepped = manifest
+        stepped.clock = "stepped"
+        #expect(RunSummary.clockName(stepped) == "stepped")
+        var realTime = manifest
+        realTime.accelerate = 1
+        #expect(RunSummary.clockName(realTime) == "real time")
+        var fractional = manifest
+        fractional.accelerate = 2.5
+        #expect(RunSummary.clockName(fractional) == "scaled at 2.5x")
+        let summary = try RunJudge.judge(folder, manifest: manifest, samples: recorder.live).summary
+        #expect(summary.clock == "scaled at 7200x")
+        let json = try String(decoding: JSONEncoder().encode(summary), as: UTF8.self)
+        #expect(json.contains("\"clock\":\"scaled at 7200x\""))
+    }
 }

@@ -79,7 +79,8 @@ enum RunStateText {
         }
         if summary.integrity.cycles > 0 { lines.append(integrityText(summary.integrity)) }
         if !summary.analysis.metrics.isEmpty { lines.append(VerdictTable.render(summary)) }
-        lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)")
+        lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)"
+            + (summary.clock.map { "; clock: " + $0 } ?? ""))
         return lines.joined(separator: "\n")
     }
 

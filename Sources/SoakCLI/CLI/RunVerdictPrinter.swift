@@ -48,7 +48,8 @@ enum RunVerdictPrinter {
             lines.append("verdict: INVALID: the reports could not all be written (\(writeProblem)); what was "
                 + "recorded judges \(summary.verdict.rawValue): \(summary.verdictReason)")
         } else {
-            lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)")
+            lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)"
+                + (summary.clock.map { "; clock: " + $0 } ?? ""))
         }
         if let load = summary.load { lines.append(load.line) }
         Output.out(lines.joined(separator: "\n"))
