@@ -36,6 +36,15 @@ enum RunStateText {
             for metric in interim.metrics where metric.verdict != .pass {
                 lines.append("  \(metric.metric.rawValue): \(metric.verdict.rawValue): \(metric.reason)")
             }
+            if let culprits = interim.culprits {
+                let growing = culprits.filter(\.growing).map { culprit in
+                    "\(culprit.source.rawValue) \(culprit.name) "
+                        + (culprit.slopePerCycle.map { AnalysisText.signedAmount($0, culprit.unit) } ?? "?") + "/cycle"
+                }
+                lines.append("culprits so far: " + (growing.isEmpty
+                    ? "none of the \(culprits.count) followed grows"
+                    : "growing: " + growing.joined(separator: ", ")))
+            }
         } else {
             lines.append("interim verdict: none yet (too few troughs so far)")
         }
