@@ -25,6 +25,8 @@ package struct Profile: Sendable, Equatable {
     /// Significance level of the trend test: a metric leaks only when Mann–Kendall (Hamed–Rao)
     /// rejects "no trend" at this level.
     package var alpha: Double = 0.01
+    /// When a type, stack or class counts as growing, and how many a report names.
+    package var culprits = CulpritSettings()
 
     package init(
         name: String, description: String, target: Target, scenario: Scenario,

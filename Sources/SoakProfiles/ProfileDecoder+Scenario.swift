@@ -204,10 +204,15 @@ extension ProfileDecoder {
 
     /// An amount in the metric's unit: a byte size for byte metrics, a plain number otherwise.
     private func amount(_ field: ProfileField, metric: Metric, orPercentage: Bool = false) -> Double? {
+        amount(field, unit: metric.unit, orPercentage: orPercentage)
+    }
+
+    /// An amount in `unit`: a byte size for bytes, a plain number otherwise.
+    func amount(_ field: ProfileField, unit: MetricUnit, orPercentage: Bool = false) -> Double? {
         let alternative = orPercentage ? " or a percentage like 5%" : ""
         let value: Double
         let limit: StatedLimit<Double>
-        if metric.unit == .bytes {
+        if unit == .bytes {
             guard let bytes = ByteSize.parse(stringOrNumberText(field) ?? "") else {
                 mismatch(field, expected: "a byte size like 64KiB or a number of bytes" + alternative)
                 return nil
@@ -215,7 +220,7 @@ extension ProfileDecoder {
             (value, limit) = (bytes, ProfileLimits.byteAmount)
         } else {
             guard case .number(let text) = field.value.kind, let number = Double(text), number.isFinite else {
-                mismatch(field, expected: "a number of \(metric.unit.rawValue) like 5" + alternative)
+                mismatch(field, expected: "a number of \(unit.rawValue) like 5" + alternative)
                 return nil
             }
             (value, limit) = (number, ProfileLimits.countAmount)

@@ -3,7 +3,7 @@ import SoakAnalysis
 extension ProfileDecoder {
     static let topLevelKeys = [
         "description", "accelerate", "clock", "target", "scenario", "sampling", "thresholds", "alpha", "tolerances",
-        "limits",
+        "limits", "culprits",
     ]
     static let tenantdKeys = [
         "tenants", "artifactsPerTenant", "kind", "payloadKB", "tenantIdle", "artifactIdle", "sweepEvery",
@@ -38,6 +38,7 @@ extension ProfileDecoder {
         let thresholds = top["thresholds"].flatMap { decodeThresholds($0, interval: scenario?.interval) }
         let tolerances = top["tolerances"].flatMap(decodeTolerances)
         let limits = top["limits"].flatMap(decodeLimits)
+        let culprits = top["culprits"].flatMap(decodeCulprits)
         let alpha = top["alpha"].flatMap { field -> Double? in
             guard let value = number(field, expected: "a significance level like 0.01") else { return nil }
             guard value > 0, value < 0.5 else {
@@ -56,6 +57,7 @@ extension ProfileDecoder {
         if let tolerances { profile.tolerances = tolerances }
         if let limits { profile.limits = limits }
         if let alpha { profile.alpha = alpha }
+        if let culprits { profile.culprits = culprits }
         return profile
     }
 

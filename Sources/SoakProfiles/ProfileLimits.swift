@@ -32,6 +32,9 @@ package enum ProfileLimits {
 
     // MARK: Counts
 
+    /// `culprits.top`: findings kept per source; past 100 no report could show them.
+    package static let culpritTop = StatedLimit<Int>.count(1...100)
+
     /// `target.tenantd.tenants` and `scenario.churn.tenants`: the runtime bench's largest registry.
     package static let tenants = StatedLimit<Int>.count(1...10_000)
     /// `target.tenantd.artifactsPerTenant` and `scenario.churn.artifactsPerTenant`.

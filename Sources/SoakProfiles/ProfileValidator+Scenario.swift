@@ -112,6 +112,19 @@ extension ProfileValidator {
             "sampling.minimumWallPeriod")
     }
 
+    mutating func checkCulprits() {
+        for source in CulpritSource.allCases {
+            guard let threshold = profile.culprits.thresholds[source] else { continue }
+            let path = "culprits.\(source.rawValue)"
+            let limit = CulpritSettings.unit(of: source) == .bytes ? ProfileLimits.byteAmount : ProfileLimits.countAmount
+            for (name, value) in [("perCycle", threshold.perCycle), ("floor", threshold.floor)] {
+                require(value >= 0, "\(path).\(name)", expected: "an amount of at least 0", found: Self.number(value))
+                if value >= 0 { require(value, within: limit, "\(path).\(name)", found: Self.number) }
+            }
+        }
+        require(profile.culprits.top, within: ProfileLimits.culpritTop, "culprits.top")
+    }
+
     mutating func checkThresholds() {
         for metric in Metric.allCases {
             let amountLimit = metric.unit == .bytes ? ProfileLimits.byteAmount : ProfileLimits.countAmount

@@ -30,6 +30,7 @@ struct ProfileValidator {
         checkIntegrityIsReachable()
         checkSampling()
         checkThresholds()
+        checkCulprits()
         checkLimits()
     }
 

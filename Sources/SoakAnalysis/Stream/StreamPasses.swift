@@ -18,7 +18,12 @@ struct StreamFirstPass: SampleRowSink {
     var periodic: [SeriesTap]
     var peaks: [Double]
 
-    init(names: [String], metrics: [Metric], charting: [String], heldLimit: Int) {
+    /// `heldLimit` points are held per trough series and `periodicHeldLimit` (nil: the same) per
+    /// periodic one; `reserving` allocates their storage up front (see `SeriesTap`).
+    init(
+        names: [String], metrics: [Metric], charting: [String], heldLimit: Int, periodicHeldLimit: Int? = nil,
+        reserving: Bool = false
+    ) {
         self.names = names
         width = names.count
         let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
@@ -29,9 +34,12 @@ struct StreamFirstPass: SampleRowSink {
         chartColumns = charting.compactMap { name in name == kind ? nil : index[name].map { (name, $0) } }
         hasValue = [Bool](repeating: false, count: names.count)
         negatives = [Int](repeating: 0, count: names.count)
-        charts = [SampleDigest.Chart](repeating: SampleDigest.Chart(), count: chartColumns.count)
-        troughs = [SeriesTap](repeating: SeriesTap(heldLimit: heldLimit), count: metrics.count)
-        periodic = troughs
+        charts = chartColumns.map { _ in SampleDigest.Chart(reserving: reserving) }
+        // One tap each: a repeated one would share its reserved storage until the first add.
+        troughs = metrics.map { _ in SeriesTap(heldLimit: heldLimit, reserving: reserving) }
+        periodic = metrics.map { _ in
+            SeriesTap(heldLimit: periodicHeldLimit ?? heldLimit, reserving: reserving)
+        }
         peaks = [Double](repeating: -.infinity, count: metrics.count)
     }
 

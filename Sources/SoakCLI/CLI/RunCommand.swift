@@ -111,7 +111,7 @@ enum RunCommand {
             Output.err("soak: run: \(loss)")
             return .failed
         }
-        let code = try RunVerdictPrinter.conclude(folder: runner.folder, manifest: manifest)
+        let code = try RunVerdictPrinter.conclude(folder: runner.folder, manifest: manifest, samples: runner.liveSamples)
         if let failure = runner.writeFailure {
             // Whatever the recorded part shows, the run did not finish: never a pass or a leak.
             Output.err("soak: run: \(runner.folder.path): \(failure)")

@@ -36,6 +36,15 @@ enum RunStateText {
             for metric in interim.metrics where metric.verdict != .pass {
                 lines.append("  \(metric.metric.rawValue): \(metric.verdict.rawValue): \(metric.reason)")
             }
+            if let culprits = interim.culprits {
+                let growing = culprits.filter(\.growing).map { culprit in
+                    "\(culprit.source.rawValue) \(culprit.name) "
+                        + (culprit.slopePerCycle.map { AnalysisText.signedAmount($0, culprit.unit) } ?? "?") + "/cycle"
+                }
+                lines.append("culprits so far: " + (growing.isEmpty
+                    ? "none of the \(culprits.count) followed grows"
+                    : "growing: " + growing.joined(separator: ", ")))
+            }
         } else {
             lines.append("interim verdict: none yet (too few troughs so far)")
         }
@@ -79,7 +88,8 @@ enum RunStateText {
         }
         if summary.integrity.cycles > 0 { lines.append(integrityText(summary.integrity)) }
         if !summary.analysis.metrics.isEmpty { lines.append(VerdictTable.render(summary)) }
-        lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)")
+        lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)"
+            + (summary.clock.map { "; clock: " + $0 } ?? ""))
         return lines.joined(separator: "\n")
     }
 

@@ -7,13 +7,15 @@ import SoakRun
 enum RunVerdictPrinter {
     /// With `saving` false the verdict is printed but no file is written (the run is still going,
     /// and its harness writes them when it ends).
-    /// `manifest` is the run's final record when this process ran it, so `run.json` is not read back.
+    /// `manifest` and `samples` are the run's final record when this process ran it, so neither
+    /// `run.json` nor `samples.csv` is read back.
     static func conclude(
-        folder: RunFolder, manifest: RunManifest? = nil, thresholds: [Metric: Threshold] = [:], saving: Bool = true
+        folder: RunFolder, manifest: RunManifest? = nil, samples: LiveSamples? = nil,
+        thresholds: [Metric: Threshold] = [:], saving: Bool = true
     ) throws(CommandError) -> ExitCode {
         let judgement: RunJudge.Judgement
         do {
-            judgement = try RunJudge.judge(folder, manifest: manifest, thresholds: thresholds)
+            judgement = try RunJudge.judge(folder, manifest: manifest, samples: samples, thresholds: thresholds)
         } catch {
             throw CommandError(error.description)
         }
@@ -46,7 +48,8 @@ enum RunVerdictPrinter {
             lines.append("verdict: INVALID: the reports could not all be written (\(writeProblem)); what was "
                 + "recorded judges \(summary.verdict.rawValue): \(summary.verdictReason)")
         } else {
-            lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)")
+            lines.append("verdict: \(summary.verdict.rawValue.uppercased()): \(summary.verdictReason)"
+                + (summary.clock.map { "; clock: " + $0 } ?? ""))
         }
         if let load = summary.load { lines.append(load.line) }
         Output.out(lines.joined(separator: "\n"))

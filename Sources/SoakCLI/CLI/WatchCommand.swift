@@ -140,7 +140,7 @@ enum WatchCommand {
             Output.err("soak: watch: \(problem)")
             return .failed
         }
-        return try RunVerdictPrinter.conclude(folder: runner.folder, manifest: manifest)
+        return try RunVerdictPrinter.conclude(folder: runner.folder, manifest: manifest, samples: runner.liveSamples)
     }
 
     /// The options from a profile (`--duration` overriding its own), or a profile made from the flags.

@@ -4,17 +4,22 @@ import SoakProfiles
 /// Names the culprits of a run folder: reads `culprits.jsonl` (and the stacks' frames), judges
 /// each series on the metrics' steady window and says which grow.
 package enum CulpritJudge {
-    /// The findings, or nil when the run recorded no culprit readings at all.
+    /// What `culprits.jsonl` holds, with each stack id's frames.
+    package static func read(_ folder: RunFolder) -> CulpritLog.Contents {
+        CulpritLog.contents(folder.culprits, frames: StackFrames.load(folder))
+    }
+
+    /// The findings, or nil when the run recorded no culprit readings at all. `settings` are the
+    /// profile's thresholds per source and how many findings to keep.
     package static func judge(
-        _ folder: RunFolder, steadyStartSeconds: Double, intervalSeconds: Double, alpha: Double
+        _ contents: CulpritLog.Contents, steadyStartSeconds: Double, intervalSeconds: Double, alpha: Double,
+        settings: CulpritSettings = CulpritSettings()
     ) -> [CulpritFinding]? {
-        let frames = StackFrames.load(folder)
-        let series = CulpritLog.read(folder.culprits, frames: frames)
-        guard !series.isEmpty, intervalSeconds > 0 else { return nil }
+        guard !contents.series.isEmpty, intervalSeconds > 0 else { return nil }
         let options = CulpritAnalysis.Options(
-            thresholds: CulpritThresholds.defaults, cycleIntervalSeconds: intervalSeconds,
-            steadyStartSeconds: steadyStartSeconds, alpha: alpha)
-        return CulpritAnalysis.analyze(series, options: options)
+            thresholds: settings.thresholds, cycleIntervalSeconds: intervalSeconds,
+            steadyStartSeconds: steadyStartSeconds, alpha: alpha, keepPerSource: settings.top)
+        return CulpritAnalysis.analyze(contents.series, options: options)
     }
 
     /// `growing: DeployedArtifact +1/cycle, PayloadBuffer +64/cycle`, the three steepest growing

@@ -21,15 +21,54 @@ package enum CulpritLog {
         }
     }
 
+    /// What a `culprits.jsonl` held, for the judge and its evidence rules.
+    package struct Contents: Sendable {
+        /// Whether the file exists at all.
+        package var exists = false
+        /// The culprit series in it.
+        package var series: [CulpritSeries] = []
+        /// Complete lines (ending in a newline), blank ones left out.
+        package var lines = 0
+        /// Complete lines that are not culprit readings: damage.
+        package var damagedLines = 0
+        /// True when the file ends in a line without its newline (a harness killed mid-write), which
+        /// is left out like samples.csv's.
+        package var droppedPartialLastLine = false
+
+        /// The readings the series were made from.
+        package var readings: Int { lines - damagedLines }
+    }
+
     /// The series in `path`; empty when the file is absent. `frames` gives a stack id's frames.
     package static func read(_ path: String, frames: [String: [String]] = [:]) -> [CulpritSeries] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        contents(path, frames: frames).series
+    }
+
+    /// The series in `path` and what the file's lines were.
+    package static func contents(_ path: String, frames: [String: [String]] = [:]) -> Contents {
+        var contents = Contents()
+        guard let data = FileManager.default.contents(atPath: path) else { return contents }
+        contents.exists = true
         let decoder = JSONDecoder()
         var lines: [Line] = []
-        for text in data.split(separator: UInt8(ascii: "\n")) {
-            if let line = try? decoder.decode(Line.self, from: Data(text)) { lines.append(line) }
+        let newline = UInt8(ascii: "\n")
+        let pieces = data.split(separator: newline, omittingEmptySubsequences: false)
+        for (index, text) in pieces.enumerated() {
+            if text.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { continue }
+            // The piece after the last newline is a line cut off mid-write, never a reading.
+            if index == pieces.count - 1 {
+                contents.droppedPartialLastLine = true
+                continue
+            }
+            contents.lines += 1
+            if let line = try? decoder.decode(Line.self, from: Data(text)) {
+                lines.append(line)
+            } else {
+                contents.damagedLines += 1
+            }
         }
-        return series(from: lines, frames: frames)
+        contents.series = series(from: lines, frames: frames)
+        return contents
     }
 
     private static func series(from lines: [Line], frames: [String: [String]]) -> [CulpritSeries] {

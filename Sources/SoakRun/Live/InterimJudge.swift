@@ -8,6 +8,7 @@
 /// (`LeakAnalysis.analyze`) and run decision (`RunJudge.decide`), so the interim verdict reads like
 /// the final one. `soak report DIR` gives the full judgement at any time.
 import SoakAnalysis
+import SoakProfiles
 
 enum InterimJudge {
     /// The verdict on what `series` holds, with the run's options; nil before any point.
@@ -38,12 +39,30 @@ enum InterimJudge {
             manifest: running, runFolder: "", integrity: integrity, requests: RequestSummary(), analysis: analysis)
         let (verdict, reason) = RunJudge.decide(running, summary, harnessAlive: true)
         return InterimVerdict(
-            verdict: verdict, reason: reason, simSeconds: last, troughsSeen: series.seen, stride: series.stride,
+            verdict: verdict, reason: reason, simSeconds: last, steadyStartSeconds: steadyStart,
+            troughsSeen: series.seen, stride: series.stride,
             metrics: analyses.map { analysis in
                 InterimVerdict.Metric(
                     metric: analysis.metric, verdict: analysis.verdict, n: analysis.n,
                     slopePerHour: analysis.slopePerHour, lowSlopePerHour: analysis.lowSlopePerHour,
                     highSlopePerHour: analysis.highSlopePerHour, reason: analysis.reason)
             })
+    }
+
+    /// The followed culprits judged as the final judge judges them (the profile's thresholds, the
+    /// metrics' steady window), growing ones first; nil when the run has none.
+    static func culprits(
+        _ culprits: InterimCulprits, steadyStartSeconds: Double, options: AnalysisOptions, settings: CulpritSettings
+    ) -> [InterimVerdict.Culprit]? {
+        let series = culprits.series
+        guard !series.isEmpty, options.cycleIntervalSeconds > 0 else { return nil }
+        let analysis = CulpritAnalysis.Options(
+            thresholds: settings.thresholds, cycleIntervalSeconds: options.cycleIntervalSeconds,
+            steadyStartSeconds: steadyStartSeconds, alpha: options.alpha, keepPerSource: settings.top)
+        return CulpritAnalysis.analyze(series, options: analysis).map { finding in
+            InterimVerdict.Culprit(
+                source: finding.source, name: finding.name, unit: finding.unit, growing: finding.growing,
+                slopePerCycle: finding.slopePerCycle, last: finding.last)
+        }
     }
 }

@@ -8,6 +8,8 @@ struct LiveRunState: Sendable {
     var manifest: RunManifest
     /// The leak signal so far, for the interim verdict.
     var series: InterimSeries
+    /// The culprits so far, for the interim verdict.
+    var culprits = InterimCulprits()
     /// Bumped on every update, so the writer skips rewriting an unchanged status.
     private(set) var version = 0
     /// Wall seconds of the replay (the driver's clock) at the latest sample or cycle, for the ETA.
@@ -28,6 +30,7 @@ struct LiveRunState: Sendable {
         status.latest = RunStatus.Latest(row)
         if let sim = row[.simSeconds] { advance(sim: sim, wall: row[.wallSeconds]) }
         series.append(row)
+        culprits.append(row)
         version += 1
     }
 

@@ -49,6 +49,7 @@ enum RunMetricsPage {
         page.add("soak_running", .gauge, help: "1 while the harness replays or prepares the run, 0 once it ended.",
                  value: status.phase == .ended ? 0 : 1)
         addSlopes(status.interim, to: &page)
+        addCulprits(status.interim?.culprits ?? [], to: &page)
         return page.text
     }
 
@@ -72,5 +73,23 @@ enum RunMetricsPage {
                  samples: interim.metrics.map {
                      .init(labels: [("metric", $0.metric.rawValue)], value: $0.verdict == .leak ? 1 : 0)
                  })
+    }
+
+    /// The culprits followed so far: latest value, slope per cycle and whether each grows.
+    private static func addCulprits(_ culprits: [InterimVerdict.Culprit], to page: inout PrometheusText) {
+        func labels(_ culprit: InterimVerdict.Culprit) -> [(name: String, value: String)] {
+            [("source", culprit.source.rawValue), ("name", culprit.name), ("unit", culprit.unit.rawValue)]
+        }
+        page.add("soak_culprit_value", .gauge,
+                 help: "Latest reading of a culprit (a type's instances, a stack's or a class's live bytes).",
+                 samples: culprits.compactMap { culprit in culprit.last.map { .init(labels: labels(culprit), value: $0) } })
+        page.add("soak_culprit_slope_per_cycle", .gauge,
+                 help: "Interim Theil-Sen slope of a culprit per cycle, in its unit.",
+                 samples: culprits.compactMap { culprit in
+                     culprit.slopePerCycle.map { .init(labels: labels(culprit), value: $0) }
+                 })
+        page.add("soak_culprit_growing", .gauge,
+                 help: "1 when the interim analysis finds the culprit growing (warns only), else 0.",
+                 samples: culprits.map { .init(labels: labels($0), value: $0.growing ? 1 : 0) })
     }
 }

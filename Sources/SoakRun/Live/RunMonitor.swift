@@ -2,6 +2,7 @@ import FoundationEssentials
 import Glibc
 import MiniHTTP
 import SoakAnalysis
+import SoakProfiles
 import Synchronization
 
 /// Watches a run as it goes: sees every sample, request and cycle (as a `RunSink` beside the
@@ -17,6 +18,7 @@ package final class RunMonitor: RunSink, Sendable {
     /// The run folder `status.json` goes to.
     package let folder: RunFolder
     private let analysis: AnalysisOptions
+    private let culpritSettings: CulpritSettings
     private let troughs: Bool
     private let state = Mutex<LiveRunState?>(nil)
     private let metricsAddress = Mutex<String?>(nil)
@@ -39,6 +41,7 @@ package final class RunMonitor: RunSink, Sendable {
         self.folder = folder
         self.clock = clock
         analysis = AnalysisOptions(profile: options.profile)
+        culpritSettings = options.profile.culprits
         troughs = options.profile.sampling.troughs
     }
 
@@ -133,11 +136,14 @@ package final class RunMonitor: RunSink, Sendable {
 
     /// Refits the interim verdict when asked, then writes `status.json`.
     private func publish(judging: Bool) {
-        if judging, let (series, manifest, integrity) = state.withLock({ state in
-            state.map { ($0.series.detachedCopy(), $0.manifest, $0.status.integrity) }
+        if judging, let (series, culprits, manifest, integrity) = state.withLock({ state in
+            state.map { ($0.series.detachedCopy(), $0.culprits.detachedCopy(), $0.manifest, $0.status.integrity) }
         }) {
             // The fit runs outside the lock, on a copy: the driver keeps recording meanwhile.
-            let interim = InterimJudge.judge(series, options: analysis, manifest: manifest, integrity: integrity)
+            var interim = InterimJudge.judge(series, options: analysis, manifest: manifest, integrity: integrity)
+            let steadyStart = interim?.steadyStartSeconds ?? 0
+            interim?.culprits = InterimJudge.culprits(
+                culprits, steadyStartSeconds: steadyStart, options: analysis, settings: culpritSettings)
             state.withLock { $0?.status.interim = interim }
         }
         guard var status = snapshot() else { return }

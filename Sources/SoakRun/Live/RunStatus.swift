@@ -170,17 +170,38 @@ package struct InterimVerdict: Codable, Sendable, Equatable {
         }
     }
 
+    /// One culprit's fit so far.
+    package struct Culprit: Codable, Sendable, Equatable {
+        package var source: CulpritSource
+        package var name: String
+        package var unit: MetricUnit
+        package var growing: Bool
+        package var slopePerCycle: Double?
+        /// The latest value read.
+        package var last: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case source, name, unit, growing, last
+            case slopePerCycle = "slope_per_cycle"
+        }
+    }
+
     package var verdict: RunVerdict
     package var reason: String
     /// Simulated seconds at the last point judged.
     package var simSeconds: Double
+    /// Where the steady window starts (simulated seconds); nil in older status files.
+    package var steadyStartSeconds: Double?
     /// Troughs seen so far, and how many seen troughs each kept point stands for.
     package var troughsSeen: Int
     package var stride: Int
     package var metrics: [Metric]
+    /// The culprits followed so far (a few per source), growing ones first; nil when none.
+    package var culprits: [Culprit]?
 
     enum CodingKeys: String, CodingKey {
-        case verdict, reason, stride, metrics
+        case verdict, reason, stride, metrics, culprits
+        case steadyStartSeconds = "steady_start_s"
         case simSeconds = "sim_seconds"
         case troughsSeen = "troughs_seen"
     }

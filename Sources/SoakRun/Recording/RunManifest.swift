@@ -49,6 +49,9 @@ package struct RunManifest: Codable, Sendable {
     /// the target's sweep slipped, the meaning held. Nil in older folders.
     package var sweptLateCycles: Int?
 
+    /// Lines the harness wrote to `culprits.jsonl`; nil in older folders and while the run goes on.
+    package var culpritReadings: Int?
+
     /// Whether the run replayed on the target's stepped clock.
     package var isStepped: Bool { clock == "stepped" }
 
@@ -73,6 +76,7 @@ package struct RunManifest: Codable, Sendable {
         case clock
         case lateCycles = "late_cycles"
         case sweptLateCycles = "swept_late_cycles"
+        case culpritReadings = "culprit_readings"
     }
 
     /// Writes the manifest atomically (temporary file and rename).

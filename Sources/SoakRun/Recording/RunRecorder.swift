@@ -10,6 +10,8 @@ package final class RunRecorder: RunSink {
     private let events: LineFile
     /// Opened at the first culprit reading: most runs have none.
     private var culprits: LineFile?
+    /// Lines written whole to `culprits.jsonl`, for `run.json` (the judge checks the file by it).
+    package private(set) var culpritLines = 0
     private let onProgress: (DriverProgress) -> Void
     /// The first write error (`samples.csv: File too large`): the run stops at the next check,
     /// since a run that cannot record what it measures cannot be judged.
@@ -17,9 +19,16 @@ package final class RunRecorder: RunSink {
 
     /// Columns declared by metric sources, written after the harness's own.
     package let declaredColumns: [String]
+    /// Every row written, taken into the judge's accumulator as it is written; nil when the
+    /// recorder was not asked for it, or when `samples.csv` held rows before this recorder began
+    /// (the accumulator would lack them).
+    package let live: LiveSamples?
 
+    /// Opens the run's files. `judging` says what the final judge analyses and what the run plans,
+    /// to keep the judged series in memory as they are written (`live`); nil keeps none.
     package init(
-        folder: RunFolder, declaredColumns: [String] = [], onProgress: @escaping (DriverProgress) -> Void = { _ in }
+        folder: RunFolder, declaredColumns: [String] = [], judging plan: LiveSamples.Plan? = nil,
+        onProgress: @escaping (DriverProgress) -> Void = { _ in }
     ) throws {
         self.folder = folder
         self.declaredColumns = declaredColumns
@@ -27,13 +36,20 @@ package final class RunRecorder: RunSink {
         let isNew = !FileManager.default.fileExists(atPath: folder.samples)
         samples = try LineFile(path: folder.samples)
         events = try LineFile(path: folder.events)
+        let header = ([SampleColumn.header] + declaredColumns).joined(separator: ",")
+        live = isNew ? plan.map { LiveSamples(header: header, plan: $0) } : nil
         if isNew {
-            samples.append(([SampleColumn.header] + declaredColumns).joined(separator: ",") + "\n")
+            let error = samples.append(header + "\n")
+            if error != nil { live?.add("", written: false) }
+            note(error, in: samples)
         }
     }
 
     package func record(sample: SampleRow) {
-        note(samples.append(sample.csvLine(declaredColumns: declaredColumns)), in: samples)
+        let line = sample.csvLine(declaredColumns: declaredColumns)
+        let error = samples.append(line)
+        live?.add(line, written: error == nil)
+        note(error, in: samples)
         guard !sample.culprits.isEmpty else { return }
         if culprits == nil {
             do {
@@ -46,7 +62,9 @@ package final class RunRecorder: RunSink {
         guard let culprits else { return }
         for reading in sample.culprits {
             let line = reading.jsonLine(kind: sample.kind, cycle: sample[.cycle], simSeconds: sample[.simSeconds])
-            note(culprits.append(line), in: culprits)
+            let error = culprits.append(line)
+            if error == nil { culpritLines += 1 }
+            note(error, in: culprits)
         }
     }
 

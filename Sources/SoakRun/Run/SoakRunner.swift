@@ -26,6 +26,9 @@ package final class SoakRunner {
     package private(set) var writeFailure: String?
     /// Why the run stopped because its folder was deleted under it; nil otherwise.
     package private(set) var folderLoss: String?
+    /// Every sample row as it was written, for the final judge (`RunJudge.judge(_:samples:)`), so
+    /// it need not read `samples.csv` back; nil before the run records.
+    package private(set) var liveSamples: LiveSamples?
 
     /// Creates the run folder. `clock` is the one the run waits on, which the stop signals ring;
     /// `progress` sees the scenario advance (a terminal line, say); `log` receives one-line
@@ -57,12 +60,14 @@ package final class SoakRunner {
         try? FileManager.default.copyItem(atPath: options.profileFile, toPath: folder.profileCopy)
         let recorder: RunRecorder
         do {
-            recorder = try RunRecorder(folder: folder, declaredColumns: options.profile.declaredColumns) {
-                [progress] in progress?.show($0)
-            }
+            recorder = try RunRecorder(
+                folder: folder, declaredColumns: options.profile.declaredColumns,
+                judging: LiveSamples.Plan(profile: options.profile, scenario: scenario)
+            ) { [progress] in progress?.show($0) }
         } catch {
             return finish(&manifest, .crashed, "cannot write to the run folder: \(error)")
         }
+        liveSamples = recorder.live
         save(manifest)
         let watch = RunFolderWatch(recorder, waking: clock)
         monitor.start(manifest) { watch.look() }
@@ -145,6 +150,7 @@ package final class SoakRunner {
         manifest.integrity = result.integrity
         manifest.requests = result.requests
         manifest.failedRequests = result.failedRequests
+        manifest.culpritReadings = recorder.culpritLines
         SteppedRunSetup.record(result, clock: clockMode, interval: scenario.interval,
                                replayWall: clock.now - replayStarted, into: &manifest)
         if let message = SteppedRunSetup.lateNote(result) {

@@ -18,11 +18,14 @@ package struct RunEvidence: Codable, Sendable, Equatable {
     package var unjudged: [String] = []
     /// How the schedule kept to its plan; nil when too few cycles were recorded to tell.
     package var schedule: ScheduleSlip?
+    /// Files that only inform, missing, damaged or cut short (`culprits.jsonl`): named in the
+    /// verdict line, never a reason to fail it. Nil when there is none (and in older summaries).
+    package var warnings: [String]?
 
     package init() {}
 
     enum CodingKeys: String, CodingKey {
-        case damaged, unjudged, schedule
+        case damaged, unjudged, schedule, warnings
     }
 
     /// Examines what a run left. `samplesFileExists` tells a missing `samples.csv` from an empty
@@ -102,6 +105,33 @@ package struct RunEvidence: Codable, Sendable, Equatable {
                     + "\(manifest.integrity.cycles); one of them was changed after the run")
             }
         }
+    }
+
+    /// Checks `culprits.jsonl` against the readings `run.json` says were written. Culprits only
+    /// warn, so a damaged file is a warning naming it, not damage that fails the run.
+    package mutating func checkCulprits(_ contents: CulpritLog.Contents, manifest: RunManifest) {
+        var found: [String] = []
+        let written = manifest.culpritReadings ?? 0
+        let counted = "run.json counts \(written) culprit reading(s)"
+        if !contents.exists {
+            if written > 0 { found.append("culprits.jsonl is missing, though \(counted): no culprit can be named") }
+        } else if contents.lines == 0, written > 0 {
+            found.append("culprits.jsonl is empty, though \(counted): no culprit can be named")
+        } else {
+            if contents.damagedLines > 0 {
+                found.append("culprits.jsonl is damaged: \(contents.damagedLines) of its \(contents.lines) lines "
+                    + "are not culprit readings and were left out of the culprits named")
+            }
+            if manifest.culpritReadings != nil, contents.readings < written {
+                found.append("culprits.jsonl holds \(contents.readings) of the \(written) readings run.json counts: "
+                    + "the file was cut short or damaged; the culprits named are judged on what is left")
+            } else if manifest.culpritReadings != nil, contents.lines > written {
+                found.append("culprits.jsonl has \(contents.lines) lines, though \(counted): the file was "
+                    + "changed after the run")
+            }
+        }
+        guard !found.isEmpty else { return }
+        warnings = (warnings ?? []) + found
     }
 
     /// The harness's own columns count bytes, pages, descriptors and threads: a negative value

@@ -37,10 +37,13 @@ package enum RunJudge {
 
     /// Judges the run in `folder`. `thresholds` override the profile's per metric. `manifest` is
     /// the run's own record when the caller holds it (the harness that just ran it); otherwise
-    /// `run.json` is read. Throws when the folder is not a run folder or its samples cannot be
+    /// `run.json` is read. `samples` are the rows that harness wrote, taken in as it wrote them:
+    /// the judge then uses them instead of reading `samples.csv`, once a cheap check says the file
+    /// still ends as written. Throws when the folder is not a run folder or its samples cannot be
     /// read at all.
     package static func judge(
-        _ folder: RunFolder, manifest known: RunManifest? = nil, thresholds overrides: [Metric: Threshold] = [:]
+        _ folder: RunFolder, manifest known: RunManifest? = nil, samples live: LiveSamples? = nil,
+        thresholds overrides: [Metric: Threshold] = [:]
     ) throws(RunJudgeError) -> Judgement {
         let manifest: RunManifest
         if let known { manifest = known } else { manifest = try readManifest(folder) }
@@ -52,7 +55,7 @@ package enum RunJudge {
 
         // Streamed: only the judged columns' troughs, the charts and per-column facts are kept, so
         // a month of 1 Hz samples needs no more memory than a day.
-        var stream = try readSamples(folder, options: options)
+        var (stream, fileProblem) = try samples(folder, options: options, live: live)
         let samples = stream?.digest
         let analysis: LeakAnalysis
         if var stream, stream.digest.rowCount > 0 {
@@ -75,18 +78,25 @@ package enum RunJudge {
             manifest: manifest, runFolder: folder.path,
             integrity: fromLog ? Integrity(events: log.requests) : manifest.integrity,
             requests: RequestSummary(events: log.requests), analysis: analysis)
-        let evidence = RunEvidence.examine(
+        var evidence = RunEvidence.examine(
             manifest: manifest, samples: samples, samplesFileExists: FileSystem.exists(folder.samples), log: log,
             profile: profile, analysis: analysis)
+        // The file not being what the harness wrote is damage the file's own reading may not show
+        // (an edited last line still parses).
+        if let fileProblem { evidence.damaged.insert(fileProblem, at: 0) }
         summary.evidence = evidence
         summary.simulatedSeconds = evidence.schedule?.simulatedSeconds ?? SampleCoverage(samples).lastSimSeconds
+        let culprits = CulpritJudge.read(folder)
+        summary.evidence?.checkCulprits(culprits, manifest: manifest)
         summary.culprits = CulpritJudge.judge(
-            folder, steadyStartSeconds: analysis.steadyStartSeconds, intervalSeconds: manifest.intervalSeconds,
-            alpha: options.alpha)
+            culprits, steadyStartSeconds: analysis.steadyStartSeconds, intervalSeconds: manifest.intervalSeconds,
+            alpha: options.alpha, settings: profile?.culprits ?? CulpritSettings())
         let harnessAlive = manifest.status == .running && HarnessLiveness.isRunning(pid: manifest.harnessPID)
         (summary.verdict, summary.verdictReason) = decide(manifest, summary, harnessAlive: harnessAlive)
         // Where, beside whether: the culprits only ever add words, never change the verdict.
         if let growing = CulpritJudge.reasonText(summary.culprits) { summary.verdictReason += "; " + growing }
+        // A damaged record of culprits is named, but cannot change a verdict culprits never decide.
+        for warning in summary.evidence?.warnings ?? [] { summary.verdictReason += "; warning: " + warning }
         return Judgement(summary: summary, samples: samples, events: log.requests, profile: profile)
     }
 
@@ -100,13 +110,25 @@ package enum RunJudge {
         }
     }
 
-    private static func readSamples(
-        _ folder: RunFolder, options: AnalysisOptions
-    ) throws(RunJudgeError) -> SampleStream? {
-        guard let status = try? FileSystem.status(of: folder.samples), status.st_size > 0 else { return nil }
+    /// The samples to judge: the harness's own record when it holds every row for these options
+    /// and the file still ends as it was written; otherwise `samples.csv`, read (with the reason
+    /// the record was not used when the file differs from it).
+    private static func samples(
+        _ folder: RunFolder, options: AnalysisOptions, live: LiveSamples?
+    ) throws(RunJudgeError) -> (SampleStream?, String?) {
+        var fileProblem: String?
+        if let live, let accumulated = live.accumulated(for: options.metrics) {
+            fileProblem = live.fileCheck(folder.samples)
+            if fileProblem == nil {
+                return (SampleStream(accumulated, options: options, rereading: .file(folder.samples)), nil)
+            }
+        }
+        guard let status = try? FileSystem.status(of: folder.samples), status.st_size > 0 else {
+            return (nil, fileProblem)
+        }
         do {
-            return try SampleStream(.file(folder.samples), options: options,
-                                    charting: options.metrics.map(\.columnName))
+            return (try SampleStream(.file(folder.samples), options: options,
+                                     charting: options.metrics.map(\.columnName)), fileProblem)
         } catch {
             throw RunJudgeError("\(error)")
         }
@@ -193,40 +215,4 @@ package struct RunJudgeError: Error, CustomStringConvertible, Equatable {
     package var description: String
 
     init(_ description: String) { self.description = description }
-}
-
-extension Integrity {
-    /// Integrity from the request log: a cycle is valid when every request in it found what the
-    /// scenario expects.
-    init(events: [RequestEvent]) {
-        self.init()
-        for event in events where !event.ok {
-            firstViolation = event.violation.map { "cycle \(event.cycle), \(event.method) \(event.path): \($0)" }
-                ?? "cycle \(event.cycle): \(event.path) found tenant \(event.tenantWas ?? "?"), "
-                + "artifact \(event.artifactWas ?? "?")"
-            firstViolationKind = event.succeeded ? .state : .request
-            break
-        }
-        // The harness writes the log in cycle order, so each cycle is one run of lines and no
-        // table of a million cycles is needed; an edited log out of order takes the table.
-        let ordered = zip(events, events.dropFirst()).allSatisfy { $0.cycle <= $1.cycle }
-        guard ordered else {
-            var valid: [Int: Bool] = [:]
-            for event in events { valid[event.cycle] = (valid[event.cycle] ?? true) && event.ok }
-            cycles = valid.count
-            validCycles = valid.values.filter { $0 }.count
-            return
-        }
-        var index = events.startIndex
-        while index < events.endIndex {
-            let cycle = events[index].cycle
-            var ok = true
-            while index < events.endIndex, events[index].cycle == cycle {
-                ok = ok && events[index].ok
-                index += 1
-            }
-            cycles += 1
-            if ok { validCycles += 1 }
-        }
-    }
 }

@@ -16,6 +16,9 @@ package struct RunSummary: Codable, Sendable, Equatable {
     /// How the run ended (`run.json`'s status).
     package var status: RunManifest.Status
     package var accelerate: Double
+    /// The clock the run replayed on, in words: `stepped`, `scaled at 7200x` or `real time`; nil
+    /// in summaries written before it was named.
+    package var clock: String?
     package var scenarioKind: String
     package var intervalSeconds: Double
     package var durationSeconds: Double
@@ -45,7 +48,7 @@ package struct RunSummary: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case schema, profile, verdict, status, accelerate, teardown, integrity, requests, analysis, kernel, evidence
-        case culprits, load
+        case culprits, load, clock
         case simulatedSeconds = "simulated_s"
         case profileDescription = "profile_description"
         case runFolder = "run_folder"
@@ -74,6 +77,7 @@ package struct RunSummary: Codable, Sendable, Equatable {
         verdictReason = ""
         status = manifest.status
         accelerate = manifest.accelerate
+        clock = Self.clockName(manifest)
         scenarioKind = manifest.scenarioKind
         intervalSeconds = manifest.intervalSeconds
         durationSeconds = manifest.durationSeconds
@@ -89,6 +93,16 @@ package struct RunSummary: Codable, Sendable, Equatable {
         self.analysis = analysis
         soakVersion = manifest.soakVersion
         kernel = manifest.kernel
+    }
+
+    /// The clock of the run `manifest` records, in words: the stepped clock, the scaled clock with
+    /// its factor, or real time (a scale of 1, and every `soak watch`).
+    package static func clockName(_ manifest: RunManifest) -> String {
+        if manifest.isStepped { return "stepped" }
+        if manifest.watch != nil || manifest.accelerate == 1 { return "real time" }
+        let factor = manifest.accelerate
+        let text = factor == factor.rounded() && abs(factor) < 1e15 ? String(Int64(factor)) : "\(factor)"
+        return "scaled at \(text)x"
     }
 
     /// The analysis of one metric, if it was judged.

@@ -20,6 +20,8 @@ package final class WatchRunner {
     private let log: (String) -> Void
     /// Why the run stopped because its folder could not be written or was deleted; nil otherwise.
     package private(set) var folderProblem: String?
+    /// Every sample row as it was written, for the final judge; nil before the watch records.
+    package private(set) var liveSamples: LiveSamples?
 
     package init(
         options: WatchOptions, clock: any RunClock, progress: RunProgress?, log: @escaping (String) -> Void
@@ -58,10 +60,16 @@ package final class WatchRunner {
         }
         let recorder: RunRecorder
         do {
-            recorder = try RunRecorder(folder: folder, declaredColumns: columns) { [progress] in progress?.show($0) }
+            recorder = try RunRecorder(
+                folder: folder, declaredColumns: columns,
+                judging: LiveSamples.Plan(profile: options.profile, scenario: scenario)
+            ) {
+                [progress] in progress?.show($0)
+            }
         } catch {
             return finish(&manifest, .crashed, "cannot write to the run folder: \(error)")
         }
+        liveSamples = recorder.live
         save(manifest)
         let folderWatch = RunFolderWatch(recorder, waking: clock)
         let exitWatch = SubjectExitWatch(options.subject, waking: clock)
