@@ -62,7 +62,7 @@ import Testing
     @Test func aThresholdPerHourKeepsSlowGrowthAPass() throws {
         let result = try RangeQueryResponse.parse(try Self.fixture("fleet-front-grows.json"), status: 200)
         var options = SeriesAnalysis.Options()
-        options.threshold = Threshold(perCycle: 2 << 20, floor: 0)  // 2 MiB an hour allowed
+        options.threshold = Threshold(perCycle: Double(2 << 20), floor: 0)  // 2 MiB an hour allowed
         let analysis = try RangeQueryAnalysis.judge(result, of: try Self.query(), options: options)
         #expect(analysis.verdict == .pass)
     }

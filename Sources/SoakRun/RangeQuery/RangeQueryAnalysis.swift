@@ -2,7 +2,7 @@ import SoakAnalysis
 import SoakUnits
 
 /// `soak analyze --prometheus`'s result: every series of a range query judged like a run's metric,
-/// on an axis of hours since `--start`, so slopes and thresholds read per hour.
+/// on an axis of hours since `--start` (x is `hour`), so slopes and thresholds read per hour.
 ///
 /// The verdict is the worst of the series': a leak in any of them, else inconclusive when any
 /// could not be judged (too few finite points), else pass. No data is never a pass.
@@ -60,7 +60,7 @@ package struct RangeQueryAnalysis: Codable, Sendable, Equatable {
             }
             let skipped = series.nonFiniteCount
             var analysis = SeriesAnalysis.analyze(
-                points: points, y: series.selectorText, x: "hours", missing: skipped, options: options)
+                points: points, y: series.selectorText, x: "hour", missing: skipped, options: options)
             if skipped > 0 {
                 analysis.reason += "; \(skipped) NaN or ±Inf point\(skipped == 1 ? "" : "s") left out"
             }
