@@ -45,13 +45,16 @@ package struct Profile: Sendable, Equatable {
     /// The threshold for `metric`: the profile's own, else the shipped default, else the default
     /// for a declared metric of its unit.
     package func threshold(for metric: Metric) -> Threshold {
-        thresholds[metric] ?? Threshold.defaults[metric] ?? DeclaredColumns.defaultThreshold(for: metric)
+        if let own = thresholds[metric] ?? Threshold.defaults[metric] { return own }
+        if let base = ProcessColumns.base(of: metric, in: target) { return threshold(for: base) }
+        return DeclaredColumns.defaultThreshold(for: metric)
     }
 
     /// Every metric a run of this profile judges: the built-in ones, then those its target's
     /// metric sources declare, then a load command's (which only warn).
     package var metrics: [Metric] {
-        Metric.allCases + DeclaredColumns.metrics(of: target) + LoadColumns.metrics(of: scenario)
+        Metric.allCases + DeclaredColumns.metrics(of: target) + ProcessColumns.metrics(of: target)
+            + LoadColumns.metrics(of: scenario)
     }
 }
 
@@ -83,6 +86,8 @@ extension Profile {
         package var leakBytes: Int = 1024
         /// More flags passed to tenantd as they are.
         package var extraArguments: [String] = []
+        /// Run a fleet of such tenantd nodes behind `tenantd fleet`; nil for one tenantd.
+        package var fleet: FleetSettings? = nil
 
         package init() {}
     }
