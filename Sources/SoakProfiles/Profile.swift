@@ -195,6 +195,11 @@ extension Profile {
         /// Simulated time between changes of the active subset.
         package var changeEvery: Duration
         package var seed: UInt64
+        /// A load that rises and falls: during the first half of every `peakEvery` the active set
+        /// holds `peakTenants` tenants, during the second half `activeTenants`. nil for a set of
+        /// constant size.
+        package var peakTenants: Int? = nil
+        package var peakEvery: Duration? = nil
 
         package init(tenants: Int, artifactsPerTenant: Int, activeTenants: Int, changeEvery: Duration, seed: UInt64) {
             self.tenants = tenants
@@ -203,6 +208,16 @@ extension Profile {
             self.changeEvery = changeEvery
             self.seed = seed
         }
+
+        /// How many tenants are active at `time` of simulated time since the start.
+        package func activeCount(at time: Duration) -> Int {
+            guard let peakTenants, let peakEvery, peakEvery > .zero else { return activeTenants }
+            let phase = time.secondsValue.truncatingRemainder(dividingBy: peakEvery.secondsValue)
+            return phase < peakEvery.secondsValue / 2 ? peakTenants : activeTenants
+        }
+
+        /// The most tenants active in any cycle.
+        package var mostActive: Int { max(activeTenants, peakTenants ?? 0) }
     }
 
     /// How often the harness samples.
