@@ -48,12 +48,14 @@ package struct RunManifest: Codable, Sendable {
     /// Valid cycles whose request found its state past its idle deadline but not yet swept:
     /// the target's sweep slipped, the meaning held. Nil in older folders.
     package var sweptLateCycles: Int?
+    /// A fleet target's integrity rules as checked at the end; nil for other targets.
+    package var fleet: FleetCheck?
 
     /// Whether the run replayed on the target's stepped clock.
     package var isStepped: Bool { clock == "stepped" }
 
     enum CodingKeys: String, CodingKey {
-        case schema, profile, kernel, accelerate, status, teardown, integrity, requests, watch, load
+        case schema, profile, kernel, accelerate, status, teardown, integrity, requests, watch, load, fleet
         case profileDescription = "profile_description"
         case commandLine = "command_line"
         case soakVersion = "soak_version"

@@ -25,6 +25,10 @@ package final class ProcessRolesSource: MetricSource {
     private var slots: ProcessSlots
     private var samplesUntilRefresh = 0
     private var notice = SourceNotice(source: "processes")
+    /// Every child of the root seen so far, for the orphan check after teardown.
+    package private(set) var childrenSeen: Set<pid_t> = []
+    /// The root's children at the last sample.
+    package private(set) var children: [pid_t] = []
 
     package init(roles: Profile.ProcessRoles, columns: [String], refreshEvery: Int = 4) {
         self.roles = roles
@@ -52,7 +56,9 @@ package final class ProcessRolesSource: MetricSource {
         }
         guard let front = readings[root] else { return }
         write(front.figures, prefix: roles.root, into: &row)
-        slots.assign(children: readings.filter { $0.value.parent == root }.map(\.key).sorted())
+        children = readings.filter { $0.value.parent == root }.map(\.key).sorted()
+        childrenSeen.formUnion(children)
+        slots.assign(children: children)
         var perSlot: [Int: ProcessFigures] = [:]
         for (pid, entry) in readings where pid != root {
             guard let slot = slotHolding(pid, readings: readings, root: root) else { continue }
@@ -69,6 +75,12 @@ package final class ProcessRolesSource: MetricSource {
     }
 
     package func takeNotice() -> String? { notice.take() }
+
+    /// Samples once more, now, so `children` is the tree as it stands.
+    package func refreshChildren() {
+        var row = SampleRow()
+        read(kind: .trough, tree: root.map { [$0] } ?? [], into: &row)
+    }
 
     /// The slot of the root's child that `pid` is, or descends from.
     private func slotHolding(
