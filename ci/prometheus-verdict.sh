@@ -67,7 +67,7 @@ status=0
 # judge NAME PROFILE EXPECTED_EXIT: one fleet soak, then the same question asked of Prometheus.
 judge() {
     local name="$1" profile="$2" expected="$3" run_code=0 analyze_code=0
-    local args=(run "$profile" --out "$work/runs" --metrics-listen "127.0.0.1:$metrics_port")
+    local args=(run "$profile" --out "$work/runs-$name" --metrics-listen "127.0.0.1:$metrics_port")
     [[ -n "${DURATION:-}" ]] && args+=(--duration "$DURATION")
     local start end
     start=$(date +%s)
@@ -75,7 +75,7 @@ judge() {
     end=$(date +%s)
     sleep 2  # one more scrape past the end
     local folder verdict
-    folder=$(ls -d "$work"/runs/*/ | tail -1)
+    folder=$(ls -d "$work/runs-$name"/*/ | head -1)
     verdict=$(grep '^verdict:' "$work/$name.run.log" || echo "verdict: none")
     # The profile's rss_anon bar per cycle, times the cycles made per wall hour.
     local per_hour floor
