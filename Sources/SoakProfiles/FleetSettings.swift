@@ -31,7 +31,10 @@ extension Profile {
         /// run (the front drains the highest id first and starts the lowest free one), so their
         /// series decide; the slots above come and go with scaling and only warn.
         package var processRoles: ProcessRoles {
-            ProcessRoles(root: "front", children: "node", slots: maxNodes, decidingSlots: minNodes)
+            // The front's other children (`tenantd fleet-decider`, `tenantd fleet-front` followers)
+            // are not nodes: they stay in the tree's sums, out of the node slots.
+            ProcessRoles(root: "front", children: "node", slots: maxNodes, decidingSlots: minNodes,
+                         otherChildrenArgument: "fleet-")
         }
     }
 
@@ -48,12 +51,15 @@ extension Profile {
         package var slots: Int
         /// Slots `0..<decidingSlots` decide the verdict; the others only warn.
         package var decidingSlots: Int
+        /// A child whose first argument starts with this is of another role and takes no slot.
+        package var otherChildrenArgument: String?
 
-        package init(root: String, children: String, slots: Int, decidingSlots: Int) {
+        package init(root: String, children: String, slots: Int, decidingSlots: Int, otherChildrenArgument: String? = nil) {
             self.root = root
             self.children = children
             self.slots = slots
             self.decidingSlots = decidingSlots
+            self.otherChildrenArgument = otherChildrenArgument
         }
 
         /// The prefix of slot `slot`'s columns: `node3`.

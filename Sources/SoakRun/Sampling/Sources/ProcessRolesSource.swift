@@ -29,6 +29,9 @@ package final class ProcessRolesSource: MetricSource {
     package private(set) var childrenSeen: Set<pid_t> = []
     /// The root's children at the last sample.
     package private(set) var children: [pid_t] = []
+    /// Whether each child seen is of the slotted role (read once from its command line).
+    private var slotted: [pid_t: Bool] = [:]
+    private var rootCommandLine: [UInt8]?
 
     package init(roles: Profile.ProcessRoles, columns: [String], refreshEvery: Int = 4) {
         self.roles = roles
@@ -58,7 +61,7 @@ package final class ProcessRolesSource: MetricSource {
         write(front.figures, prefix: roles.root, into: &row)
         children = readings.filter { $0.value.parent == root }.map(\.key).sorted()
         childrenSeen.formUnion(children)
-        slots.assign(children: children)
+        slots.assign(children: children.filter(isSlotted))
         var perSlot: [Int: ProcessFigures] = [:]
         for (pid, entry) in readings where pid != root {
             guard let slot = slotHolding(pid, readings: readings, root: root) else { continue }
@@ -80,6 +83,26 @@ package final class ProcessRolesSource: MetricSource {
     package func refreshChildren() {
         var row = SampleRow()
         read(kind: .trough, tree: root.map { [$0] } ?? [], into: &row)
+    }
+
+    /// Whether `child` takes a slot: not when its first argument names another role. A child
+    /// still showing its parent's command line has not yet exec'd: it waits for the next look.
+    private func isSlotted(_ child: pid_t) -> Bool {
+        if let known = slotted[child] { return known }
+        guard let prefix = roles.otherChildrenArgument else { return true }
+        guard let arguments = commandLine(child) else { return false }
+        if rootCommandLine == nil, let root { rootCommandLine = commandLine(root) }
+        if arguments == rootCommandLine { return false }
+        let first = arguments.split(separator: 0, omittingEmptySubsequences: false).dropFirst().first
+        let isOther = first.map { String(decoding: $0, as: UTF8.self).hasPrefix(prefix) } ?? false
+        if slotted.count > 4096 { slotted = slotted.filter { children.contains($0.key) } }
+        slotted[child] = !isOther
+        return !isOther
+    }
+
+    private func commandLine(_ pid: pid_t) -> [UInt8]? {
+        guard case .bytes(let bytes) = buffer.read(path: "/proc/\(pid)/cmdline") else { return nil }
+        return Array(bytes)
     }
 
     /// The slot of the root's child that `pid` is, or descends from.
