@@ -27,6 +27,7 @@ enum AnalyzeCommand {
           --query PROMQL      the expression, e.g. 'process_resident_memory_bytes{job="fleet"}'
           --start T, --end T  Unix seconds, RFC 3339 (2026-12-03T07:00:00Z), now, or now-6h
           --step D            resolution, e.g. 15s (at most 11,000 points per series)
+          --timeout D         wall time allowed for the answer (default 30s)
         It prints one JSON document with a verdict per series and its labels, and one line per series
         on stderr. The run's verdict is the worst series': any leak, else any inconclusive, else pass.
         An error answer, a result that is not a matrix, or no answer exits 2; no series, or a series
