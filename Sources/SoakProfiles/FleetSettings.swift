@@ -33,8 +33,11 @@ extension Profile {
         package var processRoles: ProcessRoles {
             // The front's other children (`tenantd fleet-decider`, `tenantd fleet-front` followers)
             // are not nodes: they stay in the tree's sums, out of the node slots.
-            ProcessRoles(root: "front", children: "node", slots: maxNodes, decidingSlots: minNodes,
-                         otherChildrenArgument: "fleet-")
+            // Clamped: the columns are declared while decoding, before the validator refuses a
+            // count out of range, and a fuzzed `-1` or `1e9` must give a refusal, not a trap.
+            let bound = ProfileLimits.fleetNodes.range.upperBound
+            return ProcessRoles(root: "front", children: "node", slots: min(max(maxNodes, 0), bound),
+                                decidingSlots: min(max(minNodes, 0), bound), otherChildrenArgument: "fleet-")
         }
     }
 

@@ -21,7 +21,8 @@ extension ProfileValidator {
         let perCycle = scenario.requests.count * activeTenants
         if ProfileLimits.requestsPerCycle.refusal(of: perCycle) != nil {
             let found = scenario.kind == .manyTenants
-                ? "\(scenario.requests.count) × active tenants \(scenario.churn?.mostActive ?? 1) = \(perCycle)"
+                ? "\(scenario.requests.count) × \(scenario.churn?.peakTenants == nil ? "activeTenants" : "peakTenants") "
+                    + "\(scenario.churn?.mostActive ?? 1) = \(perCycle)"
                 : "\(perCycle)"
             report("scenario.requests",
                 "requests per cycle " + ProfileLimits.requestsPerCycle.atMost.message(found: found))

@@ -14,8 +14,8 @@ struct ProcessSlots: Equatable {
     private(set) var unslotted = 0
 
     init(count: Int) {
-        self.count = count
-        occupants = Array(repeating: nil, count: count)
+        self.count = max(0, count)
+        occupants = Array(repeating: nil, count: self.count)
     }
 
     /// Frees the slots of children no longer listed and gives each new child the lowest free slot.
