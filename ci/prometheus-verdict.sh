@@ -4,9 +4,11 @@
 # with the front's routing table keeping departed nodes (--inject-leak departed-nodes) leaks both
 # ways, through the front's series.
 #
-# What Prometheus scrapes: `soak run --metrics-listen`'s /metrics, whose soak_target_column gauge
-# carries every per-process column of samples.csv (front_rss_anon, node0_rss_anon, ...) as it is
-# sampled. (The front's own /metrics is the fleet's to serve; this check needs only soak's.)
+# What Prometheus scrapes, both judged: `soak run --metrics-listen`'s /metrics, whose
+# soak_target_column gauge carries every per-process column of samples.csv (front_rss_anon,
+# node0_rss_anon, ...) as it is sampled; and the fleet front's own /metrics
+# (process_resident_memory_bytes), found through a file_sd target file written once the front
+# reports its port.
 #
 # The run folder judges per cycle; Prometheus's series run on wall time. The script turns the
 # profile's per-cycle threshold into a per-hour one with the cycles the run actually made per
@@ -52,7 +54,12 @@ scrape_configs:
   - job_name: soak
     static_configs:
       - targets: ['127.0.0.1:$metrics_port']
+  - job_name: fleet-front
+    file_sd_configs:
+      - files: ['$work/front.json']
+        refresh_interval: 1s
 YAML
+echo '[]' > "$work/front.json"
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
     --web.listen-address="127.0.0.1:$prometheus_port" >"$work/prometheus.log" 2>&1 &
 prometheus_pid=$!
@@ -69,9 +76,24 @@ judge() {
     local name="$1" profile="$2" expected="$3" run_code=0 analyze_code=0
     local args=(run "$profile" --out "$work/runs-$name" --metrics-listen "127.0.0.1:$metrics_port")
     [[ -n "${DURATION:-}" ]] && args+=(--duration "$DURATION")
-    local start end
+    local start end soak_pid
     start=$(date +%s)
-    "$soak" "${args[@]}" >"$work/$name.run.log" 2>&1 || run_code=$?
+    "$soak" "${args[@]}" >"$work/$name.run.log" 2>&1 &
+    soak_pid=$!
+    # Point Prometheus at the front once the run says where it listens.
+    local front=""
+    for _ in $(seq 1 600); do
+        front=$(grep -ho '"target pid [0-9]* ready at http://127.0.0.1:[0-9]*' "$work/runs-$name"/*/events.jsonl 2>/dev/null \
+            | grep -o '127.0.0.1:[0-9]*' | head -1 || true)
+        [[ -n "$front" ]] && break
+        kill -0 "$soak_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [[ -n "$front" ]]; then
+        echo "[{\"targets\": [\"$front\"], \"labels\": {\"case\": \"$name\"}}]" > "$work/front.json.new"
+        mv "$work/front.json.new" "$work/front.json"
+    fi
+    wait "$soak_pid" || run_code=$?
     end=$(date +%s)
     sleep 2  # one more scrape past the end
     local folder verdict
@@ -96,13 +118,20 @@ PY
         --query 'soak_target_column{column=~"front_rss|front_rss_anon|node0_rss|node0_rss_anon"}' \
         --start "$start" --end "$end" --step 1s --warmup 10% --threshold "$per_hour:$floor" \
         >"$work/$name.analyze.json" 2>"$work/$name.analyze.log" || analyze_code=$?
+    local front_code=0
+    "$soak" analyze --prometheus "http://127.0.0.1:$prometheus_port" \
+        --query "process_resident_memory_bytes{job=\"fleet-front\",case=\"$name\"}" \
+        --start "$start" --end "$end" --step 1s --warmup 10% --threshold "$per_hour:$floor" \
+        >"$work/$name.front.json" 2>"$work/$name.front.log" || front_code=$?
     local named
     named=$(grep '^LEAK' "$work/$name.analyze.log" | grep -o 'column="[a-z0-9_]*"' | sort -u | tr '\n' ' ' || true)
     echo "$name: run folder exit $run_code ($verdict)"
-    echo "$name: prometheus exit $analyze_code (threshold $per_hour B/h, floor $floor B; leaking: ${named:-none})"
-    if [[ "$run_code" != "$expected" || "$analyze_code" != "$expected" ]]; then
-        echo "FAIL: $name: expected exit $expected from both" >&2
-        tail -5 "$work/$name.analyze.log" >&2
+    echo "$name: prometheus exit $analyze_code on soak's per-process columns (threshold $per_hour B/h, floor $floor B;" \
+        "leaking: ${named:-none})"
+    echo "$name: prometheus exit $front_code on the front's own process_resident_memory_bytes (${front:-front never ready})"
+    if [[ "$run_code" != "$expected" || "$analyze_code" != "$expected" || "$front_code" != "$expected" ]]; then
+        echo "FAIL: $name: expected exit $expected from all three" >&2
+        tail -3 "$work/$name.analyze.log" "$work/$name.front.log" >&2
         status=1
     elif [[ "$expected" == 1 && ( "$verdict" != *"front_rss"* || "$named" != *front_rss* ) ]]; then
         echo "FAIL: $name: both leak, but not both through the front's series" >&2
