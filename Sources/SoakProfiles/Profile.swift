@@ -47,13 +47,16 @@ package struct Profile: Sendable, Equatable {
     /// The threshold for `metric`: the profile's own, else the shipped default, else the default
     /// for a declared metric of its unit.
     package func threshold(for metric: Metric) -> Threshold {
-        thresholds[metric] ?? Threshold.defaults[metric] ?? DeclaredColumns.defaultThreshold(for: metric)
+        if let own = thresholds[metric] ?? Threshold.defaults[metric] { return own }
+        if let base = ProcessColumns.base(of: metric, in: target) { return threshold(for: base) }
+        return DeclaredColumns.defaultThreshold(for: metric)
     }
 
     /// Every metric a run of this profile judges: the built-in ones, then those its target's
     /// metric sources declare, then a load command's (which only warn).
     package var metrics: [Metric] {
-        Metric.allCases + DeclaredColumns.metrics(of: target) + LoadColumns.metrics(of: scenario)
+        Metric.allCases + DeclaredColumns.metrics(of: target) + ProcessColumns.metrics(of: target)
+            + LoadColumns.metrics(of: scenario)
     }
 }
 
@@ -85,6 +88,8 @@ extension Profile {
         package var leakBytes: Int = 1024
         /// More flags passed to tenantd as they are.
         package var extraArguments: [String] = []
+        /// Run a fleet of such tenantd nodes behind `tenantd fleet`; nil for one tenantd.
+        package var fleet: FleetSettings? = nil
 
         package init() {}
     }
@@ -192,6 +197,11 @@ extension Profile {
         /// Simulated time between changes of the active subset.
         package var changeEvery: Duration
         package var seed: UInt64
+        /// A load that rises and falls: during the first half of every `peakEvery` the active set
+        /// holds `peakTenants` tenants, during the second half `activeTenants`. nil for a set of
+        /// constant size.
+        package var peakTenants: Int? = nil
+        package var peakEvery: Duration? = nil
 
         package init(tenants: Int, artifactsPerTenant: Int, activeTenants: Int, changeEvery: Duration, seed: UInt64) {
             self.tenants = tenants
@@ -200,6 +210,16 @@ extension Profile {
             self.changeEvery = changeEvery
             self.seed = seed
         }
+
+        /// How many tenants are active at `time` of simulated time since the start.
+        package func activeCount(at time: Duration) -> Int {
+            guard let peakTenants, let peakEvery, peakEvery > .zero else { return activeTenants }
+            let phase = time.secondsValue.truncatingRemainder(dividingBy: peakEvery.secondsValue)
+            return phase < peakEvery.secondsValue / 2 ? peakTenants : activeTenants
+        }
+
+        /// The most tenants active in any cycle.
+        package var mostActive: Int { max(activeTenants, peakTenants ?? 0) }
     }
 
     /// How often the harness samples.

@@ -14,7 +14,9 @@ extension ProfileDecoder {
     }
 
     static let scenarioKeys = ["kind", "requests", "interval", "duration", "warmup", "requestTimeout", "churn", "load"]
-    static let churnKeys = ["tenants", "artifactsPerTenant", "activeTenants", "changeEvery", "seed"]
+    static let churnKeys = [
+        "tenants", "artifactsPerTenant", "activeTenants", "changeEvery", "seed", "peakTenants", "peakEvery",
+    ]
     static let samplingKeys = ["every", "minimumWallPeriod", "troughs", "reads"]
     static let readsKeys = ["periodic", "trough", "smapsRollupEvery"]
     static let thresholdKeys = ["perCycle", "perHour", "floor"]
@@ -72,9 +74,14 @@ extension ProfileDecoder {
             .flatMap { duration($0, example: "1h") }
         // A fixed default seed keeps runs reproducible when the profile does not care.
         let seed = fields["seed"].flatMap { unsigned64($0) }
+        let peakTenants = fields["peakTenants"].flatMap { count($0, limit: ProfileLimits.tenants, example: "400") }
+        let peakEvery = fields["peakEvery"].flatMap { duration($0, example: "1h") }
         guard let tenants, let artifacts, let active, let changeEvery else { return nil }
-        return Profile.Churn(tenants: tenants, artifactsPerTenant: artifacts, activeTenants: active,
+        var churn = Profile.Churn(tenants: tenants, artifactsPerTenant: artifacts, activeTenants: active,
             changeEvery: changeEvery, seed: seed ?? 42)
+        churn.peakTenants = peakTenants
+        churn.peakEvery = peakEvery
+        return churn
     }
 
     func decodeSampling(_ field: ProfileField) -> Profile.Sampling? {

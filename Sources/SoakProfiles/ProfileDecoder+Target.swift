@@ -7,7 +7,11 @@ extension ProfileDecoder {
     ]
     static let tenantdKeys = [
         "tenants", "artifactsPerTenant", "kind", "payloadKB", "tenantIdle", "artifactIdle", "sweepEvery",
-        "eager", "noGhost", "injectLeak", "leakBytes", "extraArguments",
+        "eager", "noGhost", "injectLeak", "leakBytes", "extraArguments", "fleet",
+    ]
+    static let fleetKeys = [
+        "nodes", "minNodes", "maxNodes", "scaleWindow", "scaleOn", "scaleUpAbove", "scaleDownBelow", "injectLeak",
+        "extraArguments",
     ]
     static let commandKeys = [
         "argv", "workingDirectory", "environment", "ready", "readyTimeout", "baseURL", "timeScaleFlag",
@@ -29,7 +33,7 @@ extension ProfileDecoder {
         let description = required(top, "description", expected: "one line saying what the profile checks")
             .flatMap { string($0) }
         let target = required(top, "target", expected: "an object with tenantd or command").flatMap(decodeTarget)
-        declaredMetrics = target.map(DeclaredColumns.metrics(of:)) ?? []
+        declaredMetrics = target.map { DeclaredColumns.metrics(of: $0) + ProcessColumns.metrics(of: $0) } ?? []
         let scenario = required(top, "scenario", expected: "an object with kind, interval and duration")
             .flatMap(decodeScenario)
         let accelerate = top["accelerate"].flatMap { number($0, expected: "a number like 7200") }
@@ -117,7 +121,31 @@ extension ProfileDecoder {
             tenantd.leakBytes = value
         }
         if let value = fields["extraArguments"].flatMap({ strings($0) }) { tenantd.extraArguments = value }
+        if let field = fields["fleet"] { tenantd.fleet = decodeFleet(field) }
         return tenantd
+    }
+
+    private func decodeFleet(_ field: ProfileField) -> Profile.FleetSettings? {
+        guard let fields = object(field, allowed: Self.fleetKeys) else { return nil }
+        var fleet = Profile.FleetSettings()
+        fleet.nodes = fields["nodes"].flatMap { count($0, limit: ProfileLimits.fleetNodes, example: "2") }
+        if let value = fields["minNodes"].flatMap({ count($0, limit: ProfileLimits.fleetNodes, example: "1") }) {
+            fleet.minNodes = value
+        }
+        if let value = fields["maxNodes"].flatMap({ count($0, limit: ProfileLimits.fleetNodes, example: "4") }) {
+            fleet.maxNodes = value
+        }
+        if let value = fields["scaleWindow"].flatMap({ duration($0, example: "5m") }) { fleet.scaleWindow = value }
+        fleet.scaleOn = fields["scaleOn"].flatMap {
+            string($0, expected: Profile.FleetSettings.scaleOnKinds.joined(separator: " or "))
+        }
+        fleet.scaleUpAbove = fields["scaleUpAbove"].flatMap { number($0, expected: "a load per node like 40") }
+        fleet.scaleDownBelow = fields["scaleDownBelow"].flatMap { number($0, expected: "a load per node like 10") }
+        if let field = fields["injectLeak"] {
+            fleet.injectLeak = string(field, expected: "departed-nodes or null")
+        }
+        if let value = fields["extraArguments"].flatMap({ strings($0) }) { fleet.extraArguments = value }
+        return fleet
     }
 
     static let leakKinds = ["retain-cycle", "global-cache", "fd", "thread"]

@@ -34,7 +34,7 @@ package struct ProfileJSON: Sendable {
 
     /// How the value reads in an error message after "found": strings quoted, numbers as
     /// written, containers by their kind.
-    var foundText: String {
+    package var foundText: String {
         switch kind {
         case .null: "null"
         case .bool(let value): value ? "true" : "false"
@@ -62,7 +62,7 @@ package struct ProfileJSON: Sendable {
     }
 
     /// `text` in double quotes, shortened past 60 characters and with control characters escaped.
-    static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         var shown = ""
         for (index, character) in text.enumerated() {
             if index == 60 {

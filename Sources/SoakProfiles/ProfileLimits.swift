@@ -37,6 +37,8 @@ package enum ProfileLimits {
 
     /// `target.tenantd.tenants` and `scenario.churn.tenants`: the runtime bench's largest registry.
     package static let tenants = StatedLimit<Int>.count(1...10_000)
+    /// Nodes of a fleet: each is a process with columns of its own in samples.csv.
+    package static let fleetNodes = StatedLimit<Int>.count(1...32)
     /// `target.tenantd.artifactsPerTenant` and `scenario.churn.artifactsPerTenant`.
     package static let artifactsPerTenant = StatedLimit<Int>.count(1...1_000)
     /// tenants × artifactsPerTenant: every artifact is a file written before the run starts, and

@@ -17,11 +17,12 @@ extension ProfileValidator {
             return
         }
         // The active tenants count is bounded (checkChurn), so the product cannot overflow.
-        let activeTenants = scenario.kind == .manyTenants ? max(1, min(scenario.churn?.activeTenants ?? 1, 10_000)) : 1
+        let activeTenants = scenario.kind == .manyTenants ? max(1, min(scenario.churn?.mostActive ?? 1, 10_000)) : 1
         let perCycle = scenario.requests.count * activeTenants
         if ProfileLimits.requestsPerCycle.refusal(of: perCycle) != nil {
             let found = scenario.kind == .manyTenants
-                ? "\(scenario.requests.count) × activeTenants \(scenario.churn?.activeTenants ?? 1) = \(perCycle)"
+                ? "\(scenario.requests.count) × \(scenario.churn?.peakTenants == nil ? "activeTenants" : "peakTenants") "
+                    + "\(scenario.churn?.mostActive ?? 1) = \(perCycle)"
                 : "\(perCycle)"
             report("scenario.requests",
                 "requests per cycle " + ProfileLimits.requestsPerCycle.atMost.message(found: found))
@@ -58,6 +59,7 @@ extension ProfileValidator {
                 expected: "at most scenario.churn.tenants (\(churn.tenants))", found: "\(churn.activeTenants)")
         }
         requirePositive(churn.changeEvery, "\(base).changeEvery")
+        checkPeak(churn, base: base)
         if case .tenantd(let tenantd) = profile.target {
             // The churn picks from the seeded registry; it cannot ask for tenants that were never written.
             require(churn.tenants <= tenantd.tenants, "\(base).tenants",
@@ -65,6 +67,29 @@ extension ProfileValidator {
             require(churn.artifactsPerTenant <= tenantd.artifactsPerTenant, "\(base).artifactsPerTenant",
                 expected: "at most target.tenantd.artifactsPerTenant (\(tenantd.artifactsPerTenant))",
                 found: "\(churn.artifactsPerTenant)")
+        }
+    }
+
+    /// `peakTenants` and `peakEvery` come together, and describe a wave the cycles can see.
+    private mutating func checkPeak(_ churn: Profile.Churn, base: String) {
+        switch (churn.peakTenants, churn.peakEvery) {
+        case (nil, nil):
+            return
+        case (let peak?, let every?):
+            if require(peak, within: ProfileLimits.tenants, "\(base).peakTenants") {
+                require(peak >= churn.activeTenants && peak <= churn.tenants, "\(base).peakTenants",
+                    expected: "from activeTenants (\(churn.activeTenants)) to tenants (\(churn.tenants))", found: "\(peak)")
+            }
+            // Each half of the wave must hold at least one cycle, or the load never changes.
+            if requirePositive(every, "\(base).peakEvery"), profile.scenario.interval > .zero {
+                require(every >= profile.scenario.interval * 2, "\(base).peakEvery",
+                    expected: "at least two scenario intervals (\(DurationText.format(profile.scenario.interval * 2)))",
+                    found: DurationText.format(every))
+            }
+        default:
+            report(churn.peakTenants == nil ? "\(base).peakTenants" : "\(base).peakEvery",
+                "missing; peakTenants and peakEvery go together (the active set's size during the first half "
+                + "of every peakEvery)")
         }
     }
 

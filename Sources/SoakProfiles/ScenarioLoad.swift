@@ -62,6 +62,7 @@ extension Profile {
     /// Every column the profile adds to samples.csv beyond the harness's own, in file order: its
     /// target's metric sources, then a load command's.
     package var declaredColumns: [String] {
-        DeclaredColumns.columns(of: target) + LoadColumns.metrics(of: scenario).map(\.rawValue)
+        DeclaredColumns.columns(of: target) + ProcessColumns.columns(of: target)
+            + LoadColumns.metrics(of: scenario).map(\.rawValue)
     }
 }

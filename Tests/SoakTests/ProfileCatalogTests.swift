@@ -9,7 +9,10 @@ import Testing
 @testable import SoakUnits
 
 @Suite struct ProfileCatalogTests {
-    static let shippedNames = ["many-tenants", "py-orders", "py-orders-under-load", "quick", "service-lazy-loading", "tenant-lazy-loading"]
+    static let shippedNames = [
+        "fleet-scaling", "fleet-tenants", "many-tenants", "py-orders", "py-orders-under-load", "quick",
+        "service-lazy-loading", "tenant-lazy-loading",
+    ]
 
     @Test func everyShippedProfileLoadsWithADescription() throws {
         let catalog = ProfileCatalog(directory: ProfileTesting.shippedDirectory)

@@ -14,6 +14,9 @@ struct CommandArguments {
     /// Whether `--help` or `-h` was given.
     var wantsHelp: Bool { remaining.contains("--help") || remaining.contains("-h") }
 
+    /// Whether `flag` is among the arguments left, without removing it.
+    func has(_ flag: String) -> Bool { remaining.contains(flag) }
+
     /// Removes and returns the value of `flag`, or nil when absent.
     mutating func value(_ flag: String) throws(CommandError) -> String? {
         guard let index = remaining.firstIndex(of: flag) else { return nil }

@@ -19,6 +19,8 @@ package enum SoakCommandLine {
           profiles                                                  list the shipped profiles
           report DIR [--threshold METRIC=PER_CYCLE[:FLOOR] ...]     re-run the analysis on a run folder
           analyze FILE.csv --y COLUMN [--x COLUMN] [--warmup N]     analyse one series of any CSV as JSON
+          analyze --prometheus URL --query PROMQL --start T --end T --step D
+                                                                    judge every series of a Prometheus range query
           diff BASE CANDIDATE [--tolerance LIST] [--format text|md] [--html FILE] [--force]
                                                                     compare two runs, exit 1 on a regression
           baseline save DIR NAME | baseline list                    keep a passing run as a baseline for diff

@@ -22,6 +22,13 @@ enum RunMetricsPage {
         page.add("soak_target_open_fds", .gauge, help: "Open file descriptors of the target's process tree.",
                  value: latest.fds)
         page.add("soak_target_threads", .gauge, help: "Threads of the target's process tree.", value: latest.threads)
+        // Every declared column by name, so a fleet's per-process series (front_rss_anon,
+        // node0_rss_anon, …) reach a Prometheus server as they reach samples.csv.
+        page.add("soak_target_column", .gauge,
+                 help: "The latest value of each column the target's metric sources declare, by samples.csv name.",
+                 samples: (latest.declared ?? [:]).sorted { $0.key < $1.key }.map {
+                     PrometheusText.Sample(labels: [("column", $0.key)], value: $0.value)
+                 })
         page.add("soak_harness_rss_bytes", .gauge, help: "Resident set size of the soak harness itself.",
                  value: latest.harnessRSSBytes)
         page.add("soak_target_cpu_seconds_total", .counter, help: "CPU time used by the target's process tree.",

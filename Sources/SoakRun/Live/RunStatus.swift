@@ -51,6 +51,9 @@ package struct RunStatus: Codable, Sendable, Equatable {
         package var threads: Double?
         package var cpuSeconds: Double?
         package var harnessRSSBytes: Double?
+        /// The columns metric sources declared (a fleet's `front_rss`, `node0_rss_anon`, a
+        /// Prometheus column), by name; nil when the target declares none.
+        package var declared: [String: Double]?
 
         package init() {}
 
@@ -65,10 +68,11 @@ package struct RunStatus: Codable, Sendable, Equatable {
             threads = row[.threads]
             cpuSeconds = row[.cpuSeconds]
             harnessRSSBytes = row[.harnessRSSBytes]
+            declared = row.declared.isEmpty ? nil : row.declared.filter { $0.value.isFinite }
         }
 
         enum CodingKeys: String, CodingKey {
-            case fds, threads
+            case fds, threads, declared
             case simSeconds = "sim_seconds"
             case rssBytes = "rss_bytes"
             case pssBytes = "pss_bytes"

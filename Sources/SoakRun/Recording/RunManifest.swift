@@ -48,6 +48,8 @@ package struct RunManifest: Codable, Sendable {
     /// Valid cycles whose request found its state past its idle deadline but not yet swept:
     /// the target's sweep slipped, the meaning held. Nil in older folders.
     package var sweptLateCycles: Int?
+    /// A fleet target's integrity rules as checked at the end; nil for other targets.
+    package var fleet: FleetCheck?
 
     /// Lines the harness wrote to `culprits.jsonl`; nil in older folders and while the run goes on.
     package var culpritReadings: Int?
@@ -56,7 +58,7 @@ package struct RunManifest: Codable, Sendable {
     package var isStepped: Bool { clock == "stepped" }
 
     enum CodingKeys: String, CodingKey {
-        case schema, profile, kernel, accelerate, status, teardown, integrity, requests, watch, load
+        case schema, profile, kernel, accelerate, status, teardown, integrity, requests, watch, load, fleet
         case profileDescription = "profile_description"
         case commandLine = "command_line"
         case soakVersion = "soak_version"

@@ -159,7 +159,20 @@ package final class SoakRunner {
         }
 
         let crashedExit = result.stoppedBy == .targetExited ? target.exit : nil
+        let roles = sources.lazy.compactMap { $0 as? ProcessRolesSource }.first
+        if let roles, result.stoppedBy == nil, let baseURL {
+            roles.refreshChildren()
+            var check = FleetCheck()
+            check.examine(stats: FleetCheck.fetchStats(baseURL: baseURL), children: roles.children)
+            manifest.fleet = check
+        }
         let teardown = tearDown(target, into: &manifest)
+        if let roles, var check = manifest.fleet {
+            check.checkOrphans(seen: roles.childrenSeen)
+            manifest.fleet = check
+            recorder.record(event: "fleet", message: check.summary)
+            log("fleet: " + check.summary)
+        }
         manifest.targetExit = crashedExit ?? teardown.exit
         recorder.sync()
 

@@ -23,7 +23,7 @@ package struct ScenarioPlan: Sendable {
         let epoch = UInt64((scenario.interval * cycle).wholeMultiples(of: churn.changeEvery))
         var random = SplitMix64(seed: churn.seed &+ epoch &* 0x9E37_79B9_7F4A_7C15)
         var tenants = Array(1...churn.tenants)
-        let active = min(churn.activeTenants, tenants.count)
+        let active = min(churn.activeCount(at: scenario.interval * cycle), tenants.count)
         for index in 0..<active {
             let pick = index + Int(random.next() % UInt64(tenants.count - index))
             tenants.swapAt(index, pick)

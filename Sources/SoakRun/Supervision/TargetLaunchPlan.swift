@@ -32,23 +32,27 @@ package struct TargetLaunchPlan: Sendable {
     ) throws(SupervisorError) -> TargetLaunchPlan {
         switch target {
         case .tenantd(let tenantd):
-            var arguments = [
-                "--registry", folder.registry, "--listen", "127.0.0.1:0",
-            ] + (clock == .stepped ? ["--clock", "stepped"] : ["--time-scale", timeScaleText(accelerate)]) + [
+            let clockArguments = clock == .stepped ? ["--clock", "stepped"] : ["--time-scale", timeScaleText(accelerate)]
+            var runtime = [
                 "--tenant-idle", DurationText.exact(tenantd.tenantIdle),
                 "--artifact-idle", DurationText.exact(tenantd.artifactIdle),
                 "--sweep-every", DurationText.exact(tenantd.sweepEvery),
             ]
-            if !tenantd.eager.isEmpty { arguments += ["--eager", tenantd.eager] }
-            if tenantd.noGhost { arguments.append("--no-ghost") }
-            if let leak = tenantd.injectLeak { arguments += ["--inject-leak", leak, "--leak-bytes", String(tenantd.leakBytes)] }
-            arguments += tenantd.extraArguments
+            if !tenantd.eager.isEmpty { runtime += ["--eager", tenantd.eager] }
+            if tenantd.noGhost { runtime.append("--no-ghost") }
+            if let leak = tenantd.injectLeak { runtime += ["--inject-leak", leak, "--leak-bytes", String(tenantd.leakBytes)] }
+            runtime += tenantd.extraArguments
+            let front = ["--registry", folder.registry, "--listen", "127.0.0.1:0"] + clockArguments
+            // A fleet's front takes the registry, address and clock; every node gets the runtime flags.
+            let arguments = tenantd.fleet.map { ["fleet"] + front + fleetArguments($0) + ["--"] + runtime }
+                ?? front + runtime
             var plan = TargetLaunchPlan(
                 launch: LaunchSpec(
                     executable: tenantdPath, arguments: arguments, stdoutPath: folder.targetStdout,
                     stderrPath: folder.targetStderr),
                 readiness: .stdoutLine("listening on "), readyTimeout: .seconds(30), baseURL: nil,
-                statsPath: "/_runtime/stats")
+                // The front has no runtime of its own; its nodes' stats are per node.
+                statsPath: tenantd.fleet == nil ? "/_runtime/stats" : nil)
             if clock == .stepped { plan.clockPath = "/_runtime/clock" }
             plan.seed = (tenantdPath, [
                 "seed", "--tenants", String(tenantd.tenants), "--artifacts", String(tenantd.artifactsPerTenant),
@@ -104,5 +108,19 @@ package struct TargetLaunchPlan: Sendable {
         } catch {
             throw SupervisorError("cannot find a free loopback port: \(error)")
         }
+    }
+
+    /// `tenantd fleet`'s own flags for `fleet`; a setting left out leaves the front's default.
+    static func fleetArguments(_ fleet: Profile.FleetSettings) -> [String] {
+        var arguments = [
+            "--min-nodes", String(fleet.minNodes), "--max-nodes", String(fleet.maxNodes),
+            "--scale-window", DurationText.exact(fleet.scaleWindow),
+        ]
+        if let nodes = fleet.nodes { arguments += ["--nodes", String(nodes)] }
+        if let kind = fleet.scaleOn { arguments += ["--scale-on", kind] }
+        if let up = fleet.scaleUpAbove { arguments += ["--scale-up-above", DecimalText.format(up, decimals: 6)] }
+        if let down = fleet.scaleDownBelow { arguments += ["--scale-down-below", DecimalText.format(down, decimals: 6)] }
+        if let leak = fleet.injectLeak { arguments += ["--inject-leak", leak] }
+        return arguments + fleet.extraArguments
     }
 }

@@ -178,14 +178,15 @@ enum ExpectedMetrics {
         var metrics: [Metric] = [.rss, .rssAnon, .fds, .threads]
         guard let profile else { return metrics }
         switch profile.target {
-        case .tenantd:
-            metrics += [.heapInUse, .liveInstances]
+        case .tenantd(let tenantd):
+            // A fleet's front has no runtime stats of its own: its heap is judged per process.
+            if tenantd.fleet == nil { metrics += [.heapInUse, .liveInstances] }
         case .command(let command):
             if command.statsURL != nil { metrics.append(.heapInUse) }
         }
         // A cgroup's columns exist only when the target runs in a memory cgroup of its own, which
         // the profile cannot ask for; every other declared column is what the profile asked for.
-        metrics += DeclaredColumns.metrics(of: profile.target)
+        metrics += (DeclaredColumns.metrics(of: profile.target) + ProcessColumns.metrics(of: profile.target))
             .filter { $0.decidesVerdict && (watch?.cgroup != nil || !DeclaredColumns.cgroup.contains($0)) }
         return metrics
     }

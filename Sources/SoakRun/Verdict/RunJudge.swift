@@ -168,6 +168,9 @@ package enum RunJudge {
                 + "; a verdict needs the whole record, so this run cannot pass")
         }
         if let invalid = requestVerdict(manifest, summary) { return invalid }
+        if let fleet = manifest.fleet, !fleet.problems.isEmpty {
+            return (.invalid, "the fleet broke its integrity rules: " + fleet.problems.joined(separator: "; "))
+        }
         if let problem = manifest.load?.problem {
             return (.invalid, problem + "; a soak under load needs the load to reach the target")
         }

@@ -11,6 +11,9 @@ package enum MetricSources {
         for target: Profile.Target, plan: inout TargetLaunchPlan, folder: RunFolder,
         schedule: CulpritSchedule = CulpritSchedule(troughs: true)
     ) throws(SupervisorError) -> [any MetricSource] {
+        if let roles = ProcessColumns.roles(of: target) {
+            return [ProcessRolesSource(roles: roles, columns: ProcessColumns.columns(of: target))]
+        }
         guard case .command(let command) = target else { return [] }
         var sources: [any MetricSource] = []
         if !command.metrics.isEmpty, let url = plan.metricsURL {
