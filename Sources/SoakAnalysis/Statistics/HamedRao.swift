@@ -19,7 +19,7 @@ extension MannKendallTest {
 
     /// `hamedRao` reusing work the caller already did: the original test on the same values (for
     /// its score and variance) and Sen's slope over the index (equal to a Theil–Sen slope on
-    /// x = index + constant). Each is an O(n²) pass saved.
+    /// x = index + constant). Each is a pass over the series saved.
     static func hamedRao(_ values: [Double], alpha: Double, lagAlpha: Double, original: MannKendallTest?,
                          senSlope: Double?) -> MannKendallTest? {
         guard values.count >= 3 else { return nil }
