@@ -7,8 +7,14 @@ import Dispatch
 ///
 /// Gives the same `LeakAnalysis` as `LeakAnalysis.analyze(SampleTable(...), options:)`.
 package struct SampleStream {
-    /// Points held per series before it is rebuilt by later passes instead: ~10 MiB in all.
+    /// Points held per series before it is rebuilt by later passes instead: half of this over twice
+    /// the metrics (~5 MiB of periodic points in all). Periodic samples are most of the rows, so a
+    /// long run never holds them.
     static let heldPointBudget = 400_000
+    /// Trough points held per run (shared by the metrics): ~14 MiB. One trough per cycle is few
+    /// enough to hold for runs of up to about 75,000 cycles, ten million rows at 180 rows per cycle,
+    /// which are then judged in one pass instead of three over the file.
+    static let heldTroughBudget = 600_000
 
     package private(set) var digest: SampleDigest
     private let bytes: SampleBytes
@@ -25,11 +31,14 @@ package struct SampleStream {
         var scanner: SampleRowScanner?
         var pass: StreamFirstPass?
         defer { scanner?.deallocate() }
-        let limit = heldLimit ?? max(4096, Self.heldPointBudget / max(1, 2 * options.metrics.count))
+        let metrics = max(1, options.metrics.count)
+        let limit = heldLimit ?? max(4096, Self.heldPointBudget / (2 * metrics))
+        let troughLimit = heldLimit ?? max(4096, Self.heldTroughBudget / metrics)
         let end = try SampleLineReader.read(bytes, header: { header in
             let made = try SampleRowScanner(header: header, source: bytes.source)
             scanner = made
-            pass = StreamFirstPass(names: made.names, metrics: options.metrics, charting: charting, heldLimit: limit)
+            pass = StreamFirstPass(names: made.names, metrics: options.metrics, charting: charting,
+                                   heldLimit: troughLimit, periodicHeldLimit: limit)
         }, lines: { lines in
             try scanner!.scan(lines, into: &pass!)
         })

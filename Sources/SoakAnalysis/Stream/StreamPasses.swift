@@ -18,7 +18,9 @@ struct StreamFirstPass: SampleRowSink {
     var periodic: [SeriesTap]
     var peaks: [Double]
 
-    init(names: [String], metrics: [Metric], charting: [String], heldLimit: Int) {
+    /// `heldLimit` points are held per trough series and `periodicHeldLimit` (nil: the same) per
+    /// periodic one.
+    init(names: [String], metrics: [Metric], charting: [String], heldLimit: Int, periodicHeldLimit: Int? = nil) {
         self.names = names
         width = names.count
         let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
@@ -31,7 +33,7 @@ struct StreamFirstPass: SampleRowSink {
         negatives = [Int](repeating: 0, count: names.count)
         charts = [SampleDigest.Chart](repeating: SampleDigest.Chart(), count: chartColumns.count)
         troughs = [SeriesTap](repeating: SeriesTap(heldLimit: heldLimit), count: metrics.count)
-        periodic = troughs
+        periodic = [SeriesTap](repeating: SeriesTap(heldLimit: periodicHeldLimit ?? heldLimit), count: metrics.count)
         peaks = [Double](repeating: -.infinity, count: metrics.count)
     }
 
