@@ -17,21 +17,27 @@ package enum RunJudge {
         /// What the samples held, streamed (facts and charts, never every row); nil when the run
         /// never recorded any.
         package var samples: SampleDigest?
-        package var events: [RequestEvent]
+        /// Request latency as the report charts it (bounded, never every request).
+        package var requests: RequestChart
         /// The profile the analysis used (the run's own copy, else defaults).
         package var profile: Profile?
 
-        package init(summary: RunSummary, samples: SampleDigest?, events: [RequestEvent], profile: Profile?) {
+        package init(summary: RunSummary, samples: SampleDigest?, requests: RequestChart, profile: Profile?) {
             self.summary = summary
             self.samples = samples
-            self.events = events
+            self.requests = requests
             self.profile = profile
         }
 
         /// A judgement over a table already in memory, charting every column (report tests).
-        package init(summary: RunSummary, table: SampleTable?, events: [RequestEvent], profile: Profile?) {
+        package init(summary: RunSummary, table: SampleTable?, requests: RequestChart, profile: Profile?) {
             self.init(summary: summary, samples: table.map { SampleDigest(table: $0, charting: $0.columnNames) },
-                      events: events, profile: profile)
+                      requests: requests, profile: profile)
+        }
+
+        /// As above, from request events held in memory.
+        package init(summary: RunSummary, table: SampleTable?, events: [RequestEvent], profile: Profile?) {
+            self.init(summary: summary, table: table, requests: RequestChart(events), profile: profile)
         }
     }
 
@@ -73,8 +79,8 @@ package enum RunJudge {
         let fromLog = manifest.status == .running || manifest.integrity.cycles == 0
         var summary = RunSummary(
             manifest: manifest, runFolder: folder.path,
-            integrity: fromLog ? Integrity(events: log.requests) : manifest.integrity,
-            requests: RequestSummary(events: log.requests), analysis: analysis)
+            integrity: fromLog ? log.digest.integrity : manifest.integrity,
+            requests: log.digest.summary, analysis: analysis)
         let evidence = RunEvidence.examine(
             manifest: manifest, samples: samples, samplesFileExists: FileSystem.exists(folder.samples), log: log,
             profile: profile, analysis: analysis)
@@ -87,7 +93,7 @@ package enum RunJudge {
         (summary.verdict, summary.verdictReason) = decide(manifest, summary, harnessAlive: harnessAlive)
         // Where, beside whether: the culprits only ever add words, never change the verdict.
         if let growing = CulpritJudge.reasonText(summary.culprits) { summary.verdictReason += "; " + growing }
-        return Judgement(summary: summary, samples: samples, events: log.requests, profile: profile)
+        return Judgement(summary: summary, samples: samples, requests: log.digest.chart, profile: profile)
     }
 
     private static func readManifest(_ folder: RunFolder) throws(RunJudgeError) -> RunManifest {
@@ -198,35 +204,5 @@ package struct RunJudgeError: Error, CustomStringConvertible, Equatable {
 extension Integrity {
     /// Integrity from the request log: a cycle is valid when every request in it found what the
     /// scenario expects.
-    init(events: [RequestEvent]) {
-        self.init()
-        for event in events where !event.ok {
-            firstViolation = event.violation.map { "cycle \(event.cycle), \(event.method) \(event.path): \($0)" }
-                ?? "cycle \(event.cycle): \(event.path) found tenant \(event.tenantWas ?? "?"), "
-                + "artifact \(event.artifactWas ?? "?")"
-            firstViolationKind = event.succeeded ? .state : .request
-            break
-        }
-        // The harness writes the log in cycle order, so each cycle is one run of lines and no
-        // table of a million cycles is needed; an edited log out of order takes the table.
-        let ordered = zip(events, events.dropFirst()).allSatisfy { $0.cycle <= $1.cycle }
-        guard ordered else {
-            var valid: [Int: Bool] = [:]
-            for event in events { valid[event.cycle] = (valid[event.cycle] ?? true) && event.ok }
-            cycles = valid.count
-            validCycles = valid.values.filter { $0 }.count
-            return
-        }
-        var index = events.startIndex
-        while index < events.endIndex {
-            let cycle = events[index].cycle
-            var ok = true
-            while index < events.endIndex, events[index].cycle == cycle {
-                ok = ok && events[index].ok
-                index += 1
-            }
-            cycles += 1
-            if ok { validCycles += 1 }
-        }
-    }
+    init(events: [RequestEvent]) { self = RequestDigest(events).integrity }
 }
