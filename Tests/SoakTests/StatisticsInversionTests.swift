@@ -73,6 +73,20 @@ struct StatisticsInversionTests {
         #expect(MannKendallTest.score([3, 3, 3, 3]) == 0)
     }
 
+    @Test("autocorrelation four lags a sweep equals one lag at a time, to the bit")
+    func autocorrelation() throws {
+        for n in [2, 3, 4, 5, 6, 7, 8, 9, 1_001] {
+            let values = Shape.noisyLeak.points(n: n, seed: UInt64(n)).y
+            let acf = try #require(MannKendallTest.autocorrelation(values))
+            let mean = values.reduce(0, +) / Double(n)
+            let centred = values.map { $0 - mean }
+            let reference = centred.withUnsafeBufferPointer { y in
+                (0..<n).map { MannKendallTest.lagSum(y, $0) / Double(n) }
+            }
+            #expect(acf == reference.map { $0 / reference[0] }, "n=\(n)")
+        }
+    }
+
     @Test("slopes at the fit's ranks equal the sorted slopes", arguments: Shape.allCases)
     func slopesMatchSort(shape: Shape) {
         for seed in 1...3 {

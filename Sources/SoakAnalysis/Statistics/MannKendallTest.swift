@@ -79,7 +79,7 @@ public struct MannKendallTest: Codable, Sendable, Equatable {
     /// Σ sign(x_j − x_i) over i < j, exact in integers, in O(n log n): pairs in order minus pairs
     /// out of order, the latter counted by merge sort over the values' ranks (equal values get one
     /// rank, so tied pairs count as neither).
-    static func score(_ values: [Double]) -> Int {
+    package static func score(_ values: [Double]) -> Int {
         let n = values.count
         guard n > 1 else { return 0 }
         let order = values.indices.sorted { values[$0] < values[$1] }
@@ -100,7 +100,7 @@ public struct MannKendallTest: Codable, Sendable, Equatable {
     }
 
     /// `score` by visiting every pair, O(n²): the reference it must match.
-    static func scoreByPairs(_ values: [Double]) -> Int {
+    package static func scoreByPairs(_ values: [Double]) -> Int {
         values.withUnsafeBufferPointer { x in
             var s = 0
             for i in 0..<x.count {

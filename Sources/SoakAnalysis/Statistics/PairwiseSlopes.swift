@@ -6,19 +6,20 @@
 /// over all pairs that keeps only the slopes inside the bracket: a few MB instead. Small inputs, or
 /// a bracket that missed (unlucky sample), fall back to materialising every slope, so the answer is
 /// always exact.
-struct PairwiseSlopes {
+package struct PairwiseSlopes {
     /// Points sorted by x (ties in input order).
     let x: [Double]
     let y: [Double]
     /// For each i, the first index whose x is greater than x[i]: pairs with equal x are skipped.
     private let firstGreater: [Int]
     /// The number of pairs with different x.
-    let count: Int
+    package let count: Int
 
     /// Below this many slopes, materialising them is cheaper than the bracket's extra pass.
     static let materialiseLimit = 1 << 18
 
-    init(x: [Double], y: [Double]) {
+    /// The pairs of the points (x[i], y[i]), in any order.
+    package init(x: [Double], y: [Double]) {
         precondition(x.count == y.count, "x and y differ in length")
         let order = x.indices.sorted { x[$0] < x[$1] || (x[$0] == x[$1] && $0 < $1) }
         self.x = order.map { x[$0] }
@@ -39,7 +40,7 @@ struct PairwiseSlopes {
     ///
     /// O(n log n) and a few thousand slopes for most series (`invertedValues`); the scan of every
     /// pair answers what that cannot prove, with the same values.
-    func values(atRanks ranks: [Int]) -> [Double] {
+    package func values(atRanks ranks: [Int]) -> [Double] {
         precondition(ranks.allSatisfy { $0 >= 0 && $0 < count }, "rank outside 0..<\(count)")
         if count > Self.invertLimit, let inverted = invertedValues(atRanks: ranks) { return inverted }
         return scannedValues(atRanks: ranks)
@@ -50,7 +51,7 @@ struct PairwiseSlopes {
 
     /// `values(atRanks:)` by visiting every pair, O(n²): the reference the faster path must match,
     /// and its fallback.
-    func scannedValues(atRanks ranks: [Int]) -> [Double] {
+    package func scannedValues(atRanks ranks: [Int]) -> [Double] {
         precondition(ranks.allSatisfy { $0 >= 0 && $0 < count }, "rank outside 0..<\(count)")
         if count > Self.materialiseLimit, let bracketed = bracketedValues(atRanks: ranks) {
             return bracketed
