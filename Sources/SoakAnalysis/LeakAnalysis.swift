@@ -45,7 +45,7 @@ public struct LeakAnalysis: Codable, Sendable, Equatable {
                 column: SampleColumn.simSeconds.rawValue)
         }
         let metrics = options.metrics
-        // Metrics are independent and each fit is quadratic in its points: judge them in parallel.
+        // Metrics are independent: judge them in parallel.
         let results = ResultSlots<MetricAnalysis>(count: metrics.count)
         DispatchQueue.concurrentPerform(iterations: metrics.count) { index in
             let metric = metrics[index]

@@ -55,6 +55,7 @@ enum AnalysisBench {
             try? FileManager.default.removeItem(atPath: file)
         }
         result.tables.append(table)
+        PairwiseBench.run(context, into: &result)
         try ReportBench.run(context, into: &result)
         result.charts.append(BenchChart(
             file: "analysis-time.svg", title: "Read + analyse time against samples", xLabel: "samples",

@@ -9,10 +9,12 @@ import Testing
 @Suite(.serialized) struct StopLatencyEndToEndTests {
     static let bound: Duration = .seconds(2)
 
-    /// `Profiles/quick.json` with `edit` applied, written to a scratch folder.
+    /// `Profiles/quick.json` on the scaled clock (these runs stop a run that waits in wall time;
+    /// the shipped quick is stepped) with `edit` applied, written to a scratch folder.
     func profile(_ name: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
         let data = try Data(contentsOf: URL(fileURLWithPath: BuiltBinaries.packageRoot + "/Profiles/quick.json"))
         var json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        json["clock"] = "scaled"
         edit(&json)
         let path = BuiltBinaries.temporaryFolder("profile") + "/\(name).json"
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))

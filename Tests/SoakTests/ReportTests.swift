@@ -185,7 +185,7 @@ import Testing
         #expect(table.rowCount == 100_000)
         // A short run's summary with the long run's samples: the charts alone are under test.
         let small = try judgement()
-        let judgement = RunJudge.Judgement(summary: small.summary, table: table, events: small.events, profile: nil)
+        let judgement = RunJudge.Judgement(summary: small.summary, table: table, requests: small.requests, profile: nil)
         let html = HTMLReport.render(judgement)
         let polylines = html.components(separatedBy: "points=\"").dropFirst()
         #expect(!polylines.isEmpty)

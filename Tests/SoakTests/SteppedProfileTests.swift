@@ -46,6 +46,20 @@ import Testing
         }
     }
 
+    @Test func aScaleForASteppedProfileWithoutTheClockFlagChoosesTheScaledClock() throws {
+        var draft = ProfileDraft.serviceGhost
+        draft.set("clock", json: #""stepped""#)
+        let stepped = try ProfileDecoding.load(draft.json)
+        let chosen = try #require(RunCommand.scaledClockForAccelerate(profile: stepped, clockFlag: nil, accelerate: 3600))
+        #expect(chosen.clock == .scaled)
+        #expect(chosen.note.contains("scaled clock at 3600x"), "\(chosen.note)")
+        try RunCommand.checkOverrides(of: stepped, file: "t.json", clock: chosen.clock, accelerate: 3600, duration: nil)
+        #expect(RunCommand.scaledClockForAccelerate(profile: stepped, clockFlag: .stepped, accelerate: 3600) == nil)
+        #expect(RunCommand.scaledClockForAccelerate(profile: stepped, clockFlag: nil, accelerate: nil) == nil)
+        let scaled = try ProfileDecoding.load(ProfileDraft.serviceGhost.json)
+        #expect(RunCommand.scaledClockForAccelerate(profile: scaled, clockFlag: nil, accelerate: 3600) == nil)
+    }
+
     @Test func aSteppedTenantdRunsOnItsClockEndpointAndACommandIsToldByEnvironment() throws {
         let folder = RunFolder(path: "/tmp/soak-stepped-plan")
         let tenantd = try ProfileDecoding.load(ProfileDraft.serviceGhost.json)

@@ -19,7 +19,7 @@ extension MannKendallTest {
 
     /// `hamedRao` reusing work the caller already did: the original test on the same values (for
     /// its score and variance) and Sen's slope over the index (equal to a Theil–Sen slope on
-    /// x = index + constant). Each is an O(n²) pass saved.
+    /// x = index + constant). Each is a pass over the series saved.
     static func hamedRao(_ values: [Double], alpha: Double, lagAlpha: Double, original: MannKendallTest?,
                          senSlope: Double?) -> MannKendallTest? {
         guard values.count >= 3 else { return nil }
@@ -66,13 +66,43 @@ extension MannKendallTest {
         let centred = values.map { $0 - mean }
         return centred.withUnsafeBufferPointer { y -> [Double]? in
             var covariance = [Double](repeating: 0, count: n)
-            for lag in 0..<n {
-                var sum = 0.0
-                for t in 0..<(n - lag) { sum += y[t] * y[t + lag] }
-                covariance[lag] = sum / Double(n)
+            // Four lags per sweep, each in its own running sum: every sum adds the same products in
+            // the same order as one lag at a time (so the values are identical to the bit), but the
+            // four additions overlap instead of each waiting for the last.
+            var lag = 0
+            while lag + 3 < n {
+                var sums = (0.0, 0.0, 0.0, 0.0)
+                let shared = n - lag - 3
+                for t in 0..<shared {
+                    sums.0 += y[t] * y[t + lag]
+                    sums.1 += y[t] * y[t + lag + 1]
+                    sums.2 += y[t] * y[t + lag + 2]
+                    sums.3 += y[t] * y[t + lag + 3]
+                }
+                for t in shared..<(n - lag) {
+                    sums.0 += y[t] * y[t + lag]
+                    if t < n - lag - 1 { sums.1 += y[t] * y[t + lag + 1] }
+                    if t < n - lag - 2 { sums.2 += y[t] * y[t + lag + 2] }
+                }
+                covariance[lag] = sums.0 / Double(n)
+                covariance[lag + 1] = sums.1 / Double(n)
+                covariance[lag + 2] = sums.2 / Double(n)
+                covariance[lag + 3] = sums.3 / Double(n)
+                lag += 4
+            }
+            while lag < n {
+                covariance[lag] = lagSum(y, lag) / Double(n)
+                lag += 1
             }
             guard covariance[0] > 0 else { return nil }
             return covariance.map { $0 / covariance[0] }
         }
+    }
+
+    /// Σ y[t]·y[t + lag] in order of t: the reference every sweep of `autocorrelation` matches.
+    static func lagSum(_ y: UnsafeBufferPointer<Double>, _ lag: Int) -> Double {
+        var sum = 0.0
+        for t in 0..<(y.count - lag) { sum += y[t] * y[t + lag] }
+        return sum
     }
 }

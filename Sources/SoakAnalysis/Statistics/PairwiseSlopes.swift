@@ -6,19 +6,20 @@
 /// over all pairs that keeps only the slopes inside the bracket: a few MB instead. Small inputs, or
 /// a bracket that missed (unlucky sample), fall back to materialising every slope, so the answer is
 /// always exact.
-struct PairwiseSlopes {
+package struct PairwiseSlopes {
     /// Points sorted by x (ties in input order).
-    private let x: [Double]
-    private let y: [Double]
+    let x: [Double]
+    let y: [Double]
     /// For each i, the first index whose x is greater than x[i]: pairs with equal x are skipped.
     private let firstGreater: [Int]
     /// The number of pairs with different x.
-    let count: Int
+    package let count: Int
 
     /// Below this many slopes, materialising them is cheaper than the bracket's extra pass.
     static let materialiseLimit = 1 << 18
 
-    init(x: [Double], y: [Double]) {
+    /// The pairs of the points (x[i], y[i]), in any order.
+    package init(x: [Double], y: [Double]) {
         precondition(x.count == y.count, "x and y differ in length")
         let order = x.indices.sorted { x[$0] < x[$1] || (x[$0] == x[$1] && $0 < $1) }
         self.x = order.map { x[$0] }
@@ -36,7 +37,21 @@ struct PairwiseSlopes {
     }
 
     /// The slopes at the given 0-based ranks (ascending order of slope), in the order asked.
-    func values(atRanks ranks: [Int]) -> [Double] {
+    ///
+    /// O(n log n) and a few thousand slopes for most series (`invertedValues`); the scan of every
+    /// pair answers what that cannot prove, with the same values.
+    package func values(atRanks ranks: [Int]) -> [Double] {
+        precondition(ranks.allSatisfy { $0 >= 0 && $0 < count }, "rank outside 0..<\(count)")
+        if count > Self.invertLimit, let inverted = invertedValues(atRanks: ranks) { return inverted }
+        return scannedValues(atRanks: ranks)
+    }
+
+    /// Below this many slopes, scanning every pair is as quick as sorting the points by probes.
+    static let invertLimit = 1 << 12
+
+    /// `values(atRanks:)` by visiting every pair, O(n²): the reference the faster path must match,
+    /// and its fallback.
+    package func scannedValues(atRanks ranks: [Int]) -> [Double] {
         precondition(ranks.allSatisfy { $0 >= 0 && $0 < count }, "rank outside 0..<\(count)")
         if count > Self.materialiseLimit, let bracketed = bracketedValues(atRanks: ranks) {
             return bracketed
@@ -66,8 +81,36 @@ struct PairwiseSlopes {
         }
     }
 
-    /// A uniform sample of slopes, sorted.
-    private func sortedSample(size: Int) -> [Double] {
+    static let sampleSize = 32_768
+
+    /// Slopes [low, high] that very likely bracket every rank asked, from a uniform sample of
+    /// slopes: ±infinity where the bracket reaches past the sample's ends. `select` takes the two
+    /// sample values by selection instead of sorting the sample (same values, less time).
+    func sampledBracket(_ ranks: [Int], select: Bool) -> (low: Double, high: Double)? {
+        guard let first = ranks.min(), let last = ranks.max() else { return nil }
+        let sampleSize = Self.sampleSize
+        var sample = self.sample(size: sampleSize)
+        let total = Double(count)
+        // A sample quantile's rank error is about sqrt(m)/2 sample positions; 3·sqrt(m) is a wide
+        // margin, so a miss (and the fallback) is rare.
+        let margin = 3 * Double(sampleSize).squareRoot()
+        let lowIndex = Int((Double(first) / total * Double(sampleSize) - margin).rounded(.down))
+        let highIndex = Int((Double(last + 1) / total * Double(sampleSize) + margin).rounded(.up))
+        let inRange = [lowIndex, highIndex].filter { $0 >= 0 && $0 < sampleSize }
+        var values: [Double]
+        if select {
+            values = OrderStatistics.select(inRange, in: &sample)
+        } else {
+            sample.sort()
+            values = inRange.map { sample[$0] }
+        }
+        let low = lowIndex < 0 ? -Double.infinity : values.removeFirst()
+        let high = highIndex >= sampleSize ? Double.infinity : values.removeFirst()
+        return (low, high)
+    }
+
+    /// A uniform sample of slopes, in the order drawn.
+    private func sample(size: Int) -> [Double] {
         var generator = SplitMix64(seed: 0x7E11_5E11)
         var sample = [Double]()
         sample.reserveCapacity(size)
@@ -79,23 +122,18 @@ struct PairwiseSlopes {
             if x[i] == x[j] { continue }
             sample.append(i < j ? (y[j] - y[i]) / (x[j] - x[i]) : (y[i] - y[j]) / (x[i] - x[j]))
         }
-        sample.sort()
         return sample
     }
 
     /// Order statistics via a sampled bracket [low, high]; nil when a rank falls outside it
     /// (internal rather than private so tests can prove this path, not the fallback, answered).
     func bracketedValues(atRanks ranks: [Int]) -> [Double]? {
-        let sampleSize = 32_768
-        let sample = sortedSample(size: sampleSize)
+        guard let (low, high) = sampledBracket(ranks, select: false) else { return nil }
+        let sampleSize = Self.sampleSize
         let total = Double(count)
-        // A sample quantile's rank error is about sqrt(m)/2 sample positions; 3·sqrt(m) is a wide
-        // margin, so a miss (and the fallback) is rare.
         let margin = 3 * Double(sampleSize).squareRoot()
         let lowIndex = Int((Double(ranks.min()!) / total * Double(sampleSize) - margin).rounded(.down))
         let highIndex = Int((Double(ranks.max()! + 1) / total * Double(sampleSize) + margin).rounded(.up))
-        let low = lowIndex < 0 ? -Double.infinity : sample[lowIndex]
-        let high = highIndex >= sampleSize ? Double.infinity : sample[highIndex]
 
         var below = 0
         var equalLow = 0

@@ -37,7 +37,8 @@ public struct TheilSenFit: Codable, Sendable, Equatable {
 
     /// Fits a line to finite points; nil with fewer than 2 points or when every x is the same.
     ///
-    /// Time O(n²) over the pairs, memory O(n) plus a few MB (see `PairwiseSlopes`).
+    /// Time O(n log n) plus the slopes near the ranks asked for most series, O(n²) at worst;
+    /// memory O(n) plus a few MB (see `PairwiseSlopes`).
     public static func fit(x: [Double], y: [Double], confidence: Double = 0.95) -> TheilSenFit? {
         precondition(x.count == y.count, "x and y differ in length")
         guard x.count >= 2 else { return nil }

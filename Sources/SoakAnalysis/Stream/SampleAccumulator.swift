@@ -46,10 +46,13 @@ package final class SampleAccumulator {
         header: UnsafeBufferPointer<UInt8>, source: String, metrics: [Metric], charting: [String],
         heldLimit: Int? = nil
     ) throws {
-        let limit = heldLimit ?? Self.defaultHeldLimit(metrics: metrics.count)
+        // Troughs, one a cycle, are held far longer than periodic points (see
+        // `SampleStream.heldTroughBudget`), so a long run is judged in one pass over its file.
+        let periodic = heldLimit ?? Self.defaultHeldLimit(metrics: metrics.count)
+        let troughs = heldLimit ?? max(4096, SampleStream.heldTroughBudget / max(1, metrics.count))
         self.init(
             scanner: try SampleRowScanner(header: header, source: source), headerBytes: header.count,
-            metrics: metrics, charting: charting, holding: Holding(troughs: limit, periodic: limit))
+            metrics: metrics, charting: charting, holding: Holding(troughs: troughs, periodic: periodic))
     }
 
     /// Starts from a header line given as text (without its newline), as the harness writes it.

@@ -7,8 +7,14 @@ import Dispatch
 ///
 /// Gives the same `LeakAnalysis` as `LeakAnalysis.analyze(SampleTable(...), options:)`.
 package struct SampleStream {
-    /// Points held in all series before they are rebuilt by later passes instead: ~10 MiB.
+    /// Points held per series before it is rebuilt by later passes instead: half of this over twice
+    /// the metrics (~5 MiB of periodic points in all). Periodic samples are most of the rows, so a
+    /// long run never holds them.
     static let heldPointBudget = 400_000
+    /// Trough points held per run (shared by the metrics): ~14 MiB. One trough per cycle is few
+    /// enough to hold for runs of up to about 75,000 cycles, ten million rows at 180 rows per cycle,
+    /// which are then judged in one pass instead of three over the file.
+    static let heldTroughBudget = 600_000
 
     package private(set) var digest: SampleDigest
     private let bytes: SampleBytes

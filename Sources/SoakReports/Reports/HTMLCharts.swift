@@ -64,13 +64,14 @@ enum HTMLCharts {
             charts.append(chart(metric.rawValue, "A column the profile's metric sources declared; it \(role). "
                 + memoryCaption, metric.unit == .bytes ? .bytes : .count, [style]))
         }
-        let latency = ReportSeries.latency(judgement.events)
+        let latency = ReportSeries.latency(judgement.requests)
+        let requests = judgement.requests
         let latencySeries = [
-            SVGChart.Series(label: "cold (\(latency.cold.count))", color: "#d9822b", mark: .dots(radius: 2.2),
+            SVGChart.Series(label: "cold (\(requests.coldCount))", color: "#d9822b", mark: .dots(radius: 2.2),
                             points: latency.cold),
-            SVGChart.Series(label: "warm (\(latency.warm.count))", color: "#1f5f99", mark: .dots(radius: 2.2),
+            SVGChart.Series(label: "warm (\(requests.warmCount))", color: "#1f5f99", mark: .dots(radius: 2.2),
                             points: latency.warm),
-            SVGChart.Series(label: "failed (\(latency.failed.count))", color: leakColor, mark: .dots(radius: 3),
+            SVGChart.Series(label: "failed (\(requests.failedCount))", color: leakColor, mark: .dots(radius: 3),
                             points: latency.failed),
         ]
         let latencyTitle = "Request latency, cold against warm"
@@ -111,7 +112,7 @@ enum HTMLCharts {
     /// Simulated time from the first to the last thing recorded, sample or request: every chart
     /// spans it, so one moment sits at the same place on each.
     private static func timeSpan(_ judgement: RunJudge.Judgement) -> ClosedRange<Double>? {
-        var times = judgement.events.map(\.simSeconds)
+        var times = judgement.requests.timeSpan.map { [$0.lowerBound, $0.upperBound] } ?? []
         if let first = judgement.samples?.firstSimSeconds, let last = judgement.samples?.lastSimSeconds {
             times += [first, last]
         }

@@ -53,19 +53,10 @@ enum ReportSeries {
         return [first, last].map { ChartPoint(x: $0.t, y: fit.intercept + fit.slope * $0.x) }
     }
 
-    /// Request latency over simulated time: successful cold, successful warm, and failed requests.
-    static func latency(_ events: [RequestEvent]) -> (cold: [ChartPoint], warm: [ChartPoint], failed: [ChartPoint]) {
-        var result: (cold: [ChartPoint], warm: [ChartPoint], failed: [ChartPoint]) = ([], [], [])
-        for event in events {
-            let point = ChartPoint(x: event.simSeconds, y: event.latencyMilliseconds)
-            if !event.succeeded {
-                result.failed.append(point)
-            } else if event.isCold {
-                result.cold.append(point)
-            } else {
-                result.warm.append(point)
-            }
-        }
-        return result
+    /// Request latency over simulated time: successful cold, successful warm, and failed requests,
+    /// each already reduced to the lowest and highest latency per time bin as the log was read.
+    static func latency(_ chart: RequestChart) -> (cold: [ChartPoint], warm: [ChartPoint], failed: [ChartPoint]) {
+        func points(_ envelope: ChartEnvelope) -> [ChartPoint] { envelope.points.map { ChartPoint(x: $0.x, y: $0.y) } }
+        return (points(chart.cold), points(chart.warm), points(chart.failed))
     }
 }

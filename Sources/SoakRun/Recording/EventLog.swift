@@ -2,11 +2,15 @@ import FoundationEssentials
 import PosixSupport
 import SoakAnalysis
 
-/// `events.jsonl` read back whole: its request events, and how much of the file could not be
-/// read, so that a missing, emptied or overwritten log is told apart from a run that sent nothing.
+/// `events.jsonl` read back: what its request events add up to (never the events themselves, by
+/// default), and how much of the file could not be read, so that a missing, emptied or
+/// overwritten log is told apart from a run that sent nothing.
 package struct EventLog: Sendable {
-    /// The request events, in file order.
+    /// The request events, summarised as they were read.
+    package var digest = RequestDigest()
+    /// The request events themselves, in file order, when the reader asked to keep them (tests).
     package var requests: [RequestEvent] = []
+    private var keepsRequests = false
     /// False when the file does not exist.
     package var exists = false
     /// Non-empty lines in the file.
@@ -20,10 +24,11 @@ package struct EventLog: Sendable {
 
     /// Reads `path` a chunk of whole lines at a time, never the whole file (a million-request
     /// run's log is 170 MB); a missing file gives an empty log with `exists` false.
-    package static func read(from path: String) -> EventLog {
+    package static func read(from path: String, keepingRequests: Bool = false) -> EventLog {
         guard FileSystem.exists(path) else { return EventLog() }
         var log = EventLog()
         log.exists = true
+        log.keepsRequests = keepingRequests
         let decoder = JSONDecoder()
         do {
             let end = try SampleLineReader.read(
@@ -47,10 +52,11 @@ package struct EventLog: Sendable {
         return log
     }
 
-    /// Reads the lines of `data`.
+    /// Reads the lines of `data`, keeping the request events.
     static func parse(_ data: Data) -> EventLog {
         var log = EventLog()
         log.exists = true
+        log.keepsRequests = true
         let decoder = JSONDecoder()
         data.withUnsafeBytes { raw in
             for line in raw.bindMemory(to: UInt8.self).split(separator: UInt8(ascii: "\n")) {
@@ -71,7 +77,8 @@ package struct EventLog: Sendable {
         }
         lastLineUnreadable = false
         if let event = RequestEvent(decoded) {
-            requests.append(event)
+            digest.add(event)
+            if keepsRequests { requests.append(event) }
         } else {
             lifecycle.insert(type)
         }

@@ -28,9 +28,11 @@ package struct RequestEvent: Sendable, Equatable {
         "\(method) \(path): \(violation ?? failure ?? "status \(status.map(String.init) ?? "none")")"
     }
 
-    /// Reads every request event of `events.jsonl`; other events and unreadable lines are
-    /// skipped (`EventLog` counts them).
-    package static func read(from path: String) -> [RequestEvent] { EventLog.read(from: path).requests }
+    /// Reads every request event of `events.jsonl`, holding them all; other events and unreadable
+    /// lines are skipped (`EventLog` counts them).
+    package static func read(from path: String) -> [RequestEvent] {
+        EventLog.read(from: path, keepingRequests: true).requests
+    }
 
     /// Reads the request events of `events.jsonl` text.
     static func parse(lines text: String) -> [RequestEvent] { EventLog.parse(Data(text.utf8)).requests }
@@ -78,25 +80,5 @@ extension RequestEvent {
 
 extension RequestSummary {
     /// Counts and cold/warm latency of `events`.
-    package init(events: [RequestEvent]) {
-        self.init()
-        total = events.count
-        // One pass, keeping latencies only: a million-request log must not be copied twice.
-        var coldLatencies: [Double] = []
-        var warmLatencies: [Double] = []
-        for event in events {
-            guard event.succeeded else {
-                failed += 1
-                if firstFailure == nil { firstFailure = event.failureText }
-                continue
-            }
-            if event.isCold {
-                coldLatencies.append(event.latencyMilliseconds)
-            } else {
-                warmLatencies.append(event.latencyMilliseconds)
-            }
-        }
-        cold = LatencySummary(latencies: coldLatencies)
-        warm = LatencySummary(latencies: warmLatencies)
-    }
+    package init(events: [RequestEvent]) { self = RequestDigest(events).summary }
 }

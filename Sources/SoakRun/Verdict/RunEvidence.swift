@@ -50,7 +50,7 @@ package struct RunEvidence: Codable, Sendable, Equatable {
         }
         evidence.schedule = ScheduleSlip(
             coverage: recorded, intervalSeconds: manifest.intervalSeconds, accelerate: manifest.accelerate,
-            requests: log.requests)
+            cycleMilliseconds: log.digest.cycleMilliseconds)
         return evidence
     }
 
@@ -88,17 +88,17 @@ package struct RunEvidence: Codable, Sendable, Equatable {
             damaged.append("events.jsonl is missing: \(what)")
         } else if log.lines == 0 {
             damaged.append("events.jsonl is empty: \(what)")
-        } else if log.requests.isEmpty, log.lifecycle.isEmpty {
+        } else if log.digest.count == 0, log.lifecycle.isEmpty {
             damaged.append("events.jsonl is damaged: none of its \(log.lines) line(s) is a soak event; \(what)")
         } else if log.damagedLines > 0 {
             damaged.append("events.jsonl is damaged: \(log.damagedLines) of its \(log.lines) lines are not "
                 + "soak events")
-        } else if manifest.requests > log.requests.count {
-            damaged.append("events.jsonl holds \(log.requests.count) of the \(manifest.requests) requests "
+        } else if manifest.requests > log.digest.count {
+            damaged.append("events.jsonl holds \(log.digest.count) of the \(manifest.requests) requests "
                 + "run.json counts: the file was cut short or damaged")
         } else if manifest.integrity.cycles > 0 {
             // Both come from the same requests; a log edited after the run tells another story.
-            let logged = Integrity(events: log.requests)
+            let logged = log.digest.integrity
             if logged.cycles != manifest.integrity.cycles || logged.validCycles != manifest.integrity.validCycles {
                 damaged.append("events.jsonl and run.json disagree: the log has \(logged.validCycles) of "
                     + "\(logged.cycles) cycles as designed, run.json \(manifest.integrity.validCycles) of "

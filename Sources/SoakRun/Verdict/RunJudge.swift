@@ -17,21 +17,27 @@ package enum RunJudge {
         /// What the samples held, streamed (facts and charts, never every row); nil when the run
         /// never recorded any.
         package var samples: SampleDigest?
-        package var events: [RequestEvent]
+        /// Request latency as the report charts it (bounded, never every request).
+        package var requests: RequestChart
         /// The profile the analysis used (the run's own copy, else defaults).
         package var profile: Profile?
 
-        package init(summary: RunSummary, samples: SampleDigest?, events: [RequestEvent], profile: Profile?) {
+        package init(summary: RunSummary, samples: SampleDigest?, requests: RequestChart, profile: Profile?) {
             self.summary = summary
             self.samples = samples
-            self.events = events
+            self.requests = requests
             self.profile = profile
         }
 
         /// A judgement over a table already in memory, charting every column (report tests).
-        package init(summary: RunSummary, table: SampleTable?, events: [RequestEvent], profile: Profile?) {
+        package init(summary: RunSummary, table: SampleTable?, requests: RequestChart, profile: Profile?) {
             self.init(summary: summary, samples: table.map { SampleDigest(table: $0, charting: $0.columnNames) },
-                      events: events, profile: profile)
+                      requests: requests, profile: profile)
+        }
+
+        /// As above, from request events held in memory.
+        package init(summary: RunSummary, table: SampleTable?, events: [RequestEvent], profile: Profile?) {
+            self.init(summary: summary, table: table, requests: RequestChart(events), profile: profile)
         }
     }
 
@@ -76,8 +82,8 @@ package enum RunJudge {
         let fromLog = manifest.status == .running || manifest.integrity.cycles == 0
         var summary = RunSummary(
             manifest: manifest, runFolder: folder.path,
-            integrity: fromLog ? Integrity(events: log.requests) : manifest.integrity,
-            requests: RequestSummary(events: log.requests), analysis: analysis)
+            integrity: fromLog ? log.digest.integrity : manifest.integrity,
+            requests: log.digest.summary, analysis: analysis)
         var evidence = RunEvidence.examine(
             manifest: manifest, samples: samples, samplesFileExists: FileSystem.exists(folder.samples), log: log,
             profile: profile, analysis: analysis)
@@ -97,7 +103,7 @@ package enum RunJudge {
         if let growing = CulpritJudge.reasonText(summary.culprits) { summary.verdictReason += "; " + growing }
         // A damaged record of culprits is named, but cannot change a verdict culprits never decide.
         for warning in summary.evidence?.warnings ?? [] { summary.verdictReason += "; warning: " + warning }
-        return Judgement(summary: summary, samples: samples, events: log.requests, profile: profile)
+        return Judgement(summary: summary, samples: samples, requests: log.digest.chart, profile: profile)
     }
 
     private static func readManifest(_ folder: RunFolder) throws(RunJudgeError) -> RunManifest {

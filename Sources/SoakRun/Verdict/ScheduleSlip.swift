@@ -34,6 +34,12 @@ package struct ScheduleSlip: Codable, Sendable, Equatable {
 
     /// Nil when the samples reach too few cycles to tell a slip from the phase of the last sample.
     init?(coverage: SampleCoverage, intervalSeconds: Double, accelerate: Double, requests: [RequestEvent]) {
+        self.init(coverage: coverage, intervalSeconds: intervalSeconds, accelerate: accelerate,
+                  cycleMilliseconds: RequestDigest(requests).cycleMilliseconds)
+    }
+
+    /// As above, from the wall milliseconds of each cycle's requests (`RequestDigest`).
+    init?(coverage: SampleCoverage, intervalSeconds: Double, accelerate: Double, cycleMilliseconds: [Double]) {
         guard let lastCycle = coverage.lastCycle, lastCycle >= 4, let simulated = coverage.lastSimSeconds,
               intervalSeconds > 0, accelerate > 0 else { return nil }
         // Samples labelled cycle k lie before the start of cycle k + 1 on the plan.
@@ -41,18 +47,7 @@ package struct ScheduleSlip: Codable, Sendable, Equatable {
         simulatedSeconds = simulated
         factor = simulated / plannedSeconds
         intervalWallMilliseconds = intervalSeconds / accelerate * 1000
-        // Consecutive lines of one cycle summed (the log is in cycle order; an edited one only
-        // splits a cycle's sum in two, which a median barely notices).
-        var times: [Double] = []
-        var last: Int?
-        for request in requests {
-            if request.cycle == last, !times.isEmpty {
-                times[times.count - 1] += request.latencyMilliseconds
-            } else {
-                times.append(request.latencyMilliseconds)
-                last = request.cycle
-            }
-        }
+        var times = cycleMilliseconds
         requestMillisecondsPerCycle = times.isEmpty ? nil : OrderStatistics.median(&times)
     }
 
