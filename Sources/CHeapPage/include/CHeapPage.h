@@ -7,13 +7,17 @@
  * `$LAZYSOAK_HEAP_DIR/heap.<pid>` and publishes glibc's mallinfo2 counters in it; the harness
  * maps the same file and reads them at each sample.
  *
- * Refreshing is lazy: a thread of the library sleeps on a futex on `request`. The harness adds
- * one to `request` and wakes it; the thread calls mallinfo2, writes the counters under the
- * sequence lock, sets `answered` to the request it served and wakes the harness. So the counters
- * are read at the sample's instant and cost nothing in between. The thread also refreshes every
- * `$LAZYSOAK_HEAP_PERIOD_MS` (default 1000; 0: only on request), so a page is never stale for
- * long. No signal is ever sent to the target, and its threads never stop: mallinfo2 only holds
- * each arena's lock while it sums that arena's free lists.
+ * Refreshing is lazy: the harness adds one to `request` (and wakes any waiter on it); the library
+ * calls mallinfo2, writes the counters under the sequence lock, sets `answered` to the request it
+ * served and wakes the harness. So the counters are read at the sample's instant and cost nothing
+ * in between. Who answers (`answerers`): the target's own next allocation call, which compares
+ * `request` with the last request answered, since a thread would take glibc off its
+ * single-thread path; and, in a target that runs threads of its own, a refresher thread asleep on
+ * `request` that also refreshes every `$LAZYSOAK_HEAP_PERIOD_MS` (default 1000; 0: only on
+ * request). A single-threaded target idle in a system call answers at its next allocation; until
+ * then the page holds the counters of its last answer (`updated_monotonic_ns` says when). No signal is ever sent to
+ * the target, and its threads never stop: mallinfo2 only holds each arena's lock while it sums
+ * that arena's free lists.
  */
 
 #include <stdbool.h>
@@ -22,7 +26,7 @@
 #include "CHeapStackTable.h" /* the stack table of libSoakHeapStacks.so, read by the same harness */
 
 #define LAZYSOAK_HEAP_PAGE_MAGIC 0x504145484b535a4cULL /* the bytes "LZSKHEAP" on a little-endian machine */
-#define LAZYSOAK_HEAP_PAGE_VERSION 1
+#define LAZYSOAK_HEAP_PAGE_VERSION 2
 #define LAZYSOAK_HEAP_PAGE_SIZE 4096
 
 /* What the library found about the process's allocator. */
@@ -30,6 +34,12 @@ enum {
     LAZYSOAK_HEAP_GLIBC = 1,   /* glibc malloc with mallinfo2: the counters are right */
     LAZYSOAK_HEAP_FOREIGN = 2, /* malloc is not glibc's (jemalloc, tcmalloc, mimalloc...): no counters */
     LAZYSOAK_HEAP_NO_MALLINFO2 = 3 /* glibc older than 2.33: no counters */
+};
+
+/* Who answers a request (`answerers`, bits). */
+enum {
+    LAZYSOAK_HEAP_ANSWERED_BY_CALLS = 1, /* the target's next malloc, free, calloc or realloc */
+    LAZYSOAK_HEAP_ANSWERED_BY_THREAD = 2 /* a refresher thread, even while the target is idle */
 };
 
 typedef struct {
@@ -49,6 +59,8 @@ typedef struct {
     uint64_t refresh_nanoseconds; /* CPU time the refresher spent in mallinfo2, in total */
     uint64_t updated_monotonic_ns; /* CLOCK_MONOTONIC of the last refresh */
     char allocator_name[64]; /* "glibc 2.36", or what malloc resolves to when it is not glibc's */
+    uint32_t answerers;      /* LAZYSOAK_HEAP_ANSWERED_BY_* bits */
+    uint32_t reserved;
 } lazysoak_heap_page;
 
 /* Wakes every waiter on `address` (a word of a shared mapping); returns how many woke. */

@@ -18,7 +18,11 @@ package struct GlibcHeapReading: Sendable, Equatable {
 ///
 /// At each sample it asks every page for fresh counters (a futex wake), waits a few milliseconds
 /// at most for the answers, and sums what the pages hold; a page that did not answer in time still
-/// counts with its last counters, which the library refreshes on its own every second.
+/// counts with its last counters. A process that runs threads answers from a refresher thread of
+/// the library, even while idle. A single-threaded one answers from its next allocation call (a
+/// thread would take glibc off its faster single-thread path): a busy one within microseconds, an
+/// idle one not until it allocates again, so the wait for it is short, and its last counters
+/// stand for an idle heap.
 package final class GlibcHeapPages {
     /// Why the pages give no counters.
     package enum Problem: Error, Equatable, CustomStringConvertible {
@@ -46,8 +50,12 @@ package final class GlibcHeapPages {
         for page in mapped.values { munmap(page, Int(LAZYSOAK_HEAP_PAGE_SIZE)) }
     }
 
-    /// The counters of the processes in `pids`; `waitMilliseconds` bounds the wait for fresh ones.
-    package func read(pids: [pid_t], waitMilliseconds: Int = 20) -> Result<GlibcHeapReading, Problem> {
+    /// The counters of the processes in `pids`; `waitMilliseconds` bounds the wait for fresh ones
+    /// from a page with a refresher thread, `callsWaitMilliseconds` from a page answered only by
+    /// the target's allocation calls.
+    package func read(
+        pids: [pid_t], waitMilliseconds: Int = 20, callsWaitMilliseconds: Int = 2
+    ) -> Result<GlibcHeapReading, Problem> {
         let wanted = Set(pids)
         for (pid, page) in mapped where !wanted.contains(pid) {
             munmap(page, Int(LAZYSOAK_HEAP_PAGE_SIZE))
@@ -68,11 +76,13 @@ package final class GlibcHeapPages {
             requests.append((page, request))
         }
         for (page, request) in requests {
+            let threaded = lazysoak_load_u32(&page.pointee.answerers) & UInt32(LAZYSOAK_HEAP_ANSWERED_BY_THREAD) != 0
+            let bound = Int64(threaded ? waitMilliseconds : callsWaitMilliseconds) * 250_000
             var waits = 0
             while lazysoak_load_u32(&page.pointee.answered) != request, waits < 4 {
                 let seen = lazysoak_load_u32(&page.pointee.answered)
                 if seen != request {
-                    lazysoak_futex_wait(&page.pointee.answered, seen, Int64(waitMilliseconds) * 250_000)
+                    lazysoak_futex_wait(&page.pointee.answered, seen, bound)
                 }
                 waits += 1
             }
