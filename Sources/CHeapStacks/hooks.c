@@ -6,7 +6,8 @@
  * a new countdown is drawn from an exponential distribution, so samples fall as a Poisson process
  * over bytes (tcmalloc's and jemalloc's heap profilers sample the same way). The fast path is one
  * thread-local subtraction per allocation and, per free, one load of a global counter and of a
- * 8 KiB filter; everything else happens on a sample, about once per `sample_bytes` allocated.
+ * 8 KiB filter; everything else happens on a sample, about once per `sample_bytes` allocated,
+ * and a sample's stack costs about a hundred instructions a frame (unwind.c).
  * The real work is glibc's own `__libc_*` functions, so nothing is looked up with dlsym (which
  * itself allocates) and the library works from the first allocation of the process.
  */
@@ -29,27 +30,34 @@ static __thread int countdown_drawn __attribute__((tls_model("initial-exec")));
 
 int lazysoak_heap_stacks_version(void) { return 1; }
 
-/* Frames above the caller of lz_record: the hook, and `crossed` below. */
-#define HOOK_FRAMES 2
+/* Bytes between re-checks while sampling is off (before the constructor ran, or in a child forked
+ * without exec): the fast path does not test whether sampling is on, so this is how it finds out. */
+#define OFF_COUNTDOWN (1 << 20)
 
 /* The countdown reached zero (or was never drawn, which reads as zero): sample this allocation,
  * or only start the thread's countdown on its first allocation. Out of line, so the hooks' fast
  * path stays a handful of instructions with no stack frame. */
 __attribute__((noinline)) static void *crossed(void *pointer, size_t size) {
+    if (!__atomic_load_n(&lz_enabled, __ATOMIC_RELAXED)) {
+        until_sample = OFF_COUNTDOWN;
+        countdown_drawn = 0;
+        return pointer;
+    }
     if (!countdown_drawn) {
         countdown_drawn = 1;
         until_sample = lz_next_countdown() - (int64_t)size;
         if (until_sample > 0) return pointer;
     }
     until_sample = lz_next_countdown();
-    lz_record(pointer, size, HOOK_FRAMES);
+    if (pointer) lz_record(pointer, size);
     return pointer;
 }
 
+/* The fast path: one thread-local subtraction and a test. A failed allocation counts its bytes
+ * too, which shifts the next sample a little and costs no test. */
 __attribute__((always_inline)) static inline void *account(void *pointer, size_t size) {
-    if (!pointer || !__atomic_load_n(&lz_enabled, __ATOMIC_RELAXED)) return pointer;
     int64_t left = until_sample - (int64_t)size;
-    if (left > 0) {
+    if (__builtin_expect(left > 0, 1)) {
         until_sample = left;
         return pointer;
     }

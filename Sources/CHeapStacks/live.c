@@ -10,6 +10,7 @@
 #include "CHeapStackTable.h"
 #include "sampler.h"
 
+#include <dlfcn.h>
 #include <execinfo.h>
 #include <fcntl.h>
 #include <math.h>
@@ -103,28 +104,47 @@ static void subtract(uint64_t *word, uint64_t amount) {
     __atomic_store_n(word, *word >= amount ? *word - amount : 0, __ATOMIC_RELAXED);
 }
 
-__attribute__((noinline)) void lz_record(void *pointer, size_t size, int skip) {
+/* The address ranges of this library and of libSoakHeapPreload.so: the leading frames of a
+ * sampled stack that fall in them are the hooks', not the target's. */
+static uintptr_t own_start, own_end, preload_start, preload_end;
+
+static int hook_frame(void *frame) {
+    uintptr_t address = (uintptr_t)frame;
+    return (address >= own_start && address < own_end) || (address >= preload_start && address < preload_end);
+}
+
+__attribute__((noinline)) void lz_record(void *pointer, size_t size) {
     if (in_sampler || !table) return;
     in_sampler = 1;
-    /* Reading a thread's CPU clock is a system call, about as dear as the unwinding itself: only
-     * one sample in 64 is timed, and the total is scaled up. */
+    /* Reading a thread's CPU clock is a system call, dearer than the unwinding itself: only one
+     * sample in 64 is timed, and the total is scaled up. */
     static __thread uint32_t timed __attribute__((tls_model("initial-exec")));
     int timing = (timed++ & 63) == 0;
     uint64_t started = timing ? nanoseconds(CLOCK_THREAD_CPUTIME_ID) : 0;
-    /* Unwound outside the lock: the unwinder may allocate (and so free) on its first use. */
-    void *frames[LAZYSOAK_STACKS_DEPTH + 4];
-    int count = backtrace(frames, LAZYSOAK_STACKS_DEPTH + 4);
-    int first = 1 + skip;
-    int depth = count > first ? count - first : 0;
+    lz_unwind_prepare_thread();
+    void *frames[LAZYSOAK_STACKS_DEPTH + 8];
+    int capacity = LAZYSOAK_STACKS_DEPTH + 8;
+    lock();
+    int count = lz_unwind(frames, capacity);
+    int fell_back = count < 0;
+    if (fell_back) {
+        /* Outside the lock: backtrace() may allocate (and so free) on its first use. */
+        unlock();
+        count = backtrace(frames, capacity);
+        lock();
+    }
+    int first = 0;
+    while (first < count && hook_frame(frames[first])) first++;
+    int depth = count - first;
     if (depth > LAZYSOAK_STACKS_DEPTH) depth = LAZYSOAK_STACKS_DEPTH;
     /* Sampled with probability 1 - exp(-size/mean): each sample stands for 1/p allocations. */
     double weight = 1.0 / -expm1(-(double)size / mean_bytes);
     uint64_t bytes = (uint64_t)((double)size * weight + 0.5);
     uint64_t count_milli = (uint64_t)(1000.0 * weight + 0.5);
     uint64_t spent = timing ? (nanoseconds(CLOCK_THREAD_CPUTIME_ID) - started) * 64 : 0;
-    lock();
     add(&table->unwind_nanoseconds, spent);
     add(&table->sampled, 1);
+    if (fell_back) add(&table->unwound_by_backtrace, 1);
     uint32_t index = 0;
     lazysoak_stack_entry *entry = stack_entry(frames + first, depth, &index);
     uint32_t home = live_home(pointer);
@@ -216,9 +236,20 @@ __attribute__((constructor)) static void start_sampling(void) {
     table->sample_bytes = (uint64_t)mean_bytes;
     table->capacity = LAZYSOAK_STACKS_CAPACITY;
     table->depth = LAZYSOAK_STACKS_DEPTH;
-    /* The unwinder loads libgcc_s on first use; do it now rather than inside a sample. */
+    /* backtrace(), the unwinder's fallback, loads libgcc_s on first use; do it now rather than
+     * inside a sample. */
     void *warm[2];
     backtrace(warm, 2);
+    struct dl_find_object object;
+    if (_dl_find_object((void *)lz_record, &object) == 0) {
+        own_start = (uintptr_t)object.dlfo_map_start;
+        own_end = (uintptr_t)object.dlfo_map_end;
+    }
+    void *preload = dlsym(RTLD_DEFAULT, "lazysoak_heap_preload_version");
+    if (preload && _dl_find_object(preload, &object) == 0) {
+        preload_start = (uintptr_t)object.dlfo_map_start;
+        preload_end = (uintptr_t)object.dlfo_map_end;
+    }
     pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
     __atomic_store_n(&table->magic, LAZYSOAK_STACKS_MAGIC, __ATOMIC_RELEASE);
     if (rename(temporary, path) != 0) unlink(temporary);

@@ -24,8 +24,16 @@ static inline int lz_maybe_sampled(const void *pointer) {
     return __atomic_load_n(&lz_filter[lz_filter_index(pointer)], __ATOMIC_RELAXED) != 0;
 }
 
-/* Records `pointer` (`size` bytes) as sampled, with the stack above `skip` frames. */
-void lz_record(void *pointer, size_t size, int skip);
+/* Records `pointer` (`size` bytes) as sampled, with the stack of its allocation (the frames of
+ * this library and of libSoakHeapPreload.so left out). */
+void lz_record(void *pointer, size_t size);
+/* Finds the calling thread's stack bounds, once per thread: it may allocate, so it is called
+ * before the sampler's lock is taken. */
+void lz_unwind_prepare_thread(void);
+/* Writes the return addresses of the calling stack, innermost first, starting with lz_unwind's
+ * caller's; at most `capacity`. Called under the sampler's lock (its cache of rules is shared).
+ * -1 when a frame is beyond its rules: the caller then uses backtrace(). */
+int lz_unwind(void **frames, int capacity);
 /* Takes a sampled allocation's share back from its stack, if `pointer` is one. */
 void lz_forget(void *pointer);
 /* A draw of the bytes until the next sample: exponential with the configured mean. */
