@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Everything here is internal to the library (hidden: not exported, called without the PLT). */
+
 /* Nonzero once the tables exist; cleared in a child forked without exec. */
 extern int lz_enabled __attribute__((visibility("hidden")));
 /* Sampled allocations still live: zero lets every free skip the filter. */
@@ -26,17 +28,17 @@ static inline int lz_maybe_sampled(const void *pointer) {
 
 /* Records `pointer` (`size` bytes) as sampled, with the stack of its allocation (the frames of
  * this library and of libSoakHeapPreload.so left out). */
-void lz_record(void *pointer, size_t size);
+void lz_record(void *pointer, size_t size) __attribute__((visibility("hidden")));
 /* Finds the calling thread's stack bounds, once per thread: it may allocate, so it is called
  * before the sampler's lock is taken. */
-void lz_unwind_prepare_thread(void);
+void lz_unwind_prepare_thread(void) __attribute__((visibility("hidden")));
 /* Writes the return addresses of the calling stack, innermost first, starting with lz_unwind's
  * caller's; at most `capacity`. Called under the sampler's lock (its cache of rules is shared).
  * -1 when a frame is beyond its rules: the caller then uses backtrace(). */
-int lz_unwind(void **frames, int capacity);
+int lz_unwind(void **frames, int capacity) __attribute__((visibility("hidden")));
 /* Takes a sampled allocation's share back from its stack, if `pointer` is one. */
-void lz_forget(void *pointer);
+void lz_forget(void *pointer) __attribute__((visibility("hidden")));
 /* A draw of the bytes until the next sample: exponential with the configured mean. */
-int64_t lz_next_countdown(void);
+int64_t lz_next_countdown(void) __attribute__((visibility("hidden")));
 
 #endif
