@@ -44,7 +44,7 @@ typedef struct {
     uint64_t live_sampled;     /* sampled allocations not yet freed */
     uint64_t dropped_stacks;   /* samples lost because the stack table was full */
     uint64_t dropped_live;     /* samples lost because the live-allocation table was full */
-    uint64_t unwind_nanoseconds; /* CPU time spent unwinding, in total (one sample in 64 timed, scaled) */
+    uint64_t unwind_nanoseconds; /* CPU time spent on samples, in total (one in 1024 timed, scaled) */
     uint64_t unwound_by_backtrace; /* samples whose stack needed backtrace(): frames beyond the fast unwinder */
     uint64_t reserved[5];
     lazysoak_stack_entry entries[LAZYSOAK_STACKS_CAPACITY];
