@@ -64,16 +64,37 @@ __attribute__((always_inline)) static inline void *account(void *pointer, size_t
     return crossed(pointer, size);
 }
 
-void *malloc(size_t size) { return account(__libc_malloc(size), size); }
+/* malloc and calloc count down before the real call, so that call is a tail call (no frame, no
+ * second return): the block is needed only when the countdown crosses zero, out of line. */
+__attribute__((noinline)) static void *sampled_malloc(size_t size) { return crossed(__libc_malloc(size), size); }
+
+void *malloc(size_t size) {
+    int64_t left = until_sample - (int64_t)size;
+    if (__builtin_expect(left > 0, 1)) {
+        until_sample = left;
+        return __libc_malloc(size);
+    }
+    return sampled_malloc(size);
+}
 
 void free(void *pointer) {
     if (pointer && lz_maybe_sampled(pointer)) lz_forget(pointer);
     __libc_free(pointer);
 }
 
+__attribute__((noinline)) static void *sampled_calloc(size_t count, size_t size) {
+    return crossed(__libc_calloc(count, size), count * size);
+}
+
 void *calloc(size_t count, size_t size) {
-    /* No overflow when it matters: calloc returned a block that size. */
-    return account(__libc_calloc(count, size), count * size);
+    /* An overflowing product fails in calloc; counted as whatever it wraps to, it only shifts the
+     * next sample. */
+    int64_t left = until_sample - (int64_t)(count * size);
+    if (__builtin_expect(left > 0, 1)) {
+        until_sample = left;
+        return __libc_calloc(count, size);
+    }
+    return sampled_calloc(count, size);
 }
 
 void *realloc(void *pointer, size_t size) {
