@@ -12,6 +12,7 @@
 
 #include <dlfcn.h>
 #include <execinfo.h>
+#include <link.h>
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
@@ -219,6 +220,45 @@ static void after_fork_in_child(void) {
     unlock();
 }
 
+#if !LZ_HAVE_DL_FIND_OBJECT
+typedef struct {
+    uintptr_t address, start, end;
+} range_search;
+
+static int find_range(struct dl_phdr_info *info, size_t size, void *context) {
+    (void)size;
+    range_search *search = context;
+    uintptr_t start = UINTPTR_MAX, end = 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        if (info->dlpi_phdr[i].p_type != PT_LOAD) continue;
+        uintptr_t low = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+        if (low < start) start = low;
+        if (low + info->dlpi_phdr[i].p_memsz > end) end = low + info->dlpi_phdr[i].p_memsz;
+    }
+    if (search->address < start || search->address >= end) return 0;
+    search->start = start;
+    search->end = end;
+    return 1;
+}
+#endif
+
+/* The addresses of the object that holds `address`. */
+static void object_range(void *address, uintptr_t *start, uintptr_t *end) {
+#if LZ_HAVE_DL_FIND_OBJECT
+    struct dl_find_object object;
+    if (_dl_find_object(address, &object) == 0) {
+        *start = (uintptr_t)object.dlfo_map_start;
+        *end = (uintptr_t)object.dlfo_map_end;
+    }
+#else
+    range_search search = { (uintptr_t)address, 0, 0 };
+    if (dl_iterate_phdr(find_range, &search)) {
+        *start = search.start;
+        *end = search.end;
+    }
+#endif
+}
+
 __attribute__((constructor)) static void start_sampling(void) {
     const char *directory = getenv("LAZYSOAK_HEAP_DIR");
     if (!directory || !*directory) return;
@@ -251,16 +291,9 @@ __attribute__((constructor)) static void start_sampling(void) {
      * inside a sample. */
     void *warm[2];
     backtrace(warm, 2);
-    struct dl_find_object object;
-    if (_dl_find_object((void *)lz_record, &object) == 0) {
-        own_start = (uintptr_t)object.dlfo_map_start;
-        own_end = (uintptr_t)object.dlfo_map_end;
-    }
+    object_range((void *)lz_record, &own_start, &own_end);
     void *preload = dlsym(RTLD_DEFAULT, "lazysoak_heap_preload_version");
-    if (preload && _dl_find_object(preload, &object) == 0) {
-        preload_start = (uintptr_t)object.dlfo_map_start;
-        preload_end = (uintptr_t)object.dlfo_map_end;
-    }
+    if (preload) object_range(preload, &preload_start, &preload_end);
     clock_floor = UINT64_MAX;
     for (int i = 0; i < 8; i++) {
         uint64_t first = nanoseconds(CLOCK_THREAD_CPUTIME_ID);

@@ -28,6 +28,16 @@ static inline int lz_maybe_sampled(const void *pointer) {
     return __atomic_load_n(&lz_filter[lz_filter_index(pointer)], __ATOMIC_RELAXED) != 0;
 }
 
+/* _dl_find_object (glibc 2.35) finds an address's object and its unwind tables without a lock.
+ * Built against an older glibc, every sample uses backtrace() and the hooks' frames are found
+ * through dl_iterate_phdr. */
+#include <features.h>
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 35)
+#define LZ_HAVE_DL_FIND_OBJECT 1
+#else
+#define LZ_HAVE_DL_FIND_OBJECT 0
+#endif
+
 /* Records `pointer` (`size` bytes) as sampled, with the stack of its allocation (the frames of
  * this library and of libSoakHeapPreload.so left out). */
 void lz_record(void *pointer, size_t size) __attribute__((visibility("hidden")));

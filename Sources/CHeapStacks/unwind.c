@@ -298,9 +298,14 @@ static int parse_cie(const uint8_t *at, cie *info) {
 static rule find_rule(uintptr_t pc) {
     rule found = { .pc = pc, .kind = RULE_UNSUPPORTED };
     uintptr_t call = pc - 1; /* the call instruction: the return address may start the next function */
+#if LZ_HAVE_DL_FIND_OBJECT
     struct dl_find_object object;
     if (_dl_find_object((void *)call, &object) != 0 || !object.dlfo_eh_frame) return found;
     const uint8_t *header = object.dlfo_eh_frame;
+#else
+    const uint8_t *header = NULL;
+    return found;
+#endif
     uintptr_t base = (uintptr_t)header;
     /* .eh_frame_hdr: version 1, then its encodings, and a table sorted by start address that the
      * linker always writes as datarel sdata4 pairs. */
