@@ -3,8 +3,9 @@
  * pointer (linear probing, deletion by backward shift, so no tombstones pile up); the stacks sit in
  * the shared file the harness reads (CHeapStackTable.h). Both change only under one spin lock,
  * taken on a sample and on the free of a pointer the filter cannot rule out, never on the fast
- * path. A free checks `lz_filter` first: one 16-bit count per pointer bucket, so a free of an
- * unsampled block (nearly every free) costs a load from an 8 KiB array.
+ * path. A free checks `lz_filter_bits` first: one bit per pointer bucket, set while the bucket's
+ * 16-bit count in `lz_filter` is nonzero, so a free of an unsampled block (nearly every free)
+ * costs a load from a 512-byte bitmap.
  */
 #define _GNU_SOURCE
 #include "CHeapStackTable.h"
@@ -27,6 +28,7 @@
 int lz_enabled;
 uint64_t lz_live;
 uint16_t lz_filter[1u << LZ_FILTER_BITS];
+uint64_t lz_filter_bits[(1u << LZ_FILTER_BITS) / 64];
 
 #define LIVE_BITS 16
 #define LIVE_CAPACITY (1u << LIVE_BITS)
@@ -173,7 +175,10 @@ __attribute__((noinline)) void lz_record(void *pointer, size_t size) {
         add(&entry->live_count_milli, count_milli);
         add(&entry->samples, 1);
         add(&table->live_sampled, 1);
-        __atomic_add_fetch(&lz_filter[lz_filter_index(pointer)], 1, __ATOMIC_RELAXED);
+        uint32_t bucket = lz_filter_index(pointer);
+        if (__atomic_add_fetch(&lz_filter[bucket], 1, __ATOMIC_RELAXED) == 1) {
+            __atomic_or_fetch(&lz_filter_bits[bucket >> 6], 1ULL << (bucket & 63), __ATOMIC_RELEASE);
+        }
         __atomic_add_fetch(&lz_live, 1, __ATOMIC_RELEASE);
     }
     unlock();
@@ -193,7 +198,10 @@ void lz_forget(void *pointer) {
         subtract(&entry->live_bytes, live[hole].bytes);
         subtract(&entry->live_count_milli, live[hole].count_milli);
         subtract(&table->live_sampled, 1);
-        __atomic_sub_fetch(&lz_filter[lz_filter_index(pointer)], 1, __ATOMIC_RELAXED);
+        uint32_t bucket = lz_filter_index(pointer);
+        if (__atomic_sub_fetch(&lz_filter[bucket], 1, __ATOMIC_RELAXED) == 0) {
+            __atomic_and_fetch(&lz_filter_bits[bucket >> 6], ~(1ULL << (bucket & 63)), __ATOMIC_RELEASE);
+        }
         __atomic_sub_fetch(&lz_live, 1, __ATOMIC_RELEASE);
         /* Backward shift: move later entries of the run into the hole when their home allows,
          * so a lookup can still stop at the first empty slot. */
