@@ -122,6 +122,7 @@ import Testing
         #expect(markdown.contains("**LEAK**"))
         #expect(markdown.contains("integrity"))
         #expect(markdown.contains("cold p50"))
+        #expect(markdown.contains("**clock** scaled at 7200x"), "the clock, as the verdict line names it")
         #expect(markdown.contains("MiB"))
     }
 

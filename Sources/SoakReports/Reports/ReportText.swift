@@ -122,7 +122,7 @@ package enum ReportText {
             ("simulated", simulated),
             ("cycles", "\(summary.cyclesCompleted) of \(summary.plannedCycles), one every "
                 + self.simulated(summary.intervalSeconds) + " (\(summary.scenarioKind))"),
-            ("accelerate", "×" + DecimalText.format(summary.accelerate, significant: 3)),
+            ("clock", clock(summary)),
             ("integrity", integrityText),
             ("target", target(summary)),
             ("requests", "\(summary.requests.total), \(summary.requests.failed) failed"),
@@ -130,6 +130,15 @@ package enum ReportText {
         // The background load sits beside the scenario's requests, never inside them.
         if let load = summary.load { facts.append(("load", load.summaryText)) }
         return facts
+    }
+
+    /// The clock the run replayed on, as the verdict line names it; a stepped run also says how
+    /// much faster than wall time it went, which its `accelerate` records. Older summaries,
+    /// without a clock, show the scale alone.
+    static func clock(_ summary: RunSummary) -> String {
+        let scale = "×" + DecimalText.format(summary.accelerate, significant: 3)
+        guard let clock = summary.clock else { return scale }
+        return clock == "stepped" ? "stepped (\(scale) wall time)" : clock
     }
 
     /// How the target ended and which teardown step ended it.
