@@ -88,12 +88,13 @@ clock_home = [p for p in files if "/PosixSupport/" in p or p.endswith("Clock.swi
 # through the funnel (`try SystemCall.retrying { read(...) }`) is not bare: its 0 is a real answer.
 # Also counted: errno read, or strerror called, outside the funnel (each is a hand-made error path).
 # `--where` lists every hit. Not counted, on purpose: `inet_pton` (a parser, not a system call) and
-# CompletionGate's `pthread_cond_timedwait(...) == ETIMEDOUT` (the wait's answer, not a failure).
+# CompletionGate's `pthread_cond_timedwait(...) == ETIMEDOUT` (the wait's answer, not a failure), and
+# the shim's atomic `lazysoak_load_*`/`lazysoak_store_*` (a value tested, never a failure).
 libc = ("open|openat|read|write|pread|pwrite|close|fstat|stat|lstat|kill|waitpid|fcntl|pipe|pipe2|dup|dup2|"
         "mkdir|rmdir|rename|unlink|access|flock|socket|connect|bind|listen|accept|accept4|poll|send|recv|"
         "shutdown|setsockopt|getsockopt|getsockname|isatty|clock_gettime|ftruncate|fsync|fdatasync|lseek|"
         "readlink|eventfd|signalfd|epoll_wait|epoll_ctl|sigaction|posix_spawn\\w*|pthread_create|pthread_join|"
-        "pthread_detach|lazysoak_\\w+")
+        "pthread_detach|lazysoak_(?!load_|store_)\\w+")
 # `(?<![.\w])`: a method of our own (`descriptor.close()`) is not the C call; `(?!\))`: `stat()` is
 # the struct's initialiser, not the call.
 call = r"(?<![.\w])(?:Glibc\.)?(?:" + libc + r")\((?!\))"
