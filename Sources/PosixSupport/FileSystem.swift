@@ -20,6 +20,13 @@ package enum FileSystem {
     /// Whether `path` exists (a dangling symbolic link does not).
     package static func exists(_ path: String) -> Bool { isAccessible(path, F_OK) }
 
+    /// Whether `path` exists and is something other than a regular file (a folder, a FIFO, a
+    /// device): a file that must be a regular one, where opening a FIFO would block for ever.
+    package static func isNotARegularFile(_ path: String) -> Bool {
+        guard let info = try? status(of: path) else { return false }
+        return info.st_mode & S_IFMT != S_IFREG
+    }
+
     /// Whether this process may read `path`.
     package static func isReadable(_ path: String) -> Bool { isAccessible(path, R_OK) }
 

@@ -84,7 +84,8 @@ import Testing
         #expect(summary.evidence?.unjudged.first?.hasPrefix("rss: ") == true)
     }
 
-    @Test(arguments: ["deleted", "emptied", "binary", "foreign JSON", "cut to half", "every request a violation"])
+    @Test(arguments: ["deleted", "emptied", "binary", "foreign JSON", "cut to half", "every request a violation",
+                      "a FIFO nobody writes", "a folder"])
     func aDamagedEventLogIsInvalidNamingIt(damage: String) throws {
         let folder = try cleanFolder()
         switch damage {
@@ -93,6 +94,13 @@ import Testing
         case "binary": try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) })
             .write(to: URL(fileURLWithPath: folder.events))
         case "foreign JSON": try Data(#"{"a": 1}"#.utf8 + [10]).write(to: URL(fileURLWithPath: folder.events))
+        case "a FIFO nobody writes":
+            // Opened for reading, it would block the judge for ever.
+            try FileManager.default.removeItem(atPath: folder.events)
+            #expect(mkfifo(folder.events, 0o644) == 0)
+        case "a folder":
+            try FileManager.default.removeItem(atPath: folder.events)
+            try FileManager.default.createDirectory(atPath: folder.events, withIntermediateDirectories: false)
         case "every request a violation": try rewrite(folder.events) {
             $0.replacingOccurrences(of: #""ok":true"#, with: #""ok":false"#)
         }

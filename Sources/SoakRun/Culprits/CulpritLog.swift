@@ -1,3 +1,4 @@
+import PosixSupport
 import FoundationEssentials
 import SoakAnalysis
 
@@ -47,6 +48,12 @@ package enum CulpritLog {
     /// The series in `path` and what the file's lines were.
     package static func contents(_ path: String, frames: [String: [String]] = [:]) -> Contents {
         var contents = Contents()
+        // Anything but a regular file is damage; a FIFO nobody writes would block the read for ever.
+        if FileSystem.isNotARegularFile(path) {
+            contents.exists = true
+            contents.damagedLines = 1
+            return contents
+        }
         guard let data = FileManager.default.contents(atPath: path) else { return contents }
         contents.exists = true
         let decoder = JSONDecoder()
