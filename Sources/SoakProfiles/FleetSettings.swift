@@ -24,6 +24,15 @@ extension Profile {
 
         /// The scale rules the front knows.
         package static let scaleOnKinds = ["in-flight", "tenants"]
+
+        /// The thresholds the front will use: the profile's, else the front's defaults for the
+        /// measure (TenantFleet's `ScaleRule.Measure.defaultThresholds`: 2 and 0.5 requests in
+        /// flight, 100 and 40 loaded tenants), so a profile that sets one of them is checked
+        /// against the other before a run starts the front only to see it refuse them.
+        package var effectiveThresholds: (upAbove: Double, downBelow: Double) {
+            let defaults: (Double, Double) = scaleOn == "tenants" ? (100, 40) : (2, 0.5)
+            return (scaleUpAbove ?? defaults.0, scaleDownBelow ?? defaults.1)
+        }
         /// The front's fault injections.
         package static let leakKinds = ["departed-nodes"]
 

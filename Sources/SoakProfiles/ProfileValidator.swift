@@ -138,8 +138,12 @@ struct ProfileValidator {
             require(Profile.FleetSettings.scaleOnKinds.contains(kind), "\(base).scaleOn",
                 expected: Profile.FleetSettings.scaleOnKinds.joined(separator: " or "), found: ProfileJSON.quoted(kind))
         }
-        if let up = fleet.scaleUpAbove, let down = fleet.scaleDownBelow, !(down >= 0 && up > down) {
-            report("\(base).scaleDownBelow", "expected 0 ≤ scaleDownBelow < scaleUpAbove, found \(down) and \(up)")
+        let (up, down) = fleet.effectiveThresholds
+        if !(down >= 0 && up > down) {
+            let said = (fleet.scaleUpAbove == nil ? " (the front's default)" : "",
+                        fleet.scaleDownBelow == nil ? " (the front's default)" : "")
+            report("\(base).scaleDownBelow", "expected 0 ≤ scaleDownBelow < scaleUpAbove, found \(down)\(said.1) "
+                + "and \(up)\(said.0)")
         }
         if let leak = fleet.injectLeak {
             require(Profile.FleetSettings.leakKinds.contains(leak), "\(base).injectLeak",

@@ -65,6 +65,10 @@ import Testing
             .contains("departed-nodes or null") == true)
         #expect(ProfileTesting.errors(draft, "target.tenantd.fleet.scaleDownBelow", json: "30").first?
             .contains("scaleDownBelow < scaleUpAbove") == true)
+        // Left out, the threshold is the front's default for the measure (40 loaded tenants),
+        // which is above this profile's scaleUpAbove of 25: refused here, not by the front later.
+        #expect(ProfileTesting.errors(draft, "target.tenantd.fleet.scaleDownBelow", json: nil).first?
+            .contains("found 40.0 (the front's default) and 25.0") == true)
         #expect(ProfileTesting.errors(draft, "target.tenantd.fleet.colour", json: "1").first?
             .contains("colour") == true)
         #expect(ProfileTesting.errors(draft, "clock", json: #""stepped""#).contains { $0.contains("fleet target") })
