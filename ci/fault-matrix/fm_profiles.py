@@ -63,12 +63,14 @@ NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 METRICS = ["rss", "rss_anon", "pss", "heap_in_use", "live_instances", "fds", "threads", "harness_rss"]
 BYTE_METRICS = {"rss", "rss_anon", "pss", "heap_in_use", "harness_rss"}
 
-TOP_KEYS = ["description", "accelerate", "target", "scenario", "sampling", "thresholds", "alpha",
-            "tolerances", "limits"]
+TOP_KEYS = ["description", "accelerate", "clock", "target", "scenario", "sampling", "thresholds", "alpha",
+            "tolerances", "limits", "culprits"]
 TENANTD_KEYS = ["tenants", "artifactsPerTenant", "kind", "payloadKB", "tenantIdle", "artifactIdle",
-                "sweepEvery", "eager", "noGhost", "injectLeak", "leakBytes", "extraArguments"]
+                "sweepEvery", "eager", "noGhost", "injectLeak", "leakBytes", "extraArguments", "fleet"]
+FLEET_KEYS = ["nodes", "minNodes", "maxNodes", "scaleWindow", "scaleOn", "scaleUpAbove", "scaleDownBelow",
+              "injectLeak", "extraArguments"]
 SCENARIO_KEYS = ["kind", "requests", "interval", "duration", "warmup", "requestTimeout", "churn"]
-CHURN_KEYS = ["tenants", "artifactsPerTenant", "activeTenants", "changeEvery", "seed"]
+CHURN_KEYS = ["tenants", "artifactsPerTenant", "activeTenants", "changeEvery", "seed", "peakTenants", "peakEvery"]
 SAMPLING_KEYS = ["every", "minimumWallPeriod", "troughs"]
 LIMITS_KEYS = ["memory", "teardownGrace", "maxAccelerate"]
 SCENARIO_KINDS = ["service-ghost", "tenant-unload", "many-tenants", "plain", "sample-only"]
@@ -172,6 +174,8 @@ class Model:
     def check(self, p) -> list[str]:
         if not self.keys(p, "(top)", TOP_KEYS, ["description", "target", "scenario"]):
             return self.problems
+        if p.get("clock") is not None and p["clock"] not in ("scaled", "stepped"):
+            self.bad("clock", "not scaled or stepped")
         if "description" in p and not isinstance(p["description"], str):
             self.bad("description", "not a string")
         limits = p.get("limits")
@@ -285,7 +289,40 @@ class Model:
         ea = td.get("extraArguments")
         if ea is not None and not (isinstance(ea, list) and all(isinstance(a, str) for a in ea)):
             self.bad("target.tenantd.extraArguments", "not a list of strings")
+        if td.get("fleet") is not None:
+            self.fleet(td["fleet"])
         return out
+
+    def fleet(self, f):
+        """target.tenantd.fleet: `tenantd fleet`'s settings; null or absent fields take the front's defaults."""
+        base = "target.tenantd.fleet"
+        if not self.keys(f, base, FLEET_KEYS):
+            return
+        lo = self.count(f, "minNodes", f"{base}.minNodes", 1, 1, hi=32)
+        hi = self.count(f, "maxNodes", f"{base}.maxNodes", 1, 4, hi=32)
+        nodes = self.count(f, "nodes", f"{base}.nodes", 1, None, hi=32)
+        if lo is not None and hi is not None and lo > hi:
+            self.bad(f"{base}.maxNodes", "below minNodes")
+        if nodes is not None and lo is not None and hi is not None and not (lo <= nodes <= max(lo, hi)):
+            self.bad(f"{base}.nodes", "outside minNodes…maxNodes")
+        self.duration(f, "scaleWindow", f"{base}.scaleWindow")
+        on = f.get("scaleOn")
+        if on is not None and on not in ("in-flight", "tenants"):
+            self.bad(f"{base}.scaleOn", "not in-flight or tenants")
+        up, down = f.get("scaleUpAbove"), f.get("scaleDownBelow")
+        for key, v in (("scaleUpAbove", up), ("scaleDownBelow", down)):
+            if v is not None and not (is_num(v) and math.isfinite(v)):
+                self.bad(f"{base}.{key}", "not a number")
+        defaults = (100, 40) if on == "tenants" else (2, 0.5)
+        u = up if is_num(up) else defaults[0]
+        d = down if is_num(down) else defaults[1]
+        if not (d >= 0 and u > d):
+            self.bad(f"{base}.scaleDownBelow", "not 0 <= scaleDownBelow < scaleUpAbove")
+        if f.get("injectLeak") is not None and f["injectLeak"] != "departed-nodes":
+            self.bad(f"{base}.injectLeak", "not departed-nodes")
+        ea = f.get("extraArguments")
+        if ea is not None and not (isinstance(ea, list) and all(isinstance(a, str) for a in ea)):
+            self.bad(f"{base}.extraArguments", "not a list of strings")
 
     def scenario(self, s, td):
         if s is None:
@@ -337,6 +374,14 @@ class Model:
                     self.bad("scenario.churn.artifactsPerTenant", "above target.tenantd.artifactsPerTenant")
                 if ct and act and act > ct:
                     self.bad("scenario.churn.activeTenants", "above churn.tenants")
+                peak = self.count(churn, "peakTenants", "scenario.churn.peakTenants")
+                every = self.duration(churn, "peakEvery", "scenario.churn.peakEvery")
+                if (churn.get("peakTenants") is None) != (churn.get("peakEvery") is None):
+                    self.bad("scenario.churn.peakTenants", "peakTenants and peakEvery go together")
+                if peak is not None and act and ct and not (act <= peak <= ct):
+                    self.bad("scenario.churn.peakTenants", "not from activeTenants to tenants")
+                if every is not None and interval and every < 2 * interval:
+                    self.bad("scenario.churn.peakEvery", "below two intervals")
         elif churn is not None:
             self.bad("scenario.churn", "only for many-tenants")
         if td and interval:
@@ -414,7 +459,9 @@ def kind_of(path: str) -> str:
         "teardownGrace": "duration", "warmup": "warmup", "memory": "size", "leakBytes": "size",
         "troughs": "bool", "noGhost": "bool", "requests": "paths", "eager": "text",
         "extraArguments": "strlist", "alpha": "alpha", "perCycle": "amount", "perHour": "amount",
-        "floor": "amount",
+        "floor": "amount", "minNodes": "count1", "maxNodes": "count1", "nodes": "count1",
+        "peakTenants": "count1", "scaleWindow": "duration", "peakEvery": "duration", "scaleOn": "enum",
+        "clock": "enum", "scaleUpAbove": "positive", "scaleDownBelow": "positive",
     }
     if path.startswith("tolerances."):
         return "tolerance"
