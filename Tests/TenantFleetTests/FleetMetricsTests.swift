@@ -1,4 +1,5 @@
 import MiniHTTP
+import SoakUnits
 import Testing
 import TenantRuntime
 @testable import TenantFleet
@@ -37,9 +38,9 @@ import TenantRuntime
 
     @Test func labelValuesAndNumbersAreWrittenAsTheFormatSays() {
         var out = PrometheusText()
-        out.add("m", "gauge", "help", 1.5, labels: [("k", "a\"b\\c\nd")])
-        out.add("m", "gauge", "help", 3)
+        out.add("m", .gauge, help: "help", value: 1.5, labels: [("k", "a\"b\\c\nd")])
+        out.add("m", .gauge, help: "help", value: 3)
         #expect(out.text == "# HELP m help\n# TYPE m gauge\nm{k=\"a\\\"b\\\\c\\nd\"} 1.5\nm 3\n")
-        #expect(PrometheusText.number(.infinity) == "+Inf")
+        #expect(PrometheusText.format(.infinity) == "+Inf")
     }
 }

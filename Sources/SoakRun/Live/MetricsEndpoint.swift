@@ -1,3 +1,4 @@
+import SoakUnits
 import MiniHTTP
 
 /// `soak run --metrics-listen HOST:PORT`: serves `GET /metrics` (Prometheus text format) from the

@@ -1,3 +1,4 @@
+import SoakUnits
 /// The `/metrics` page of a running soak: the latest sample, progress, request counts, integrity
 /// and the interim leak slopes, labelled with the profile and the run folder's name.
 ///

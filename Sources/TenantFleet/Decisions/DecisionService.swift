@@ -212,24 +212,28 @@ package final class DecisionService: Sendable {
         let now = wallNow()
         var out = PrometheusText()
         state.withLock { state in
-            out.add("tenantd_decider_primary", "gauge", "1 when this decision service is the primary.",
-                    state.role == .primary ? 1 : 0)
-            out.add("tenantd_decider_term", "gauge", "The decision service's term (raised by each takeover).",
-                    Double(state.core.term))
-            out.add("tenantd_decider_decisions_total", "counter", "Scale decisions numbered so far.",
-                    Double(state.core.lastDecision))
-            out.add("tenantd_decider_log_applied", "gauge", "Log entries applied.", Double(state.core.applied))
-            out.add("tenantd_decider_replica_lag_entries", "gauge", "Log entries the replica does not hold yet.",
-                    Double(state.role == .primary ? state.core.applied - state.replicaHolds : 0))
-            out.add("tenantd_decider_log_entries", "gauge", "Entries kept for the replica.", Double(state.log.count))
-            out.add("tenantd_decider_takeovers_total", "counter", "Takeovers by this service.", Double(state.takeovers))
+            out.add("tenantd_decider_primary", .gauge, help: "1 when this decision service is the primary.",
+                value: state.role == .primary ? 1 : 0)
+            out.add("tenantd_decider_term", .gauge, help: "The decision service's term (raised by each takeover).",
+                value: Double(state.core.term))
+            out.add("tenantd_decider_decisions_total", .counter, help: "Scale decisions numbered so far.",
+                value: Double(state.core.lastDecision))
+            out.add("tenantd_decider_log_applied", .gauge, help: "Log entries applied.",
+                value: Double(state.core.applied))
+            out.add("tenantd_decider_replica_lag_entries", .gauge, help: "Log entries the replica does not hold yet.",
+                value: Double(state.role == .primary ? state.core.applied - state.replicaHolds : 0))
+            out.add("tenantd_decider_log_entries", .gauge, help: "Entries kept for the replica.",
+                value: Double(state.log.count))
+            out.add("tenantd_decider_takeovers_total", .counter, help: "Takeovers by this service.",
+                value: Double(state.takeovers))
             if let last = state.lastReplicaPull {
-                out.add("tenantd_decider_replica_quiet_seconds", "gauge", "Wall time since the replica last pulled.",
-                        (now - last).secondsValue)
+                out.add("tenantd_decider_replica_quiet_seconds", .gauge,
+                    help: "Wall time since the replica last pulled.",
+                    value: (now - last).secondsValue)
             }
         }
         if let rss = PrometheusText.residentBytes() {
-            out.add("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", rss)
+            out.add("process_resident_memory_bytes", .gauge, help: "Resident memory size in bytes.", value: rss)
         }
         return out.text
     }

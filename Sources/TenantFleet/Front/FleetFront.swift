@@ -1,3 +1,4 @@
+import SoakUnits
 import Glibc
 import MiniHTTP
 import TenantRuntime

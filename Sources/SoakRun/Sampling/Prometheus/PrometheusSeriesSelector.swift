@@ -1,3 +1,4 @@
+import SoakUnits
 /// Which series of a page a column reads: `name`, optionally with label matchers, in PromQL's
 /// selector syntax: `jvm_memory_used_bytes{area="heap"}`, `x{pool!="Metaspace"}`,
 /// `x{id=~"G1 (Eden|Old).*"}`, `x{id!~"CodeHeap.*"}`.
