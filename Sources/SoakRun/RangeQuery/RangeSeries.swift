@@ -1,3 +1,4 @@
+import SoakUnits
 /// One series of a `query_range` matrix: its labels and its points.
 package struct RangeSeries: Sendable, Equatable {
     /// One `name="value"` pair of the series' label set.
@@ -36,23 +37,10 @@ package struct RangeSeries: Sendable, Equatable {
     /// `{}` when it has no label at all (the result of `sum(...)`).
     package var selectorText: String {
         let name = labels.first { $0.name == "__name__" }?.value ?? ""
-        let others = labels.filter { $0.name != "__name__" }.map { "\($0.name)=\(Self.quoted($0.value))" }
+        let others = labels.filter { $0.name != "__name__" }.map { "\($0.name)=\"\(PrometheusText.escapeLabel($0.value))\"" }
         return others.isEmpty && !name.isEmpty ? name : name + "{" + others.joined(separator: ",") + "}"
     }
 
     /// Points whose value was NaN or ±Inf.
     package var nonFiniteCount: Int { points.count { $0.value == nil } }
-
-    static func quoted(_ value: String) -> String {
-        var text = "\""
-        for character in value {
-            switch character {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            default: text.append(character)
-            }
-        }
-        return text + "\""
-    }
 }
