@@ -20,11 +20,7 @@ func runFleet(_ arguments: [String]) -> Never {
     let address: SocketAddress
     do { address = try SocketAddress(parsing: options.listen) } catch { fail("--listen: \(error)", status: 2) }
 
-    var stopSignals = sigset_t()
-    sigemptyset(&stopSignals)
-    sigaddset(&stopSignals, SIGTERM)
-    sigaddset(&stopSignals, SIGINT)
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+    let stopSignals = StopSignals.block()
 
     let clock = ScaledClock(scale: options.timeScale)
     let table = NodeTable(clock: clock, clientConfiguration: .init(timeout: .seconds(30)),
@@ -59,8 +55,7 @@ func runFleet(_ arguments: [String]) -> Never {
     }
     writeLine("listening on \(bound)", to: .standardOutput)
 
-    var received: Int32 = 0
-    sigwait(&stopSignals, &received)
+    let received = stopSignals.wait()
     ticker.stop()
     server.shutdown(graceWall: .seconds(5))
     writeLine("tenantd fleet: stopped on signal \(received)", to: .standardError)
@@ -74,11 +69,7 @@ func runDecider(_ arguments: [String]) -> Never {
     do { options = try DeciderOptions.parse(arguments) } catch { fail("fleet-decider: \(error)", status: 2) }
     let address: SocketAddress
     do { address = try SocketAddress(parsing: options.listen) } catch { fail("--listen: \(error)", status: 2) }
-    var stopSignals = sigset_t()
-    sigemptyset(&stopSignals)
-    sigaddset(&stopSignals, SIGTERM)
-    sigaddset(&stopSignals, SIGINT)
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+    let stopSignals = StopSignals.block()
     let service = DecisionService(rule: options.rule, role: options.role, takeoverAfter: options.takeoverAfter)
     let server = HTTPServer(configuration: HTTPServerConfiguration(address: address)) { service.respond(to: $0) }
     let bound: SocketAddress
@@ -98,8 +89,7 @@ func runDecider(_ arguments: [String]) -> Never {
         }
     }
     writeLine("listening on \(bound)", to: .standardOutput)
-    var received: Int32 = 0
-    sigwait(&stopSignals, &received)
+    stopSignals.wait()
     server.shutdown(graceWall: .seconds(1))
     exit(0)
 }
@@ -117,11 +107,7 @@ func runFollowerFront(_ arguments: [String]) -> Never {
     } catch {
         fail("fleet-front: \(error)", status: 2)
     }
-    var stopSignals = sigset_t()
-    sigemptyset(&stopSignals)
-    sigaddset(&stopSignals, SIGTERM)
-    sigaddset(&stopSignals, SIGINT)
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+    let stopSignals = StopSignals.block()
     let clock = ScaledClock(scale: options.timeScale)
     let table = NodeTable(clock: clock, clientConfiguration: .init(timeout: .seconds(30)),
                           partitions: options.partitions.map { PartitionScheme(count: $0) })
@@ -144,8 +130,7 @@ func runFollowerFront(_ arguments: [String]) -> Never {
         fail("cannot start following \(options.leader): \(error)", status: 1)
     }
     writeLine("listening on \(bound)", to: .standardOutput)
-    var received: Int32 = 0
-    sigwait(&stopSignals, &received)
+    stopSignals.wait()
     server.shutdown(graceWall: .seconds(1))
     exit(0)
 }

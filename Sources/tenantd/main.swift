@@ -50,11 +50,7 @@ case .serve(let options):
     // Block the stop signals before any thread starts, so every thread inherits the mask and the
     // main thread alone receives them through sigwait. Only when serving: `tenantd seed` keeps
     // their default action, so SIGTERM ends a long seeding at once (the harness relies on that).
-    var stopSignals = sigset_t()
-    sigemptyset(&stopSignals)
-    sigaddset(&stopSignals, SIGTERM)
-    sigaddset(&stopSignals, SIGINT)
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+    let stopSignals = StopSignals.block()
     let registry = Registry(root: options.registry)
     guard registry.exists else {
         fail("\(options.registry) is not a registry (no tenants/ folder); create one with tenantd seed", status: 2)
@@ -109,8 +105,7 @@ case .serve(let options):
     }
     writeLine("listening on \(bound)", to: .standardOutput)
 
-    var received: Int32 = 0
-    sigwait(&stopSignals, &received)
+    let received = stopSignals.wait()
     sweeper?.stop()
     server.shutdown(graceWall: .seconds(5))
     writeLine("tenantd: stopped on signal \(received)", to: .standardError)
