@@ -130,6 +130,19 @@ import Testing
         return stat[stat.index(close, offsetBy: 2)] != "Z"
     }
 
+    /// Whether every thread of `pid` is stopped (state `T`), as SIGSTOP leaves it in the end.
+    static func isStopped(_ pid: Int32) -> Bool {
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"),
+            !threads.isEmpty
+        else { return false }
+        return threads.allSatisfy { thread in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            return stat[stat.index(close, offsetBy: 2)] == "T"
+        }
+    }
+
     @Test func aNodeKilledUnderASlowRequestAnswersIt503AndIsReplacedAndNothingOutlivesTheFront() throws {
         let fleet = try launch("fleet-kill-slow", tenants: 12, ["--nodes", "2", "--min-nodes", "2", "--max-nodes", "2"])
         var killedFront = false
@@ -146,8 +159,13 @@ import Testing
         var everyPid = Set(before.values)
 
         // A stopped node accepts the connection (the kernel's backlog) and never answers: the
-        // request is in flight on it for as long as we like.
+        // request is in flight on it for as long as we like. The kernel stops a process's threads
+        // one by one, once the thread it woke first gets a CPU; on a loaded machine the others can
+        // serve meanwhile, so wait until every thread is stopped.
         kill(victim, SIGSTOP)
+        let stopping = Date()
+        while !Self.isStopped(victim), Date().timeIntervalSince(stopping) < 10 { usleep(1_000) }
+        try #require(Self.isStopped(victim), "node 1 (pid \(victim)) stopped on SIGSTOP")
         let answer = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var slow: (status: Int, retryAfter: String?, seconds: Double)?
         let slowClient = HTTPClient(address: fleet.address)
@@ -158,11 +176,14 @@ import Testing
             answer.signal()
         }
         let waiting = Date()
+        var inFlight = 0
         while Date().timeIntervalSince(waiting) < 10 {
             let nodes = try fleet.stats()["nodes"] as! [[String: Any]]
-            if nodes.first(where: { $0["id"] as? Int == 1 })?["in_flight"] as? Int == 1 { break }
+            inFlight = nodes.first(where: { $0["id"] as? Int == 1 })?["in_flight"] as? Int ?? 0
+            if inFlight == 1 { break }
             usleep(10_000)
         }
+        try #require(inFlight == 1, "the slow request reached the stopped node 1")
         kill(victim, SIGKILL)
         let killed = Date()
         #expect(answer.wait(timeout: .now() + 10) == .success, "the held request is answered, not left hanging")
