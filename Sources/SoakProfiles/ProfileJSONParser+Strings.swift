@@ -12,8 +12,11 @@ extension ProfileJSONParser {
             }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
+                defer { index += 1 }
+                // Most strings have no escape: one decode, without a scalar at a time. A stepped
+                // run parses the target's stats after every step, thousands of times.
+                if scalars.isEmpty { return String(decoding: bytes[runStart..<index], as: UTF8.self) }
                 scalars.append(contentsOf: String(decoding: bytes[runStart..<index], as: UTF8.self).unicodeScalars)
-                index += 1
                 return String(scalars)
             }
             if byte < 0x20 {
