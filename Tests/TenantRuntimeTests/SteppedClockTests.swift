@@ -181,6 +181,20 @@ import Testing
         #expect(scaled.respondIfWarm(method: "POST", path: "/_runtime/clock", query: "advance_to_ns=5") == nil)
     }
 
+    @Test func steppedColdRequestsAreAnsweredOnTheEventLoopToo() throws {
+        let fixture = try TemporaryRegistry()
+        let stepped = RuntimeFront(host: fixture.host(clock: SteppedClock()))
+        // A tenant load and a deployment, answered by the loop itself under the stepped clock.
+        let cold = try #require(stepped.respondIfWarm(method: "GET", path: "/t/t1/a1.service"))
+        #expect(cold.status == 200)
+        #expect(cold.header("X-Tenant-Was") == "unloaded")
+        #expect(stepped.host.stats().artifactsActual == 1)
+        // The same request under a clock that runs by itself waits for a handler thread.
+        let scaled = RuntimeFront(host: fixture.host(clock: ManualClock()))
+        #expect(scaled.respondIfWarm(method: "GET", path: "/t/t1/a1.service") == nil)
+        #expect(scaled.host.stats().tenantsLoaded == 0, "nothing was loaded by the refused inline attempt")
+    }
+
     @Test func theCommandLineTakesAClock() throws {
         guard case .serve(let options) = try TenantdCommand.parse(["--registry", "r", "--clock", "stepped"]) else {
             Issue.record("expected serve")

@@ -26,15 +26,18 @@ public struct RuntimeFront: Sendable {
 
     /// Answers the request when that cannot block (see `TenantHost.invokeIfWarm`); nil when it
     /// needs a load, a deployment or a wait, for the caller to `respond` on a thread that may block.
+    ///
+    /// Under the stepped clock it answers everything, loads and deployments included: the
+    /// harness moves time one step at a time and waits for each answer, so a hand-off to a
+    /// handler thread and back would add two thread wake-ups to every step and every cold
+    /// request, which on a busy machine cost more than the work. With every invocation on the
+    /// one event-loop thread no other thread can hold a load's gate, so nothing here waits.
     public func respondIfWarm(method: String, path: String, query: String? = nil) -> FrontResponse? {
-        if path == ClockEndpoint.path, host.clock.kind == .stepped {
-            // Under the stepped clock the harness is the only one moving time, one step at a
-            // time, and waits for each step's answer; a hand-off to a handler thread and back
-            // would add two thread wake-ups to every step, which on a busy machine cost more
-            // than the step itself.
-            return ClockEndpoint(host: host).respond(method: method, query: query)
-        }
-        return respond(method: method, path: path, mayBlock: false)
+        guard host.clock.kind == .stepped else { return respond(method: method, path: path, mayBlock: false) }
+        if path == ClockEndpoint.path { return ClockEndpoint(host: host).respond(method: method, query: query) }
+        // The partitions' hand-over belongs to the fleet, which has no stepped clock.
+        if path == PartitionEndpoint.path { return nil }
+        return respond(method: method, path: path, mayBlock: true)
     }
 
     private func respond(method: String, path: String, mayBlock: Bool) -> FrontResponse? {
