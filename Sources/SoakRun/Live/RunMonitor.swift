@@ -10,10 +10,10 @@ import Synchronization
 /// its own, so the driver's single thread (whose timing is the scenario's) never waits on a file
 /// write or a fit.
 ///
-/// `status.json` is rewritten at most every `writeEvery` of wall time or `writePercent` of progress,
-/// whichever comes first, and only when something changed: cheap enough for a run of any length.
-/// The interim verdict is refitted at most every `judgeEvery` or `judgePercent`, and only when new
-/// points arrived (see `InterimJudge` for why it does not re-read the folder).
+/// `status.json` is rewritten every `writeEvery` of wall time or `writePercent` of progress,
+/// whichever comes first (but never twice within `writeApart`), and only when something changed:
+/// cheap enough for a run of any length. The interim verdict is refitted every `judgeEvery` or
+/// `judgePercent` (never twice within `judgeApart`), and only when new points arrived (see `InterimJudge` for why it does not re-read the folder).
 package final class RunMonitor: RunSink, Sendable {
     /// The run folder `status.json` goes to.
     package let folder: RunFolder
@@ -32,6 +32,12 @@ package final class RunMonitor: RunSink, Sendable {
     let writePercent = 2.0
     let judgeEvery: Duration = .seconds(10)
     let judgePercent = 5.0
+    /// The least wall time between two progress-driven writes, and between two fits: a stepped
+    /// run can cross 5% of its cycles in a quarter of a second, and a fit every quarter second
+    /// would take CPU from the replay (on a busy machine, wall time) for a file nobody reads
+    /// that often.
+    let writeApart: Duration = .milliseconds(500)
+    let judgeApart: Duration = .seconds(2)
     /// How often the writer looks for news.
     let lookEvery: Duration = .milliseconds(100)
 
@@ -119,9 +125,12 @@ package final class RunMonitor: RunSink, Sendable {
                 state.map { ($0.version, $0.status.progress.percent, $0.series.seen) }
             }), version != lastVersion else { continue }
             let now = clock.now
-            guard now - lastWrite >= writeEvery || percent >= lastWritePercent + writePercent else { continue }
+            guard now - lastWrite >= writeEvery
+                    || (percent >= lastWritePercent + writePercent && now - lastWrite >= writeApart)
+            else { continue }
             let judging = seen != lastJudgedSeen
-                && (now - lastJudge >= judgeEvery || percent >= lastJudgePercent + judgePercent)
+                && (now - lastJudge >= judgeEvery
+                    || (percent >= lastJudgePercent + judgePercent && now - lastJudge >= judgeApart))
             publish(judging: judging)
             if judging {
                 lastJudge = now
