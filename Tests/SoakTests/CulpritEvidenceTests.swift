@@ -65,6 +65,29 @@ import Testing
         #expect(try RunJudge.judge(folder).summary.evidence?.warnings == nil)
     }
 
+    @Test func eachKindOfDamagedLineIsCountedAndTheRestRead() throws {
+        let damaged = [
+            #"{"kind":"trough","cycle":1,"source":"types","unit":"instances","values":{"Tenant":"1"}}"#,
+            #"{"kind":"trough","cycle":1,"source":"types","unit":"instances","values":{"Tenant":null}}"#,
+            #"{"kind":"trough","cycle":1,"source":"types","unit":"instances","values":{"Tenant":1e400}}"#,
+            #"{"kind":"trough","cycle":1,"source":"types","unit":"instances"}"#,
+            #"{"kind":"valley","cycle":1,"source":"types","unit":"instances","values":{}}"#,
+            #"{"kind":"trough","cycle":"1","source":"types","unit":"instances","values":{}}"#,
+            #"{"kind":"trough","source":"types","unit":"instances","values":{}} trailing"#,
+            #"["kind","trough"]"#,
+        ]
+        let folder = try folder(counted: nil) { lines in
+            for (index, line) in damaged.enumerated() { lines[10 + index] = line + "\n" }
+            // Readable: a null cycle, keys in another order, an unknown key, escapes in a name.
+            lines[30] = #"{"values":{"Ten\u0061nt":1},"unit":"instances","source":"types","kind":"trough","cycle":null,"sim_seconds":30,"extra":[1]}"# + "\n"
+        }
+        let contents = CulpritLog.contents(folder.culprits)
+        #expect(contents.lines == 200)
+        #expect(contents.damagedLines == damaged.count)
+        let tenant = try #require(contents.series.first { $0.name == "Tenant" })
+        #expect(tenant.points.count == 200 - damaged.count)
+    }
+
     @Test func theProfileSetsCulpritThresholdsAndHowManyAreNamed() throws {
         let profile = try ProfileLoader.load(json: """
             {"description": "d", "target": {"tenantd": {"artifactIdle": "1m", "sweepEvery": "10s"}},
