@@ -153,6 +153,7 @@ import Testing
         #expect(answer["artifacts_ghosted"] as? Int == 1)
         #expect(answer["tenants_unloaded"] as? Int == 1)
         #expect(answer["tenants_loaded"] as? Int == 0, "the settled state's stats ride along")
+        #expect(answer["open_descriptors"] == nil && answer["threads"] == nil, "not the /proc listings: soak reads /proc")
         #expect(answer["simulated_seconds"] as? Int == 180)
         #expect(front.respond(method: "POST", path: "/_runtime/clock", query: "advance_to_ns=1").status == 409)
         for query in [nil, "advance_to_ns=", "advance_to_ns=-5", "advance_to_ns=1e9", "to=5"] {

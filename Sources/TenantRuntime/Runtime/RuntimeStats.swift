@@ -104,8 +104,9 @@ public struct RuntimeStats: Codable, Sendable {
 
 extension TenantHost {
     /// A consistent-enough snapshot for monitoring: each counter is read once, without stopping
-    /// requests.
-    public func stats() -> RuntimeStats {
+    /// requests. Without `process`, the descriptor and thread counts (a listing of /proc/self
+    /// each, the costly part) are left out.
+    public func stats(process: Bool = true) -> RuntimeStats {
         let heap = lazysoak_heap_info_read()
         let tenants = slots.withLock { slots in slots.values.compactMap { $0.tenant } }
         let artifacts = tenants.reduce(into: (actual: 0, ghost: 0)) { sum, tenant in
@@ -123,7 +124,8 @@ extension TenantHost {
             artifactGhostingsTotal: counters.value(.artifactGhostings), requestsTotal: counters.value(.requests),
             expiredOnArrivalTotal: counters.value(.expiredOnArrival),
             liveInstances: live, liveInstancesTotal: liveInstances.total,
-            openDescriptors: ProcessSelf.openDescriptorCount(), threads: ProcessSelf.threadCount(),
+            openDescriptors: process ? ProcessSelf.openDescriptorCount() : nil,
+            threads: process ? ProcessSelf.threadCount() : nil,
             simulatedSeconds: clock.now.seconds, timeScale: clock.scale, clock: clock.kind.rawValue)
     }
 }
