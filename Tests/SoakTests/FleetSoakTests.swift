@@ -69,6 +69,11 @@ import Testing
         // which is above this profile's scaleUpAbove of 25: refused here, not by the front later.
         #expect(ProfileTesting.errors(draft, "target.tenantd.fleet.scaleDownBelow", json: nil).first?
             .contains("found 40.0 (the front's default) and 25.0") == true)
+        // The front's own flags come from these fields; given again they would fight them.
+        #expect(ProfileTesting.errors(draft, "target.tenantd.fleet.extraArguments", json: #"["--", "--x"]"#).first?
+            .contains("extraArguments[0]: expected flags the harness does not set itself; -- is set by the harness") == true)
+        #expect(ProfileTesting.errors(draft, "target.tenantd.fleet.extraArguments", json: #"["--max-nodes=9"]"#).first?
+            .contains("--max-nodes is set by target.tenantd.fleet.maxNodes") == true)
         #expect(ProfileTesting.errors(draft, "target.tenantd.fleet.colour", json: "1").first?
             .contains("colour") == true)
         #expect(ProfileTesting.errors(draft, "clock", json: #""stepped""#).contains { $0.contains("fleet target") })

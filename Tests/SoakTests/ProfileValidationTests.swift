@@ -78,6 +78,12 @@ import Testing
             "target.tenantd.noGhost: expected false for kind service-ghost (without ghosts the service is never a "
             + "ghost again), found true"),
         ("target.tenantd.extraArguments", #""--x""#, #"target.tenantd.extraArguments: expected a list of strings, found "--x""#),
+        ("target.tenantd.extraArguments", #"["--max-connections", "64", "--time-scale", "0"]"#,
+            "target.tenantd.extraArguments[2]: expected flags the harness does not set itself; --time-scale is set "
+            + #"by accelerate or --accelerate, found "--time-scale""#),
+        ("target.tenantd.extraArguments", #"["--artifact-idle=5m"]"#,
+            "target.tenantd.extraArguments[0]: expected flags the harness does not set itself; --artifact-idle is "
+            + #"set by target.tenantd.artifactIdle, found "--artifact-idle=5m""#),
         ("target", "{}", "target: expected exactly one of tenantd, command, found neither"),
         ("target.command", #"{"argv": ["./x"], "ready": {"delay": "1s"}}"#,
             "target: expected exactly one of tenantd, command, found both"),
