@@ -53,6 +53,42 @@ struct HTTPClientTests {
         }
     }
 
+    @Test func pipelinedRequestsAreAnsweredInOrderOnOneConnection() throws {
+        let order = Mutex<[String]>([])
+        let handler: HTTPServer.Handler = { request in
+            order.withLock { $0.append(request.path) }
+            return HTTPResponse(text: "\(request.method) \(request.path) \(request.bodyText)")
+        }
+        try withServer(handler: handler) { (server, address) throws in
+            let client = HTTPClient(address: address)
+            for round in 0..<3 {
+                let (first, second) = try client.send(
+                    HTTPRequest(method: "GET", target: "/first/\(round)"),
+                    followedBy: HTTPRequest(method: "POST", target: "/second/\(round)", body: Array("b\(round)".utf8)))
+                #expect(first.bodyText == "GET /first/\(round) ")
+                #expect(try second.get().bodyText == "POST /second/\(round) b\(round)")
+            }
+            #expect(order.withLock { $0 } == ["/first/0", "/second/0", "/first/1", "/second/1", "/first/2", "/second/2"])
+            #expect(client.connectionsOpened == 1)
+            #expect(server.statistics.acceptedConnections == 1)
+        }
+    }
+
+    @Test func aPipelinedSecondRequestAfterAClosingAnswerFailsAndTheNextReconnects() throws {
+        let closing: HTTPServer.Handler = { request in
+            HTTPResponse(text: request.path, headers: request.path == "/close" ? ["Connection": "close"] : [:])
+        }
+        try withServer(handler: closing) { (server, address) throws in
+            let client = HTTPClient(address: address)
+            let (first, second) = try client.send(
+                HTTPRequest(method: "GET", target: "/close"), followedBy: HTTPRequest(method: "GET", target: "/lost"))
+            #expect(first.bodyText == "/close")
+            #expect(throws: HTTPClientError.connectionClosed) { try second.get() }
+            #expect(try client.get("/again").bodyText == "/again")
+            #expect(client.connectionsOpened == 2)
+        }
+    }
+
     @Test func refusedConnectionIsASystemError() throws {
         // Bind then close to find a port nothing listens on.
         let listener = try ListeningSocket.bind(to: .loopback())

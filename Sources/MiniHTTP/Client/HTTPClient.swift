@@ -107,6 +107,54 @@ package final class HTTPClient: Sendable {
         }
     }
 
+    /// Sends `first` and, without waiting for its answer, `second` on the same connection
+    /// (HTTP/1.1 pipelining), and returns both answers, which the server gives in order. One
+    /// round trip instead of two: for a caller that would send `second` the moment `first` is
+    /// answered whatever the answer, on a busy machine the wait between them is a scheduler
+    /// wake-up on each side. Throws as ``send(_:)`` when `first` gets no answer; `second`'s
+    /// failure (a server that closed after `first`, say) is in its result. Neither may be HEAD.
+    package func send(
+        _ first: HTTPRequest, followedBy second: HTTPRequest
+    ) throws -> (first: HTTPResponse, second: Result<HTTPResponse, HTTPClientError>) {
+        precondition(first.method != "HEAD" && second.method != "HEAD", "a pipelined HEAD is not supported")
+        let deadline = MonotonicClock.deadline(after: configuration.timeout)
+        return try state.withLock { state throws(HTTPClientError) in
+            var retried = false
+            while true {
+                let reused = state.connection != nil
+                if !reused {
+                    state.connection = try connect(deadline: deadline)
+                    state.connectionsOpened += 1
+                }
+                let answer: HTTPResponse
+                do throws(ExchangeFailure) {
+                    try write([first, second], on: &state.connection!, deadline: deadline)
+                    answer = try receive(forHEAD: false, on: &state.connection!, deadline: deadline)
+                } catch {
+                    drop(&state)
+                    // Nothing of either answer came: neither was taken, both can be sent again.
+                    if reused && !retried && error.connectionWasStale {
+                        retried = true
+                        continue
+                    }
+                    throw error.error
+                }
+                guard state.connection!.parser.canReuseConnection else {
+                    drop(&state)
+                    return (answer, .failure(.connectionClosed))
+                }
+                do throws(ExchangeFailure) {
+                    let following = try receive(forHEAD: false, on: &state.connection!, deadline: deadline)
+                    if !state.connection!.parser.canReuseConnection { drop(&state) }
+                    return (answer, .success(following))
+                } catch {
+                    drop(&state)
+                    return (answer, .failure(error.error))
+                }
+            }
+        }
+    }
+
     /// Closes the connection; the next request opens a new one.
     package func close() {
         state.withLock { state in
@@ -202,10 +250,20 @@ package final class HTTPClient: Sendable {
         on connection: inout Connection,
         deadline: ContinuousClock.Instant
     ) throws(ExchangeFailure) -> HTTPResponse {
+        try write([request], on: &connection, deadline: deadline)
+        return try receive(forHEAD: request.method == "HEAD", on: &connection, deadline: deadline)
+    }
+
+    /// Writes `requests` in one send.
+    private func write(
+        _ requests: [HTTPRequest], on connection: inout Connection, deadline: ContinuousClock.Instant
+    ) throws(ExchangeFailure) {
         do {
             connection.output.removeAll(keepingCapacity: true)
-            MessageWriter.writeHead(of: request, host: hostHeader, into: &connection.output)
-            connection.output.append(contentsOf: request.body)
+            for request in requests {
+                MessageWriter.writeHead(of: request, host: hostHeader, into: &connection.output)
+                connection.output.append(contentsOf: request.body)
+            }
             try connection.socket.send(connection.output, deadline: deadline)
             // A server that writes its head and body in two sends (Python's http.server does) has
             // Nagle hold the body until the head is acknowledged, and Linux delays that ACK by up
@@ -218,7 +276,12 @@ package final class HTTPClient: Sendable {
             throw ExchangeFailure(error: error.isTimeout ? .timedOut : .system(error),
                                   connectionWasStale: error.isConnectionLost)
         }
-        let isHEAD = request.method == "HEAD"
+    }
+
+    /// Reads the next response on `connection`.
+    private func receive(
+        forHEAD isHEAD: Bool, on connection: inout Connection, deadline: ContinuousClock.Instant
+    ) throws(ExchangeFailure) -> HTTPResponse {
         var endOfStream = false
         while true {
             do {
