@@ -26,6 +26,19 @@ final class SteppedTarget: VirtualTimeline, RequestSending {
         return .success(())
     }
 
+    /// Whether it takes a request and the next advance in one exchange, as tenantd's port does.
+    var pipelines = false
+
+    func send(
+        _ request: Profile.Request, thenAdvance timeline: any VirtualTimeline, to time: Duration
+    ) -> (RequestOutcome, Result<Void, TimelineError>)? {
+        guard pipelines else { return nil }
+        let outcome = send(request)
+        let advanced = advance(to: time)
+        log[log.count - 1] += " behind it"
+        return (outcome, advanced)
+    }
+
     func send(_ request: Profile.Request) -> RequestOutcome {
         log.append("request \(now.components.seconds)")
         let wasGhost = !deployed
@@ -72,6 +85,27 @@ final class SteppedTarget: VirtualTimeline, RequestSending {
         #expect(sink.samples.filter { $0.kind == .periodic }.count == 60)
         #expect(sink.requests.map(\.simSeconds) == (0..<20).map { Double($0 * 180) })
         #expect(sink.progress.last?.simSeconds == 3420)
+    }
+
+    @Test func aRequestAndTheNextAdvanceInOneExchangeRecordTheSameRun() {
+        // Periodic samples every 144 s: the step after a request is to the next one of them.
+        let plain = SteppedTarget()
+        let (plainResult, plainSink, _) = drive(plain, minimumWallPeriod: .milliseconds(20))
+        let piped = SteppedTarget()
+        piped.pipelines = true
+        let (result, sink, _) = drive(piped, minimumWallPeriod: .milliseconds(20))
+        #expect(result.integrity.isComplete && result.integrity.cycles == 20)
+        // At 0 the next step is to 0 itself (the first periodic sample): nothing to send behind
+        // the request. At 180 the step to 288 rides behind it; the driver's own advance to 288
+        // then finds the target there (tenantd's timeline sends nothing for it).
+        #expect(Array(piped.log.prefix(8)) == [
+            "advance 0", "request 0", "advance 0", "advance 144", "advance 180", "request 180",
+            "advance 288 behind it", "advance 288",
+        ])
+        #expect(sink.samples.map { [$0.kind.rawValue, "\($0[.simSeconds] ?? -1)"] }
+            == plainSink.samples.map { [$0.kind.rawValue, "\($0[.simSeconds] ?? -1)"] })
+        #expect(sink.requests.map(\.simSeconds) == plainSink.requests.map(\.simSeconds))
+        #expect(result.integrity.validCycles == plainResult.integrity.validCycles)
     }
 
     @Test func periodicSamplesAreNoDenserThanTheProfilesScaledClockWouldTakeThem() {

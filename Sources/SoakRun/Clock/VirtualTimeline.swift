@@ -8,13 +8,27 @@ package protocol VirtualTimeline: AnyObject {
     /// Advances the target's clock to `time` (simulated time since the run began) and returns once
     /// the target says it has processed every deadline up to it; the failure says why it did not.
     func advance(to time: Duration) -> Result<Void, TimelineError>
+    /// Sends `message` and, on the same connection without waiting for its answer, the advance
+    /// to `time`, when the clock is served at `authority` (the message's host and port); nil
+    /// when it is served elsewhere, and nothing was sent. The target answers the message before
+    /// it moves the clock, so this is the two sent one after the other, less one round trip.
+    func advance(
+        to time: Duration, after message: HTTPRequest, at authority: String
+    ) -> (answer: Result<HTTPResponse, HTTPClientError>, advanced: Result<Void, TimelineError>)?
     /// The body of the answer to the last advance, once, when that advance went to the target;
-    /// nil after an advance that cost nothing (to the time already reached) or once taken.
+    /// nil when none did since the target was last sent anything else, or once taken.
     func takeSettledAnswer() -> [UInt8]?
+    /// Says the target was sent something (a request) since the last advance, whose answer no
+    /// longer describes it.
+    func targetWasSent()
 }
 
 extension VirtualTimeline {
+    package func advance(
+        to time: Duration, after message: HTTPRequest, at authority: String
+    ) -> (answer: Result<HTTPResponse, HTTPClientError>, advanced: Result<Void, TimelineError>)? { nil }
     package func takeSettledAnswer() -> [UInt8]? { nil }
+    package func targetWasSent() {}
 }
 
 /// Why an advance did not settle.
@@ -71,23 +85,55 @@ package final class HTTPVirtualTimeline: VirtualTimeline {
         return settledAnswer
     }
 
+    package func targetWasSent() { settledAnswer = nil }
+
     package func advance(to time: Duration) -> Result<Void, TimelineError> {
-        // Whatever happened since the last answer (a request, say) makes it stale.
-        settledAnswer = nil
+        // An advance to the time reached costs nothing, and leaves the last answer as it was.
         if time == current { return .success(()) }
-        let nanoseconds = Self.nanoseconds(time)
-        let request = HTTPRequest(method: "POST", target: "\(path)?advance_to_ns=\(nanoseconds)")
+        settledAnswer = nil
+        let request = advanceRequest(to: time)
         do {
-            let response = try endpoint.client.send(request)
-            guard (200..<300).contains(response.status) else {
-                let text = String(decoding: response.body.prefix(300), as: UTF8.self)
-                return .failure(TimelineError("advancing to \(nanoseconds) ns: status \(response.status): "
-                    + text.trimmingWhitespace()))
-            }
-            settledAnswer = response.body
+            return settle(at: time, answer: try endpoint.client.send(request))
         } catch {
-            return .failure(TimelineError("advancing to \(nanoseconds) ns: no answer: \(error)"))
+            return .failure(TimelineError("advancing to \(Self.nanoseconds(time)) ns: no answer: \(error)"))
         }
+    }
+
+    package func advance(
+        to time: Duration, after message: HTTPRequest, at authority: String
+    ) -> (answer: Result<HTTPResponse, HTTPClientError>, advanced: Result<Void, TimelineError>)? {
+        guard authority == endpoint.url.authority, time != current else { return nil }
+        settledAnswer = nil
+        do {
+            let (answer, following) = try endpoint.client.send(message, followedBy: advanceRequest(to: time))
+            switch following {
+            case .success(let response): return (.success(answer), settle(at: time, answer: response))
+            case .failure(let error):
+                return (.success(answer), .failure(TimelineError(
+                    "advancing to \(Self.nanoseconds(time)) ns: no answer: \(error)")))
+            }
+        } catch let error as HTTPClientError {
+            // Without an answer to the message the advance behind it may or may not have been
+            // read: the clock is where it was as far as the harness knows, and the next advance
+            // says where the target is.
+            return (.failure(error), .failure(TimelineError("advancing to \(Self.nanoseconds(time)) ns: not sent")))
+        } catch {
+            return (.failure(.invalidResponse("\(error)")), .failure(TimelineError("\(error)")))
+        }
+    }
+
+    private func advanceRequest(to time: Duration) -> HTTPRequest {
+        HTTPRequest(method: "POST", target: "\(path)?advance_to_ns=\(Self.nanoseconds(time))")
+    }
+
+    /// Takes the target's answer to an advance to `time`.
+    private func settle(at time: Duration, answer response: HTTPResponse) -> Result<Void, TimelineError> {
+        guard (200..<300).contains(response.status) else {
+            let text = String(decoding: response.body.prefix(300), as: UTF8.self)
+            return .failure(TimelineError("advancing to \(Self.nanoseconds(time)) ns: status \(response.status): "
+                + text.trimmingWhitespace()))
+        }
+        settledAnswer = response.body
         current = time
         return .success(())
     }

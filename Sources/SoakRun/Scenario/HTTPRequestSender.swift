@@ -45,6 +45,26 @@ package final class HTTPRequestSender: RequestSending {
         guard let base, let client else {
             return RequestOutcome(status: nil, failure: unusable ?? "no base URL", latencyMilliseconds: 0)
         }
+        let message = message(for: request, below: base)
+        let started = MonotonicClock.now
+        let answer = Result { try client.send(message) }
+        return outcome(of: answer, for: request, sent: message, at: base, started: started)
+    }
+
+    /// Sends `request` with the advance of `timeline` to `time` right behind it on the timeline's
+    /// connection, when the clock is served at the base URL's address (tenantd's is); nil when
+    /// it is not, for the caller to send them one after the other.
+    package func send(
+        _ request: Profile.Request, thenAdvance timeline: any VirtualTimeline, to time: Duration
+    ) -> (RequestOutcome, Result<Void, TimelineError>)? {
+        guard let base, client != nil else { return nil }
+        let message = message(for: request, below: base)
+        let started = MonotonicClock.now
+        guard let (answer, advanced) = timeline.advance(to: time, after: message, at: base.authority) else { return nil }
+        return (outcome(of: answer.mapError { $0 }, for: request, sent: message, at: base, started: started), advanced)
+    }
+
+    private func message(for request: Profile.Request, below base: HTTPURL) -> HTTPRequest {
         var message = HTTPRequest(method: request.method, target: base.target(for: request.path),
                                   headers: HTTPHeaders(request.headers.map { ($0.name, $0.value) }))
         switch request.body {
@@ -52,18 +72,24 @@ package final class HTTPRequestSender: RequestSending {
         case .file(let file): message.body = bodyFiles[file] ?? []
         case nil: break
         }
-        let started = MonotonicClock.now
+        return message
+    }
+
+    private func outcome(
+        of answer: Result<HTTPResponse, any Error>, for request: Profile.Request, sent message: HTTPRequest,
+        at base: HTTPURL, started: Duration
+    ) -> RequestOutcome {
+        let latency = (MonotonicClock.now - started).secondsValue * 1000
         var outcome: RequestOutcome
-        do {
-            let response = try client.send(message)
+        switch answer {
+        case .success(let response):
             outcome = RequestOutcome(
-                status: response.status, latencyMilliseconds: (MonotonicClock.now - started).secondsValue * 1000,
+                status: response.status, latencyMilliseconds: latency,
                 tenantWas: response.headers["X-Tenant-Was"], artifactWas: response.headers["X-Artifact-Was"])
             outcome.expiredOnArrival = response.headers["X-Expired-On-Arrival"]
-        } catch {
+        case .failure(let error):
             outcome = RequestOutcome(
-                status: nil, failure: Self.describe(error, at: base, timeout: timeout),
-                latencyMilliseconds: (MonotonicClock.now - started).secondsValue * 1000)
+                status: nil, failure: Self.describe(error, at: base, timeout: timeout), latencyMilliseconds: latency)
         }
         if message.target != request.path { outcome.target = message.target }
         return outcome

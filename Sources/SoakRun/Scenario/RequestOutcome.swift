@@ -58,6 +58,17 @@ package struct RequestProblem: Sendable, Equatable {
 /// Sends scenario requests to the target.
 package protocol RequestSending: AnyObject {
     func send(_ request: Profile.Request) -> RequestOutcome
+    /// Sends `request` with the advance of `timeline` to `time` right behind it on one
+    /// connection; nil when the two cannot share one, and nothing was sent.
+    func send(
+        _ request: Profile.Request, thenAdvance timeline: any VirtualTimeline, to time: Duration
+    ) -> (RequestOutcome, Result<Void, TimelineError>)?
+}
+
+extension RequestSending {
+    package func send(
+        _ request: Profile.Request, thenAdvance timeline: any VirtualTimeline, to time: Duration
+    ) -> (RequestOutcome, Result<Void, TimelineError>)? { nil }
 }
 
 /// Takes one sample of everything the harness watches.

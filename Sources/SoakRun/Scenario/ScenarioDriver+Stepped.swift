@@ -5,7 +5,9 @@ extension ScenarioDriver {
     ///
     /// Each cycle advances the target to the cycle's request time and waits for it to settle
     /// (every deadline up to then processed), takes the trough sample there, then sends the
-    /// requests at that same simulated time and records them. Periodic samples fall every
+    /// requests at that same simulated time and records them. The advance after them rides
+    /// behind the last request on its connection when the sender can pipeline the two: the
+    /// target answers the request before it moves its clock, so nothing changes but a round trip. Periodic samples fall every
     /// `sampling.every` of simulated time in between (no denser than the profile's scaled clock
     /// would take them), each after its own advance. Because the
     /// target settles before anything looks at it, what a request finds depends on simulated time
@@ -63,7 +65,11 @@ extension ScenarioDriver {
             // been processed, and nothing of this cycle has happened yet.
             guard settle(at: requestTime) else { break }
             if cycle > 0, sampling.troughs { take(.trough, cycle: cycle, at: requestTime) }
-            runRequests(cycle: cycle, start: start, simulated: requestTime, into: &result)
+            // The next step is to the next periodic sample or the next cycle, whichever is first:
+            // it rides behind the last request, a round trip saved per cycle.
+            let following = min(nextPeriodic, cycle + 1 < cycles ? interval * (cycle + 1) : duration)
+            runRequests(cycle: cycle, start: start, simulated: requestTime,
+                        thenAdvancing: following > requestTime ? following : nil, into: &result)
             result.cyclesCompleted = cycle + 1
             let wall = (clock.now - start).secondsValue
             sink.progress(DriverProgress(

@@ -197,14 +197,27 @@ package final class ScenarioDriver {
     }
 
     /// Sends cycle `cycle`'s requests and records them at `simulated` time (nil: wall time × scale).
-    func runRequests(cycle: Int, start: Duration, simulated: Duration?, into result: inout Result) {
+    /// Sends the cycle's requests and records them. With `advancing`, the last request carries the
+    /// stepped clock's next advance right behind it when the sender can pipeline the two (the
+    /// advance's own failure is left for the next `advance` to the same time to find and report).
+    func runRequests(
+        cycle: Int, start: Duration, simulated: Duration?, thenAdvancing advancing: Duration? = nil,
+        into result: inout Result
+    ) {
         guard let sender else { return }
         var violation: RequestProblem?
         var sweptLate = false
         let requests = plan.requests(forCycle: cycle)
-        for request in requests {
+        for (index, request) in requests.enumerated() {
             let sent = clock.now
-            let outcome = sender.send(request)
+            let outcome: RequestOutcome
+            if index == requests.count - 1, let advancing, let timeline,
+               let (pipelined, _) = sender.send(request, thenAdvance: timeline, to: advancing) {
+                outcome = pipelined
+            } else {
+                outcome = sender.send(request)
+                timeline?.targetWasSent()
+            }
             let wall = (sent - start).secondsValue
             let simSeconds = simulated?.secondsValue ?? wall * scale
             if outcome.expiredOnArrival != nil { sweptLate = true }
