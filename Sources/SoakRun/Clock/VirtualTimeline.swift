@@ -46,13 +46,18 @@ package struct TimelineError: Error, Sendable, Equatable, CustomStringConvertibl
 /// loopback round trip per advance costs tens of microseconds, against milliseconds per cycle.
 package final class HTTPVirtualTimeline: VirtualTimeline {
     private let endpoint: TargetEndpoint
+    private let pipelining: Bool
     /// Where the target was last told to be, so an advance to the same time costs nothing.
     private var current: Duration?
     private var settledAnswer: [UInt8]?
 
     /// Checks that the target answers the protocol at `url` (`GET` says `"clock":"stepped"`);
     /// the failure says what it found instead.
-    package static func connect(to url: String, timeout: Duration) -> Result<HTTPVirtualTimeline, TimelineError> {
+    /// With `pipelining`, ``advance(to:after:at:)`` sends a message and an advance in one
+    /// exchange; without, it declines and they go one after the other.
+    package static func connect(
+        to url: String, timeout: Duration, pipelining: Bool = false
+    ) -> Result<HTTPVirtualTimeline, TimelineError> {
         let endpoint: TargetEndpoint
         switch TargetEndpoint.resolve(url, role: .base, timeout: timeout) {
         case .success(let resolved): endpoint = resolved
@@ -70,11 +75,12 @@ package final class HTTPVirtualTimeline: VirtualTimeline {
             return .failure(TimelineError("GET \(url) answered \(response.status) \(text.debugDescription), not "
                 + #"{"clock":"stepped",...}: the target does not serve the stepped-clock protocol there"#))
         }
-        return .success(HTTPVirtualTimeline(endpoint: endpoint))
+        return .success(HTTPVirtualTimeline(endpoint: endpoint, pipelining: pipelining))
     }
 
-    private init(endpoint: TargetEndpoint) {
+    private init(endpoint: TargetEndpoint, pipelining: Bool) {
         self.endpoint = endpoint
+        self.pipelining = pipelining
     }
 
     /// The clock's path; a URL without one serves the protocol at `/`.
@@ -102,7 +108,7 @@ package final class HTTPVirtualTimeline: VirtualTimeline {
     package func advance(
         to time: Duration, after message: HTTPRequest, at authority: String
     ) -> (answer: Result<HTTPResponse, HTTPClientError>, advanced: Result<Void, TimelineError>)? {
-        guard authority == endpoint.url.authority, time != current else { return nil }
+        guard pipelining, authority == endpoint.url.authority, time != current else { return nil }
         settledAnswer = nil
         do {
             let (answer, following) = try endpoint.client.send(message, followedBy: advanceRequest(to: time))

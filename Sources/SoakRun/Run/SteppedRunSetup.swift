@@ -13,7 +13,11 @@ enum SteppedRunSetup {
             return .failure(TimelineError("a stepped run needs the target's clock URL (target.command.clockURL)"))
         }
         // An advance may unload thousands of tenants before it answers: a generous bound.
-        return HTTPVirtualTimeline.connect(to: url, timeout: .seconds(60)).map { $0 }
+        // Only tenantd's own port (a clock path below the base URL) takes a request and an
+        // advance in one exchange: a program that closes after each answer would reset the
+        // connection under the pipelined advance, and the kernel may drop the request's answer
+        // with it, so a command target gets the protocol one message at a time.
+        return HTTPVirtualTimeline.connect(to: url, timeout: .seconds(60), pipelining: plan.clockURL == nil).map { $0 }
     }
 
     /// The one line saying how the replay will run.
