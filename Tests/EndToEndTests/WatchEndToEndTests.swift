@@ -55,6 +55,9 @@ import Testing
         #expect(server.isRunning, "soak watch stopped a process it did not start")
         let summary = try summary(in: out)
         #expect(summary.requests.total == 4 && summary.requests.failed == 0, "\(summary.requests)")
+        // run.json counts the culprit readings as `soak run`'s does (none here: no stats endpoint).
+        let folder = try FileManager.default.contentsOfDirectory(atPath: out).first ?? ""
+        #expect(try RunManifest.read(from: out + "/" + folder + "/run.json").culpritReadings == 0)
     }
 
     @Test func aPathTheServerDoesNotHaveMakesTheWatchInvalid() throws {

@@ -121,6 +121,8 @@ package final class WatchRunner {
         manifest.integrity = result.integrity
         manifest.requests = result.requests
         manifest.failedRequests = result.failedRequests
+        // Counted as `soak run` counts them, so a culprits.jsonl cut short is named here too.
+        manifest.culpritReadings = recorder.culpritLines
         let elapsed = "after \(result.cyclesCompleted) of \(scenario.cycles) cycles"
         if options.untilExit {
             // The run had no planned end: what it covered is the plan, so the evidence checks hold it
