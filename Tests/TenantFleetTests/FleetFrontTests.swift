@@ -61,6 +61,18 @@ import TenantRuntime
         #expect(ContinuousClock.now - started < .seconds(3))
     }
 
+    @Test func aNodeIsLookedAtThroughTheFrontNeverChanged() throws {
+        let listener = try ListeningSocket.bind(to: SocketAddress(parsing: "127.0.0.1:0"))
+        defer { try? listener.close() }
+        let fleet = try front(nodeAt: listener.localAddress)
+        for method in ["POST", "PUT", "DELETE"] {
+            let response = fleet.respond(to: HTTPRequest(method: method, target: "/_fleet/node/0/_runtime/partitions"))
+            #expect(response.status == 405, "\(method)")
+            #expect(response.headers["Allow"] == "GET, HEAD")
+        }
+        #expect(fleet.table.nodes.first?.requests == 0, "nothing reached the node")
+    }
+
     @Test func pathsAreRoutedByTenantOrByNode() {
         #expect(FleetFront.tenant(in: "/t/acme/svc.service/x") == "acme")
         #expect(FleetFront.tenant(in: "/t/acme") == "acme")

@@ -55,6 +55,12 @@ package struct FleetFront: Sendable {
             return table.servingNodes.isEmpty ? unavailable("no node serves yet") : HTTPResponse(text: "ok\n")
         }
         if let (node, rest) = Self.nodePath(path) {
+            // A look at a node, never a change to it: a POST to its partitions would hand a
+            // tenant's data to a node the controller did not choose, and two could read it.
+            guard request.method == "GET" || request.method == "HEAD" else {
+                return HTTPResponse(status: 405, text: "\(request.method) is not forwarded to a node; "
+                    + "/_fleet/node/K/... takes GET or HEAD\n", headers: ["Allow": "GET, HEAD"])
+            }
             guard let lease = table.lease(onNode: node) else {
                 return HTTPResponse(status: 404, text: "\(node) is not serving; see /_fleet/stats\n")
             }
