@@ -20,25 +20,28 @@ enum CSVNumber {
     /// by `,`, `\n` or `\r\n`. Returns the value (NaN for an empty field) and sets `delimiter` to
     /// the `,` or `\n` ending the field; nil when the field needs `parse` (spaces, quotes, exponents,
     /// long mantissas, text), and then `delimiter` is meaningless.
+    ///
+    /// Indices step with `&+=`: they stay inside `bytes` (every field ends in a delimiter), so an
+    /// overflow check per byte would be dead weight in the loop every field of every row runs.
     @inline(__always)
     static func parseSimple(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, delimiter: inout Int) -> Double? {
         var index = start
         let negative = bytes[index] == minus
-        if negative { index += 1 }
+        if negative { index &+= 1 }
         var mantissa: UInt64 = 0
         let digitsStart = index
-        while bytes[index] &- zero < 10 {
-            mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- zero)
-            index += 1
+        while case let digit = bytes[index] &- zero, digit < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            index &+= 1
         }
-        var digits = index - digitsStart
+        var digits = index &- digitsStart
         var scale = 0
         if bytes[index] == dot {
-            index += 1
+            index &+= 1
             let fractionStart = index
-            while bytes[index] &- zero < 10 {
-                mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- zero)
-                index += 1
+            while case let digit = bytes[index] &- zero, digit < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                index &+= 1
             }
             scale = index - fractionStart
             digits += scale

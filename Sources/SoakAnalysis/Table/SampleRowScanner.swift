@@ -161,7 +161,7 @@ package struct SampleRowScanner {
     @inline(__always)
     private static func nextDelimiter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start
-        while bytes[index] != comma, bytes[index] != newline { index += 1 }
+        while bytes[index] != comma, bytes[index] != newline { index &+= 1 }
         return index
     }
 
