@@ -36,6 +36,9 @@ package struct SampleRowScanner {
     /// The 1-based number of the last line read (the header is line 1).
     private var line = 1
     private let values: UnsafeMutablePointer<Double>
+    /// Per column, whether its fields go to the number parser (a numeric role, not yet text):
+    /// `roles` and `isText` folded into one byte the row loop reads without array checks.
+    private let parsesNumber: UnsafeMutablePointer<Bool>
 
     private static let newline = UInt8(ascii: "\n")
     private static let carriageReturn = UInt8(ascii: "\r")
@@ -61,10 +64,17 @@ package struct SampleRowScanner {
         }
         isText = [Bool](repeating: false, count: names.count)
         values = UnsafeMutablePointer<Double>.allocate(capacity: max(names.count, 1))
+        parsesNumber = UnsafeMutablePointer<Bool>.allocate(capacity: max(names.count, 1))
+        for (column, role) in roles.enumerated() {
+            (parsesNumber + column).initialize(to: role == .strictNumber || role == .lenientNumber)
+        }
     }
 
-    /// Frees the row buffer; call once when done.
-    package func deallocate() { values.deallocate() }
+    /// Frees the row buffers; call once when done.
+    package func deallocate() {
+        values.deallocate()
+        parsesNumber.deallocate()
+    }
 
     /// Whether the header has a `kind` column.
     package var hasKindColumn: Bool { names.contains(SampleColumn.kind.rawValue) }
@@ -89,11 +99,10 @@ package struct SampleRowScanner {
                     throw fieldCountError(found: Self.fieldCount(bytes, position))
                 }
                 var delimiter = fieldStart
-                let role = roles[field]
-                if role == .strictNumber || role == .lenientNumber, !isText[field],
-                   let value = CSVNumber.parseSimple(bytes, fieldStart, delimiter: &delimiter) {
+                if parsesNumber[field], let value = CSVNumber.parseSimple(bytes, fieldStart, delimiter: &delimiter) {
                     values[field] = value
                 } else {
+                    let role = roles[field]
                     delimiter = Self.nextDelimiter(bytes, from: fieldStart)
                     var fieldEnd = delimiter
                     if bytes[delimiter] == Self.newline, fieldEnd > fieldStart,
@@ -124,6 +133,7 @@ package struct SampleRowScanner {
                                     column: names[field])
                             }
                             isText[field] = true
+                            parsesNumber[field] = false
                             textColumns[names[field]] = (line, Self.text(bytes, fieldStart, fieldEnd))
                         }
                     }
@@ -151,7 +161,7 @@ package struct SampleRowScanner {
     @inline(__always)
     private static func nextDelimiter(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start
-        while bytes[index] != comma, bytes[index] != newline { index += 1 }
+        while bytes[index] != comma, bytes[index] != newline { index &+= 1 }
         return index
     }
 
