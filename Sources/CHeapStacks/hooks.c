@@ -1,20 +1,27 @@
 /*
- * libSoakHeapStacks.so: the allocation functions, interposed with LD_PRELOAD beside
+ * libSoakHeapStacks.so: the allocation functions, interposed with LD_PRELOAD ahead of
  * libSoakHeapPreload.so when a profile asks for `"heap": {"kind": "glibc", "stacks": true}`.
  *
  * Each thread counts down the bytes it allocates; the allocation that crosses zero is sampled and
  * a new countdown is drawn from an exponential distribution, so samples fall as a Poisson process
  * over bytes (tcmalloc's and jemalloc's heap profilers sample the same way). The fast path is one
- * thread-local subtraction per allocation and, per free, one load of a global counter and of a
- * 8 KiB filter; everything else happens on a sample, about once per `sample_bytes` allocated,
- * and a sample's stack costs about a hundred instructions a frame (unwind.c).
+ * thread-local subtraction per allocation and, per free, one load from a 512-byte filter;
+ * everything else happens on a sample, about once per `sample_bytes` allocated, and a sample's
+ * stack costs about a hundred instructions a frame (unwind.c).
+ *
+ * One layer of wrappers serves the heap page too. Preloaded ahead of the page library, these are
+ * the functions the process calls, so they also make the page's check for a request from the
+ * harness (CHeapHooks.h) and then call glibc's directly: a call passes through no second wrapper,
+ * no second indirect jump. (Preloaded after it, they still work, behind the page's wrappers.)
  * The real work is glibc's own `__libc_*` functions, so nothing is looked up with dlsym (which
  * itself allocates) and the library works from the first allocation of the process.
  */
 #define _GNU_SOURCE
+#include "CHeapHooks.h"
 #include "CHeapStacks.h"
 #include "sampler.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 
@@ -64,40 +71,81 @@ __attribute__((always_inline)) static inline void *account(void *pointer, size_t
     return crossed(pointer, size);
 }
 
-/* malloc and calloc count down before the real call, so that call is a tail call (no frame, no
- * second return): the block is needed only when the countdown crosses zero, out of line. */
-__attribute__((noinline)) static void *sampled_malloc(size_t size) { return crossed(__libc_malloc(size), size); }
+/* glibc's functions, called through these pointers rather than the PLT: one indirect jump where
+ * the PLT takes a direct one and then an indirect one. Not static, so the compiler cannot fold
+ * them back into PLT calls. */
+__attribute__((visibility("hidden"))) void *(*lz_glibc_malloc)(size_t) = __libc_malloc;
+__attribute__((visibility("hidden"))) void (*lz_glibc_free)(void *) = __libc_free;
+__attribute__((visibility("hidden"))) void *(*lz_glibc_calloc)(size_t, size_t) = __libc_calloc;
 
+/* The heap page's watch while these wrappers are the process's (set by the constructor below);
+ * until then, and without the page library, one that never shows a request. */
+static lazysoak_heap_watch no_page = { &no_page.served, 0 };
+static lazysoak_heap_watch *page_watch = &no_page;
+static void (*page_answer)(void);
+
+/* Whether the harness asked the heap page for counters since its last answer: three loads and a
+ * compare, as in the page's own wrappers. */
+__attribute__((always_inline)) static inline int page_asked(void) {
+    const lazysoak_heap_watch *watch = __atomic_load_n(&page_watch, __ATOMIC_RELAXED);
+    uint32_t request = __atomic_load_n(watch->watched, __ATOMIC_RELAXED);
+    return request != __atomic_load_n(&watch->served, __ATOMIC_RELAXED);
+}
+
+/* Answers the heap page's request, if there is one. Out of line: about once per sample of the
+ * harness. */
+__attribute__((noinline)) static void answer_if_asked(void) {
+    void (*answer)(void) = __atomic_load_n(&page_answer, __ATOMIC_ACQUIRE);
+    if (answer && page_asked()) answer();
+}
+
+/* glibc's function, and a sample if the countdown crosses zero. Out of line: nothing of it is in
+ * the wrappers' fast path. */
+__attribute__((noinline)) static void *malloc_then_account(size_t size) { return account(__libc_malloc(size), size); }
+
+__attribute__((noinline)) static void *calloc_then_account(size_t count, size_t size) {
+    return account(__libc_calloc(count, size), count * size);
+}
+
+/* The wrappers check before the real call, so that on the fast path it is a tail call (no frame,
+ * no second return). The slow path (a request, or the countdown crossing zero) makes a call that
+ * returns, so it alone sets up a stack frame: written as one call and one tail call, the compiler
+ * moves the frame's setup into it, off the fast path. */
 void *malloc(size_t size) {
     int64_t left = until_sample - (int64_t)size;
-    if (__builtin_expect(left > 0, 1)) {
+    if (__builtin_expect(left > 0, 1) && __builtin_expect(!page_asked(), 1)) {
         until_sample = left;
-        return __libc_malloc(size);
+        return lz_glibc_malloc(size);
     }
-    return sampled_malloc(size);
+    answer_if_asked();
+    return malloc_then_account(size);
 }
 
+/* No test of NULL on the fast path: free(NULL) reads the filter like any pointer, and is sorted
+ * out in the rare case its bucket holds a sampled block. */
 void free(void *pointer) {
-    if (pointer && lz_maybe_sampled(pointer)) lz_forget(pointer);
-    __libc_free(pointer);
-}
-
-__attribute__((noinline)) static void *sampled_calloc(size_t count, size_t size) {
-    return crossed(__libc_calloc(count, size), count * size);
+    if (__builtin_expect(lz_maybe_sampled(pointer), 0)) {
+        if (pointer) lz_forget(pointer);
+        __libc_free(pointer);
+        return;
+    }
+    lz_glibc_free(pointer);
 }
 
 void *calloc(size_t count, size_t size) {
     /* An overflowing product fails in calloc; counted as whatever it wraps to, it only shifts the
      * next sample. */
     int64_t left = until_sample - (int64_t)(count * size);
-    if (__builtin_expect(left > 0, 1)) {
+    if (__builtin_expect(left > 0, 1) && __builtin_expect(!page_asked(), 1)) {
         until_sample = left;
-        return __libc_calloc(count, size);
+        return lz_glibc_calloc(count, size);
     }
-    return sampled_calloc(count, size);
+    answer_if_asked();
+    return calloc_then_account(count, size);
 }
 
 void *realloc(void *pointer, size_t size) {
+    answer_if_asked();
     /* The old block's sample (if any) ends here, whether the block moves or not: the new size
      * is a new allocation as far as sampling goes. */
     if (pointer && lz_maybe_sampled(pointer)) lz_forget(pointer);
@@ -114,4 +162,21 @@ int posix_memalign(void **result, size_t alignment, size_t size) {
     if (!pointer) return ENOMEM;
     *result = account(pointer, size);
     return 0;
+}
+
+/* Watches the heap page when these wrappers are the process's malloc (this library preloaded ahead
+ * of libSoakHeapPreload.so): the page's own wrappers then never run, so its requests are answered
+ * from here. Behind the page's wrappers, they answer, and this check stays on `no_page`. */
+__attribute__((constructor)) static void watch_heap_page(void) {
+    typedef lazysoak_heap_watch *(*watch_function)(void);
+    watch_function watch = (watch_function)dlsym(RTLD_DEFAULT, "lazysoak_heap_page_watch");
+    void (*answer)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "lazysoak_heap_page_answer");
+    void *used = dlsym(RTLD_DEFAULT, "malloc");
+    Dl_info used_info, own_info;
+    if (!watch || !answer || !used || !dladdr(used, &used_info)
+        || !dladdr((void *)lazysoak_heap_stacks_version, &own_info) || used_info.dli_fbase != own_info.dli_fbase) {
+        return;
+    }
+    __atomic_store_n(&page_answer, answer, __ATOMIC_RELEASE);
+    __atomic_store_n(&page_watch, watch(), __ATOMIC_RELEASE);
 }
