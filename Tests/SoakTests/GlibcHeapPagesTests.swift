@@ -52,15 +52,16 @@ import Testing
     /// the only layer a call goes through: they answer the page's requests in a single-threaded
     /// program, whose answers come from its allocation calls alone.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: library)
-        && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+        && FileManager.default.isExecutableFile(atPath: "/usr/bin/awk")))
     func withTheSamplerAheadItsWrappersAnswerTheHarness() throws {
         let stacks = (Self.library as NSString).deletingLastPathComponent + "/libSoakHeapStacks.so"
         let directory = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        // Lists of 200 items are beyond pymalloc's small objects: every one is a malloc and a free.
-        process.arguments = ["-c", "while True: x = [0] * 200"]
+        // awk's strings are glibc blocks: each formatted string is a malloc and a free. (Not python,
+        // whose binary defines its own malloc, nor perl, whose loop need not allocate.)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/awk")
+        process.arguments = ["BEGIN { while (1) s = sprintf(\"%0900d\", 1) }"]
         process.environment = ["LD_PRELOAD": "\(stacks):\(Self.library)", "LAZYSOAK_HEAP_DIR": directory,
                                "PATH": "/usr/bin:/bin"]
         try process.run()
