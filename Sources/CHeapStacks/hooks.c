@@ -4,10 +4,11 @@
  *
  * Each thread counts down the bytes it allocates; the allocation that crosses zero is sampled and
  * a new countdown is drawn from an exponential distribution, so samples fall as a Poisson process
- * over bytes (tcmalloc's and jemalloc's heap profilers sample the same way). The fast path is one
- * thread-local subtraction per allocation and, per free, one load from a 512-byte filter;
- * everything else happens on a sample, about once per `sample_bytes` allocated, and a sample's
- * stack costs about a hundred instructions a frame (unwind.c).
+ * over bytes (tcmalloc's and jemalloc's heap profilers sample the same way). A sampled block is
+ * allocated aligned to SAMPLED_ALIGNMENT, so a free rules out nearly every unsampled block by its
+ * address alone. The fast path is one thread-local subtraction per allocation and one test of the
+ * address per free; everything else happens on a sample, about once per `sample_bytes` allocated,
+ * and a sample's stack costs about a hundred instructions a frame (unwind.c).
  *
  * One layer of wrappers serves the heap page too. Preloaded ahead of the page library, these are
  * the functions the process calls, so they also make the page's check for a request from the
@@ -23,7 +24,9 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
+#include <string.h>
 
 extern void *__libc_malloc(size_t size);
 extern void __libc_free(void *pointer);
@@ -41,34 +44,54 @@ int lazysoak_heap_stacks_version(void) { return 1; }
  * without exec): the fast path does not test whether sampling is on, so this is how it finds out. */
 #define OFF_COUNTDOWN (1 << 20)
 
-/* The countdown reached zero (or was never drawn, which reads as zero): sample this allocation,
- * or only start the thread's countdown on its first allocation. Out of line, so the hooks' fast
- * path stays a handful of instructions with no stack frame. */
-__attribute__((noinline)) static void *crossed(void *pointer, size_t size) {
+/* The alignment of every sampled block. glibc's blocks are 16-byte aligned, so one in 16 unsampled
+ * blocks has it too and goes on to the filter (sampler.h); the rest are ruled out by one test of
+ * the address, with no load at all. The cost is on sampled blocks alone, about one allocation in
+ * `sample_bytes` / (mean block size): glibc cuts the aligned block out of a larger free one and
+ * keeps the few hundred bytes before it on its free lists, for other allocations to use. 1 KiB
+ * ruled out more frees but cost glibc more consolidating those pieces (callgrind, malloc-loop.c:
+ * 256 B is 1.6 instructions an operation cheaper on 16-256 B blocks, 1 dearer on 16 B-4 KiB).
+ * sampler.h sets it, since the filter indexes by the bits above it. */
+#define SAMPLED_ALIGNMENT ((uintptr_t)1 << LZ_SAMPLED_ALIGNMENT_BITS)
+
+/* The countdown reached zero (or was never drawn, which reads as zero): whether to sample this
+ * allocation, with a new countdown drawn. A thread's first allocation only starts its countdown.
+ * Out of line, so the hooks' fast path stays a handful of instructions with no stack frame. */
+__attribute__((noinline)) static int crossed(size_t size) {
     if (!__atomic_load_n(&lz_enabled, __ATOMIC_RELAXED)) {
         until_sample = OFF_COUNTDOWN;
         countdown_drawn = 0;
-        return pointer;
+        return 0;
     }
     if (!countdown_drawn) {
         countdown_drawn = 1;
         until_sample = lz_next_countdown() - (int64_t)size;
-        if (until_sample > 0) return pointer;
+        if (until_sample > 0) return 0;
     }
     until_sample = lz_next_countdown();
+    return 1;
+}
+
+/* Counts `size` bytes down: whether this allocation is sampled. Decided before the allocation, so a
+ * sampled block can be allocated aligned; a failed allocation counts its bytes too, which shifts
+ * the next sample a little and costs no test. */
+__attribute__((always_inline)) static inline int sampled(size_t size) {
+    int64_t left = until_sample - (int64_t)size;
+    if (__builtin_expect(left > 0, 1)) {
+        until_sample = left;
+        return 0;
+    }
+    return crossed(size);
+}
+
+static void *recorded(void *pointer, size_t size) {
     if (pointer) lz_record(pointer, size);
     return pointer;
 }
 
-/* The fast path: one thread-local subtraction and a test. A failed allocation counts its bytes
- * too, which shifts the next sample a little and costs no test. */
-__attribute__((always_inline)) static inline void *account(void *pointer, size_t size) {
-    int64_t left = until_sample - (int64_t)size;
-    if (__builtin_expect(left > 0, 1)) {
-        until_sample = left;
-        return pointer;
-    }
-    return crossed(pointer, size);
+/* Whether `pointer` may be sampled: false is certain, true needs the filter and then the table. */
+__attribute__((always_inline)) static inline int may_be_sampled(const void *pointer) {
+    return ((uintptr_t)pointer & (SAMPLED_ALIGNMENT - 1)) == 0;
 }
 
 /* glibc's functions, called through these pointers rather than the PLT: one indirect jump where
@@ -99,18 +122,26 @@ __attribute__((noinline)) static void answer_if_asked(void) {
     if (answer && page_asked()) answer();
 }
 
-/* glibc's function, and a sample if the countdown crosses zero. Out of line: nothing of it is in
- * the wrappers' fast path. */
-__attribute__((noinline)) static void *malloc_then_account(size_t size) { return account(__libc_malloc(size), size); }
+/* The slow paths: a request of the harness (answered already), or the countdown crossing zero.
+ * Out of line: nothing of them is in the wrappers' fast path. */
+__attribute__((noinline)) static void *malloc_slow(size_t size) {
+    if (!sampled(size)) return __libc_malloc(size);
+    return recorded(__libc_memalign(SAMPLED_ALIGNMENT, size), size);
+}
 
-__attribute__((noinline)) static void *calloc_then_account(size_t count, size_t size) {
-    return account(__libc_calloc(count, size), count * size);
+__attribute__((noinline)) static void *calloc_slow(size_t count, size_t size) {
+    size_t bytes;
+    if (__builtin_mul_overflow(count, size, &bytes) || !sampled(bytes)) return __libc_calloc(count, size);
+    void *pointer = __libc_memalign(SAMPLED_ALIGNMENT, bytes);
+    /* A block glibc mapped on its own is fresh zero pages: clearing it would make all of it
+     * resident, where calloc leaves it untouched (IS_MMAPPED, bit 1 of glibc's size word). */
+    if (pointer && !(((const size_t *)pointer)[-1] & 2)) memset(pointer, 0, bytes);
+    return recorded(pointer, bytes);
 }
 
 /* The wrappers check before the real call, so that on the fast path it is a tail call (no frame,
- * no second return). The slow path (a request, or the countdown crossing zero) makes a call that
- * returns, so it alone sets up a stack frame: written as one call and one tail call, the compiler
- * moves the frame's setup into it, off the fast path. */
+ * no second return). The slow path makes a call that returns, so it alone sets up a stack frame:
+ * written as one call and one tail call, the compiler moves the frame's setup into it. */
 void *malloc(size_t size) {
     int64_t left = until_sample - (int64_t)size;
     if (__builtin_expect(left > 0, 1) && __builtin_expect(!page_asked(), 1)) {
@@ -118,14 +149,18 @@ void *malloc(size_t size) {
         return lz_glibc_malloc(size);
     }
     answer_if_asked();
-    return malloc_then_account(size);
+    return malloc_slow(size);
 }
 
-/* No test of NULL on the fast path: free(NULL) reads the filter like any pointer, and is sorted
- * out in the rare case its bucket holds a sampled block. */
+/* An aligned block (or NULL) may be sampled: the filter, then the table. */
+__attribute__((noinline)) static void forget_if_sampled(void *pointer) {
+    if (pointer && lz_maybe_sampled(pointer)) lz_forget(pointer);
+}
+
+/* As in malloc, the slow path's call that returns keeps the stack frame off the fast path. */
 void free(void *pointer) {
-    if (__builtin_expect(lz_maybe_sampled(pointer), 0)) {
-        if (pointer) lz_forget(pointer);
+    if (__builtin_expect(may_be_sampled(pointer), 0)) {
+        forget_if_sampled(pointer);
         __libc_free(pointer);
         return;
     }
@@ -134,33 +169,52 @@ void free(void *pointer) {
 
 void *calloc(size_t count, size_t size) {
     /* An overflowing product fails in calloc; counted as whatever it wraps to, it only shifts the
-     * next sample. */
+     * next sample or takes the slow path, which sees the overflow. */
     int64_t left = until_sample - (int64_t)(count * size);
     if (__builtin_expect(left > 0, 1) && __builtin_expect(!page_asked(), 1)) {
         until_sample = left;
         return lz_glibc_calloc(count, size);
     }
     answer_if_asked();
-    return calloc_then_account(count, size);
+    return calloc_slow(count, size);
 }
 
 void *realloc(void *pointer, size_t size) {
     answer_if_asked();
     /* The old block's sample (if any) ends here, whether the block moves or not: the new size
      * is a new allocation as far as sampling goes. */
-    if (pointer && lz_maybe_sampled(pointer)) lz_forget(pointer);
-    return account(__libc_realloc(pointer, size), size);
+    if (pointer && may_be_sampled(pointer) && lz_maybe_sampled(pointer)) lz_forget(pointer);
+    if (!sampled(size)) return __libc_realloc(pointer, size);
+    if (pointer && size == 0) {
+        __libc_free(pointer);
+        return NULL;
+    }
+    /* A sampled block must be aligned: moved by hand, as realloc moves one that cannot grow. */
+    void *moved = __libc_memalign(SAMPLED_ALIGNMENT, size);
+    if (!moved) return NULL;
+    if (pointer) {
+        size_t old = malloc_usable_size(pointer);
+        memcpy(moved, pointer, old < size ? old : size);
+        __libc_free(pointer);
+    }
+    return recorded(moved, size);
 }
 
-void *memalign(size_t alignment, size_t size) { return account(__libc_memalign(alignment, size), size); }
+/* An aligned allocation, at least SAMPLED_ALIGNMENT-aligned when sampled. */
+static void *aligned(size_t alignment, size_t size) {
+    if (!sampled(size)) return __libc_memalign(alignment, size);
+    return recorded(__libc_memalign(alignment > SAMPLED_ALIGNMENT ? alignment : SAMPLED_ALIGNMENT, size), size);
+}
 
-void *aligned_alloc(size_t alignment, size_t size) { return account(__libc_memalign(alignment, size), size); }
+void *memalign(size_t alignment, size_t size) { return aligned(alignment, size); }
+
+void *aligned_alloc(size_t alignment, size_t size) { return aligned(alignment, size); }
 
 int posix_memalign(void **result, size_t alignment, size_t size) {
     if (alignment < sizeof(void *) || (alignment & (alignment - 1)) != 0) return EINVAL;
-    void *pointer = __libc_memalign(alignment, size);
+    void *pointer = aligned(alignment, size);
     if (!pointer) return ENOMEM;
-    *result = account(pointer, size);
+    *result = pointer;
     return 0;
 }
 
