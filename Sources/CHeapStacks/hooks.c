@@ -44,14 +44,16 @@ int lazysoak_heap_stacks_version(void) { return 1; }
  * without exec): the fast path does not test whether sampling is on, so this is how it finds out. */
 #define OFF_COUNTDOWN (1 << 20)
 
-/* The alignment of every sampled block. glibc's blocks are 16-byte aligned, so one in 16 unsampled
- * blocks has it too and goes on to the filter (sampler.h); the rest are ruled out by one test of
- * the address, with no load at all. The cost is on sampled blocks alone, about one allocation in
- * `sample_bytes` / (mean block size): glibc cuts the aligned block out of a larger free one and
- * keeps the few hundred bytes before it on its free lists, for other allocations to use. 1 KiB
- * ruled out more frees but cost glibc more consolidating those pieces (callgrind, malloc-loop.c:
- * 256 B is 1.6 instructions an operation cheaper on 16-256 B blocks, 1 dearer on 16 B-4 KiB).
- * sampler.h sets it, since the filter indexes by the bits above it. */
+/* The alignment of every sampled block: a page. glibc's blocks are 16-byte aligned, so one in 256
+ * unsampled blocks is page-aligned too and goes on to the filter (sampler.h); the rest are ruled
+ * out by one test of the address, with no load at all. The cost is on sampled blocks alone, about
+ * one allocation in `sample_bytes` / (mean block size): glibc cuts the aligned block out of a
+ * larger free one and keeps the piece before it on its free lists, for other allocations to use.
+ * Smaller alignments send more frees to the filter, whose bitmap, read that rarely, is no longer
+ * in the first-level cache: on malloc-loop.c's 16-256 B blocks, 256 B cost about 2% more CPU than
+ * 4 KiB (paired runs), though callgrind counts 1.6 fewer instructions an operation (glibc's
+ * splitting and consolidating of the larger pieces). sampler.h sets it, since the filter indexes
+ * by the bits above it. */
 #define SAMPLED_ALIGNMENT ((uintptr_t)1 << LZ_SAMPLED_ALIGNMENT_BITS)
 
 /* The countdown reached zero (or was never drawn, which reads as zero): whether to sample this
