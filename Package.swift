@@ -23,8 +23,9 @@ let package = Package(
         // libSoakHeapPreload.so: LD_PRELOADed into a target by `"heap": "glibc"`, it publishes
         // mallinfo2 counters in a shared page the harness reads.
         .library(name: "SoakHeapPreload", type: .dynamic, targets: ["CHeapPreload"]),
-        // libSoakHeapStacks.so: preloaded beside it by `"heap": {"kind": "glibc", "stacks": true}`,
-        // it samples allocations by bytes and keeps each stack's live bytes in a shared table.
+        // libSoakHeapStacks.so: preloaded ahead of it by `"heap": {"kind": "glibc", "stacks": true}`,
+        // it samples allocations by bytes and keeps each stack's live bytes in a shared table; its
+        // wrappers make the heap page's check too, so a call goes through one layer, not two.
         .library(name: "SoakHeapStacks", type: .dynamic, targets: ["CHeapStacks"]),
     ],
     targets: [

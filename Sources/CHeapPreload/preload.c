@@ -33,6 +33,7 @@
  *     that execs loads the library again and has its own page.
  */
 #define _GNU_SOURCE
+#include "CHeapHooks.h"
 #include "CHeapPage.h"
 #include "CHeapPreload.h"
 
@@ -66,10 +67,10 @@ static void *(*next_realloc)(void *, size_t) = __libc_realloc;
 
 static lazysoak_heap_page *page;
 static mallinfo2_function read_mallinfo2;
-/* The word the wrappers watch: the page's `request` once the page exists, `served` itself before
- * (and in a forked child), so the check needs no test of its own for "no page". */
-static uint32_t served;
-static uint32_t *watched = &served;
+/* The word the wrappers watch (the page's `request` once the page exists, `served` itself before
+ * and in a forked child) and the last request answered. libSoakHeapStacks.so, preloaded ahead of
+ * this library, makes the same check on the same words (CHeapHooks.h). */
+static lazysoak_heap_watch watch = { &watch.served, 0 };
 /* One answerer at a time: a wrapper of any thread, or the refresher. */
 static int answering;
 static int refresher_started;
@@ -116,9 +117,9 @@ __attribute__((noinline, cold)) static void answer(int periodic) {
     if (!page || __atomic_exchange_n(&answering, 1, __ATOMIC_ACQUIRE)) return;
     int saved_errno = errno; /* inside malloc or free: the caller's errno is not ours to change */
     uint32_t request = lazysoak_load_u32(&page->request);
-    if (request != __atomic_load_n(&served, __ATOMIC_RELAXED) || periodic) {
+    if (request != __atomic_load_n(&watch.served, __ATOMIC_RELAXED) || periodic) {
         refresh();
-        __atomic_store_n(&served, request, __ATOMIC_RELAXED);
+        __atomic_store_n(&watch.served, request, __ATOMIC_RELAXED);
         lazysoak_store_u32(&page->answered, request);
         lazysoak_futex_wake(&page->answered);
     }
@@ -126,10 +127,14 @@ __attribute__((noinline, cold)) static void answer(int periodic) {
     errno = saved_errno;
 }
 
+lazysoak_heap_watch *lazysoak_heap_page_watch(void) { return &watch; }
+
+void lazysoak_heap_page_answer(void) { answer(0); }
+
 /* Whether the harness asked since the last answer. */
 __attribute__((always_inline)) static inline int asked(void) {
     return __builtin_expect(
-        __atomic_load_n(watched, __ATOMIC_RELAXED) != __atomic_load_n(&served, __ATOMIC_RELAXED), 0);
+        __atomic_load_n(watch.watched, __ATOMIC_RELAXED) != __atomic_load_n(&watch.served, __ATOMIC_RELAXED), 0);
 }
 
 /* The wrappers check before the real call, which is then a tail call: no frame, no second return,
@@ -165,7 +170,7 @@ static void *refresher(void *unused) {
     (void)unused;
     int64_t period = (int64_t)page->period_ms * 1000000;
     for (;;) {
-        uint32_t seen = __atomic_load_n(&served, __ATOMIC_RELAXED);
+        uint32_t seen = __atomic_load_n(&watch.served, __ATOMIC_RELAXED);
         if (lazysoak_futex_wait(&page->request, seen, period > 0 ? period : -1) != 0 && errno == ETIMEDOUT) {
             answer(1);
         } else {
@@ -224,9 +229,11 @@ static void *next_definition(const char *name) {
     return used; /* the executable defines it, ahead of any preloaded library */
 }
 
-/* Chains the wrappers to what comes after them; whether that is glibc's malloc, or wraps it
- * (libSoakHeapStacks.so samples and then calls __libc_malloc, so mallinfo2 still sees every
- * block). Names the allocator otherwise. */
+/* Chains the wrappers to what comes after them when the process's malloc is glibc's, or is
+ * libSoakHeapStacks.so's (it samples and then calls __libc_malloc, so mallinfo2 still sees every
+ * block): glibc's functions, or the sampler's when it was preloaded after this library. Preloaded
+ * ahead of it, the sampler's functions are the process's and these wrappers are not called at all
+ * (CHeapHooks.h). Names the allocator otherwise. */
 static int chain_to_glibc(char *name, size_t size) {
     void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
     void *glibc_malloc = libc ? dlsym(libc, "malloc") : NULL;
@@ -237,11 +244,12 @@ static int chain_to_glibc(char *name, size_t size) {
     Dl_info info, stacks_info;
     int found = dladdr(used_malloc, &info);
     if (found && stacks && dladdr(stacks, &stacks_info) && info.dli_fbase == stacks_info.dli_fbase) {
-        void *stacks_calloc = dlsym(RTLD_NEXT, "calloc"), *stacks_realloc = dlsym(RTLD_NEXT, "realloc");
-        if (stacks_calloc && stacks_realloc) {
-            next_calloc = (void *(*)(size_t, size_t))stacks_calloc;
-            next_realloc = (void *(*)(void *, size_t))stacks_realloc;
-            next_malloc = (void *(*)(size_t))used_malloc;
+        void *after_malloc = dlsym(RTLD_NEXT, "malloc"), *after_calloc = dlsym(RTLD_NEXT, "calloc");
+        void *after_realloc = dlsym(RTLD_NEXT, "realloc");
+        if (after_malloc && after_calloc && after_realloc) {
+            next_malloc = (void *(*)(size_t))after_malloc;
+            next_calloc = (void *(*)(size_t, size_t))after_calloc;
+            next_realloc = (void *(*)(void *, size_t))after_realloc;
             return 1;
         }
     }
@@ -252,7 +260,7 @@ static int chain_to_glibc(char *name, size_t size) {
 static void stop_answering_in_child(void) {
     /* The page is the parent's: a forked child must not write its own counters into it. */
     page = NULL;
-    __atomic_store_n(&watched, &served, __ATOMIC_RELAXED);
+    __atomic_store_n(&watch.watched, &watch.served, __ATOMIC_RELAXED);
 }
 
 __attribute__((constructor)) static void start_publishing(void) {
@@ -299,8 +307,8 @@ __attribute__((constructor)) static void start_publishing(void) {
         return;
     }
     if (page->allocator != LAZYSOAK_HEAP_GLIBC) return;
-    served = page->request;
-    __atomic_store_n(&watched, &page->request, __ATOMIC_RELEASE);
+    watch.served = page->request;
+    __atomic_store_n(&watch.watched, &page->request, __ATOMIC_RELEASE);
     /* Threads made before this constructor ran (by another library's constructor) count too. */
     if (!__libc_single_threaded) start_refresher((pthread_create_function)dlsym(RTLD_NEXT, "pthread_create"));
 }

@@ -3,9 +3,10 @@
  * pointer (linear probing, deletion by backward shift, so no tombstones pile up); the stacks sit in
  * the shared file the harness reads (CHeapStackTable.h). Both change only under one spin lock,
  * taken on a sample and on the free of a pointer the filter cannot rule out, never on the fast
- * path. A free checks `lz_filter_bits` first: one bit per pointer bucket, set while the bucket's
- * 16-bit count in `lz_filter` is nonzero, so a free of an unsampled block (nearly every free)
- * costs a load from a 512-byte bitmap.
+ * path. A free checks the block's alignment first (sampled blocks are page-aligned, hooks.c),
+ * then `lz_filter_bits`: one bit per pointer bucket, set while the bucket's 16-bit count in
+ * `lz_filter` is nonzero, so the one unsampled free in 256 that is so aligned costs a load from a
+ * 512-byte bitmap.
  */
 #define _GNU_SOURCE
 #include "CHeapStackTable.h"

@@ -18,15 +18,19 @@ extern uint16_t lz_filter[1u << LZ_FILTER_BITS] __attribute__((visibility("hidde
  * the first-level cache of a program whose own data does not (the counts' 8 KiB did not). */
 extern uint64_t lz_filter_bits[(1u << LZ_FILTER_BITS) / 64] __attribute__((visibility("hidden")));
 
-/* The bucket of a pointer: bits 4 to 15 of the address, with no multiply. glibc's blocks are 16-byte
- * aligned and live ones spread over the heap, so those bits are as good as a hash, and each free
- * (nearly every one unsampled) pays a shift and a mask rather than a 3-cycle multiply. */
+/* Every sampled block is page-aligned (hooks.c), and only such pointers reach the filter. */
+#define LZ_SAMPLED_ALIGNMENT_BITS 12
+
+/* The bucket of a pointer: bits 12 to 23 of the address, with no multiply. Sampled blocks are
+ * page-aligned (the bits below are zero) and live ones spread over the heap, so those bits are
+ * as good as a hash, and a free that gets this far pays a shift and a mask rather than a 3-cycle
+ * multiply. */
 static inline uint32_t lz_filter_index(const void *pointer) {
-    return (uint32_t)((uintptr_t)pointer >> 4) & ((1u << LZ_FILTER_BITS) - 1);
+    return (uint32_t)((uintptr_t)pointer >> LZ_SAMPLED_ALIGNMENT_BITS) & ((1u << LZ_FILTER_BITS) - 1);
 }
 
-/* Whether `pointer` may be a sampled allocation: false is certain, true needs the table. With no
- * sampled block live, the filter is all zeros, so it needs no test of its own. */
+/* Whether a page-aligned `pointer` may be a sampled allocation: false is certain, true needs the
+ * table. With no sampled block live, the filter is all zeros, so it needs no test of its own. */
 static inline int lz_maybe_sampled(const void *pointer) {
     uint32_t index = lz_filter_index(pointer);
     return (int)((__atomic_load_n(&lz_filter_bits[index >> 6], __ATOMIC_RELAXED) >> (index & 63)) & 1);

@@ -50,7 +50,8 @@ enum AttributionBench {
             Tool(name: "soak heap page", command: [],
                  environment: ["LD_PRELOAD": preload, "LAZYSOAK_HEAP_DIR": work], millions: full),
             Tool(name: "soak heap page + stacks (512 KiB)", command: [],
-                 environment: ["LD_PRELOAD": "\(preload):\(stacks)", "LAZYSOAK_HEAP_DIR": work], millions: full),
+                 // In the order the harness preloads them: the sampler first, its wrappers serving both.
+                 environment: ["LD_PRELOAD": "\(stacks):\(preload)", "LAZYSOAK_HEAP_DIR": work], millions: full),
         ]
         if let valgrind = BenchProcess.which("valgrind") {
             tools.append(Tool(name: "valgrind massif",

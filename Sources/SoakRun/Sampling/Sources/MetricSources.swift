@@ -42,7 +42,9 @@ package enum MetricSources {
                     throw SupervisorError("heap stacks: libSoakHeapStacks.so is not beside \(executable); build it "
                         + "(swift build builds it with soak) or name it with LAZYSOAK_HEAP_STACKS_PRELOAD")
                 }
-                preload.append(sampler)
+                // Ahead of the page library: the sampler's allocation functions then make the page's
+                // check too, so each call passes through one layer of wrappers instead of two.
+                preload.insert(sampler, at: 0)
                 plan.launch.environment["LAZYSOAK_HEAP_SAMPLE_BYTES"] = String(stacks.meanBytes)
                 sources.append(StackSource(directory: pages, stacksLog: folder.stacks, schedule: schedule))
             }
