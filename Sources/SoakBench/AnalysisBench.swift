@@ -20,7 +20,9 @@ enum AnalysisBench {
         var table = BenchTable(title: "Analysis cost by samples", columns: [
             "samples", "CSV MiB", "read s", "analyse s", "total s", "µs per sample", "peak RSS MiB", "Δ RSS MiB"])
         var time: [BenchChart.Point] = [], memory: [BenchChart.Point] = []
-        var largest: (Int, RepeatStatistics)?
+        // The bar is for 1M samples: judged on that size when it ran, not on the largest (10M
+        // judged against 1M's 2 s read as a miss).
+        var judged: (Int, RepeatStatistics)?
         for size in sizes {
             let file = "\(context.work)/analysis-\(size).csv"
             try SyntheticSamples.write(rows: size, to: file)
@@ -51,7 +53,7 @@ enum AnalysisBench {
                 BenchFormat.number(total.median / Double(size) * 1e6), peak.text(mib), delta.text(mib)])
             time.append(BenchChart.Point(x: Double(size), total))
             memory.append(BenchChart.Point(x: Double(size), RepeatStatistics(peak.values.map { $0 / 1_048_576 })))
-            largest = (size, total)
+            if size == 1_000_000 || (size < 1_000_000 && (judged?.0 ?? 0) < size) { judged = (size, total) }
             try? FileManager.default.removeItem(atPath: file)
         }
         result.tables.append(table)
@@ -64,12 +66,17 @@ enum AnalysisBench {
         result.charts.append(BenchChart(
             file: "analysis-memory.svg", title: "Peak RSS of the analysis against samples", xLabel: "samples",
             yLabel: "MiB", logX: true, series: [BenchChart.Series(name: "VmHWM", points: memory)]))
-        if let (size, total) = largest {
-            let met: Bool? = size >= 1_000_000 ? total.median < 2 : nil
+        if let (size, total) = judged {
+            let met: Bool? = size == 1_000_000 ? total.median < 2 : nil
             result.bars.append(BenchBar(
                 target: "analysis: 1M samples read and analysed in under 2 s",
                 measured: "\(size) samples: \(total.text(BenchFormat.number)) s", met: met,
-                reason: met == nil ? "the largest size run was \(size) (use the full bench)" : "median over repeats"))
+                reason: met == nil ? "the largest size run below 1M was \(size) (use the full bench)" : "median over repeats"))
+        } else if let smallest = sizes.min() {
+            result.bars.append(BenchBar(
+                target: "analysis: 1M samples read and analysed in under 2 s",
+                measured: "not run at 1M (smallest size \(smallest))", met: nil,
+                reason: "add 1000000 to --analysis-sizes"))
         }
         return result
     }
