@@ -119,38 +119,21 @@ package final class HTTPClient: Sendable {
         precondition(first.method != "HEAD" && second.method != "HEAD", "a pipelined HEAD is not supported")
         let deadline = MonotonicClock.deadline(after: configuration.timeout)
         return try state.withLock { state throws(HTTPClientError) in
-            var retried = false
-            while true {
-                let reused = state.connection != nil
-                if !reused {
-                    state.connection = try connect(deadline: deadline)
-                    state.connectionsOpened += 1
-                }
-                let answer: HTTPResponse
-                do throws(ExchangeFailure) {
-                    try write([first, second], on: &state.connection!, deadline: deadline)
-                    answer = try receive(forHEAD: false, on: &state.connection!, deadline: deadline)
-                } catch {
-                    drop(&state)
-                    // Nothing of either answer came: neither was taken, both can be sent again.
-                    if reused && !retried && error.connectionWasStale {
-                        retried = true
-                        continue
-                    }
-                    throw error.error
-                }
-                guard state.connection!.parser.canReuseConnection else {
-                    drop(&state)
-                    return (answer, .failure(.connectionClosed))
-                }
-                do throws(ExchangeFailure) {
-                    let following = try receive(forHEAD: false, on: &state.connection!, deadline: deadline)
-                    if !state.connection!.parser.canReuseConnection { drop(&state) }
-                    return (answer, .success(following))
-                } catch {
-                    drop(&state)
-                    return (answer, .failure(error.error))
-                }
+            let answer = try onConnection(deadline: deadline, state: &state) { connection throws(ExchangeFailure) in
+                try write([first, second], on: &connection, deadline: deadline)
+                return try receive(forHEAD: false, on: &connection, deadline: deadline)
+            }
+            guard state.connection!.parser.canReuseConnection else {
+                drop(&state)
+                return (answer, .failure(.connectionClosed))
+            }
+            do throws(ExchangeFailure) {
+                let following = try receive(forHEAD: false, on: &state.connection!, deadline: deadline)
+                if !state.connection!.parser.canReuseConnection { drop(&state) }
+                return (answer, .success(following))
+            } catch {
+                drop(&state)
+                return (answer, .failure(error.error))
             }
         }
     }
@@ -199,6 +182,20 @@ package final class HTTPClient: Sendable {
         deadline: ContinuousClock.Instant,
         state: inout State
     ) throws(HTTPClientError) -> HTTPResponse {
+        let response = try onConnection(deadline: deadline, state: &state) { connection throws(ExchangeFailure) in
+            try exchange(request, on: &connection, deadline: deadline)
+        }
+        if !state.connection!.parser.canReuseConnection { drop(&state) }
+        return response
+    }
+
+    /// Runs `exchange` on the kept connection, opening one first when there is none. Any failure
+    /// drops the connection; one that shows a reused connection was stale (the server closed it
+    /// before taking anything) is retried once on a fresh one, since nothing was taken.
+    private func onConnection<Value>(
+        deadline: ContinuousClock.Instant, state: inout State,
+        _ exchange: (inout Connection) throws(ExchangeFailure) -> Value
+    ) throws(HTTPClientError) -> Value {
         var retried = false
         while true {
             let reused = state.connection != nil
@@ -207,9 +204,7 @@ package final class HTTPClient: Sendable {
                 state.connectionsOpened += 1
             }
             do {
-                let response = try exchange(request, on: &state.connection!, deadline: deadline)
-                if !state.connection!.parser.canReuseConnection { drop(&state) }
-                return response
+                return try exchange(&state.connection!)
             } catch {
                 drop(&state)
                 if reused && !retried && error.connectionWasStale {
