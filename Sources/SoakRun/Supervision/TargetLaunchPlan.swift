@@ -62,7 +62,7 @@ package struct TargetLaunchPlan: Sendable {
         case .command(let command):
             let port = command.argv.contains { $0.contains("{port}") } || (command.baseURL ?? "").contains("{port}")
                 || (command.metricsURL ?? "").contains("{port}")
-                ? try freeLoopbackPort() : 0
+                ? try LoopbackPortPicker.pick() : 0
             func substitute(_ text: String) -> String {
                 text.replacing("{port}", with: String(port))
                     .replacing("{run}", with: folder.path)
@@ -97,17 +97,6 @@ package struct TargetLaunchPlan: Sendable {
     static func timeScaleText(_ scale: Double) -> String {
         if scale == scale.rounded(), scale.magnitude < 1e15 { return SampleRow.format(scale) }
         return DecimalText.format(scale, significant: 17)
-    }
-
-    /// A port that was free a moment ago, for a target that needs one on its command line.
-    static func freeLoopbackPort() throws(SupervisorError) -> Int {
-        do {
-            let socket = try ListeningSocket.bind(to: .loopback(port: 0))
-            defer { try? socket.close() }
-            return Int(socket.localAddress.port)
-        } catch {
-            throw SupervisorError("cannot find a free loopback port: \(error)")
-        }
     }
 
     /// `tenantd fleet`'s own flags for `fleet`; a setting left out leaves the front's default.
