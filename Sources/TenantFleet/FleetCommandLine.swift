@@ -90,15 +90,6 @@ package struct FleetOptions: Sendable, Equatable {
             case "--registry": options.registry = try reader.value(for: flag)
             case "--listen": options.listen = try reader.value(for: flag)
             case "--nodes": options.initialNodes = try reader.count(for: flag)
-            case "--min-nodes": options.rule.minNodes = try reader.count(for: flag)
-            case "--max-nodes": options.rule.maxNodes = try reader.count(for: flag)
-            case "--scale-window": options.rule.window = try reader.duration(for: flag)
-            case "--scale-on":
-                let text = try reader.value(for: flag)
-                guard let measure = ScaleRule.Measure(rawValue: text) else {
-                    throw UsageError("--scale-on: expected in-flight or tenants, found \"\(text.prefix(40))\"")
-                }
-                options.rule.measure = measure
             case "--scale-up-above":
                 upAbove = try reader.number(for: flag, expected: "a number per node like 2 or 100")
             case "--scale-down-below":
@@ -118,7 +109,10 @@ package struct FleetOptions: Sendable, Equatable {
             case "--time-scale":
                 options.timeScale = try reader.number(for: flag, expected: "a positive number like 1440")
                 guard options.timeScale > 0 else { throw UsageError("--time-scale: expected a positive number") }
-            default: throw UsageError("unknown fleet option \(flag); see tenantd fleet --help")
+            default:
+                guard try options.rule.read(flag, from: &reader) else {
+                    throw UsageError("unknown fleet option \(flag); see tenantd fleet --help")
+                }
             }
         }
         guard !options.registry.isEmpty else { throw UsageError("--registry DIR is required; see tenantd fleet --help") }

@@ -184,6 +184,13 @@ import TenantRuntime
         #expect(options.rule == given)
         #expect(options.takeoverAfter == .seconds(1))
         #expect(throws: UsageError.self) { try DeciderOptions.parse(["--role", "replica"]) }
+        // The rule's flags are read as the front reads them, refusals included.
+        #expect(throws: UsageError("--scale-on: expected in-flight or tenants, found \"cpu\"")) {
+            try DeciderOptions.parse(["--scale-on", "cpu"])
+        }
+        #expect(throws: UsageError("unknown fleet-decider option --scale-up")) {
+            try DeciderOptions.parse(["--scale-up", "3"])
+        }
     }
 }
 

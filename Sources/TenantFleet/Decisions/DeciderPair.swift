@@ -113,18 +113,12 @@ package struct DeciderOptions: Sendable, Equatable {
             case "--follow": options.follow = try reader.value(for: flag)
             case "--listen": options.listen = try reader.value(for: flag)
             case "--takeover-after": options.takeoverAfter = try reader.duration(for: flag)
-            case "--min-nodes": options.rule.minNodes = try reader.count(for: flag)
-            case "--max-nodes": options.rule.maxNodes = try reader.count(for: flag)
-            case "--scale-window": options.rule.window = try reader.duration(for: flag)
-            case "--scale-on":
-                let text = try reader.value(for: flag)
-                guard let measure = ScaleRule.Measure(rawValue: text) else {
-                    throw UsageError("--scale-on: expected in-flight or tenants, found \"\(text.prefix(40))\"")
-                }
-                options.rule.measure = measure
             case "--scale-up-above": options.rule.upAbove = try reader.number(for: flag, expected: "a number")
             case "--scale-down-below": options.rule.downBelow = try reader.number(for: flag, expected: "a number")
-            default: throw UsageError("unknown fleet-decider option \(flag)")
+            default:
+                guard try options.rule.read(flag, from: &reader) else {
+                    throw UsageError("unknown fleet-decider option \(flag)")
+                }
             }
         }
         if options.role == .replica, options.follow == nil { throw UsageError("a replica needs --follow HOST:PORT") }
