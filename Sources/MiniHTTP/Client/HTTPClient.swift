@@ -16,27 +16,6 @@ import Synchronization
 /// Thread-safe: a Mutex serialises requests, so concurrent callers wait for each other.
 /// For parallel load use one client per thread.
 package final class HTTPClient: Sendable {
-    /// Timeout and size caps.
-    package struct Configuration: Sendable, Equatable {
-        /// Wall time allowed for one request, from connect to the last body byte.
-        package var timeout: Duration
-        /// The largest response body accepted.
-        package var maxResponseBytes: Int
-        /// The largest response head accepted.
-        package var maxHeaderBytes: Int
-
-        /// Defaults: 10 s per request, 64 MiB body, 64 KiB head.
-        package init(
-            timeout: Duration = .seconds(10),
-            maxResponseBytes: Int = 64 << 20,
-            maxHeaderBytes: Int = 64 << 10
-        ) {
-            self.timeout = timeout
-            self.maxResponseBytes = maxResponseBytes
-            self.maxHeaderBytes = maxHeaderBytes
-        }
-    }
-
     /// The open connection and the buffers reused across its requests.
     private struct Connection: Sendable {
         var socket: ConnectedSocket
@@ -108,11 +87,10 @@ package final class HTTPClient: Sendable {
     }
 
     /// Sends `first` and, without waiting for its answer, `second` on the same connection
-    /// (HTTP/1.1 pipelining), and returns both answers, which the server gives in order. One
-    /// round trip instead of two: for a caller that would send `second` the moment `first` is
-    /// answered whatever the answer, on a busy machine the wait between them is a scheduler
-    /// wake-up on each side. Throws as ``send(_:)`` when `first` gets no answer; `second`'s
-    /// failure (a server that closed after `first`, say) is in its result. Neither may be HEAD.
+    /// (HTTP/1.1 pipelining); the server answers them in order. One round trip instead of two,
+    /// for a caller that sends `second` once `first` is answered whatever the answer. Throws as
+    /// ``send(_:)`` when `first` gets no answer; `second`'s failure (a server that closed after
+    /// `first`, say) is in its result. Neither may be HEAD.
     package func send(
         _ first: HTTPRequest, followedBy second: HTTPRequest
     ) throws -> (first: HTTPResponse, second: Result<HTTPResponse, HTTPClientError>) {
@@ -143,35 +121,6 @@ package final class HTTPClient: Sendable {
         state.withLock { state in
             if let connection = state.connection { try? connection.socket.close() }
             state.connection = nil
-        }
-    }
-
-    /// One request on a fresh connection to an "http://host:port/path" URL; throws ``HTTPClientError``.
-    package static func get(
-        url: String,
-        timeout: Duration = .seconds(10),
-        headers: HTTPHeaders = HTTPHeaders()
-    ) throws -> HTTPResponse {
-        let (address, target) = try parse(url: url)
-        let client = HTTPClient(address: address, configuration: Configuration(timeout: timeout))
-        defer { client.close() }
-        var request = HTTPRequest(method: "GET", target: target, headers: headers)
-        request.headers.replaceOrAdd(name: "Connection", value: "close")
-        return try client.send(request)
-    }
-
-    /// Splits "http://127.0.0.1:8080/a?b" into its address and "/a?b" (port 80 by default).
-    static func parse(url: String) throws(HTTPClientError) -> (SocketAddress, String) {
-        guard url.hasPrefix("http://") else { throw .invalidURL("\"\(url)\": expected http://HOST:PORT/PATH") }
-        let rest = url.dropFirst("http://".count)
-        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
-        let authority = String(rest[..<slash])
-        let target = slash == rest.endIndex ? "/" : String(rest[slash...])
-        let text = authority.contains(":") ? authority : authority + ":80"
-        do {
-            return (try SocketAddress(parsing: text), target)
-        } catch {
-            throw .invalidURL("\"\(url)\": \(error.reason)")
         }
     }
 
