@@ -75,7 +75,9 @@ package enum DetachedLaunch {
             if let status = RunStatus.read(from: folder.status), status.harnessPID == pid {
                 return Started(pid: pid, folder: folder, metricsAddress: status.metricsAddress)
             }
-            return HarnessLiveness.isRunning(pid: pid) ? nil : .some(nil)
+            // Alive, not `isRunning`: the pid is the one just spawned, and right after its exec
+            // its command line can read empty (a loaded CI machine caught it there).
+            return HarnessLiveness.isAlive(pid: pid) ? nil : .some(nil)
         }
         switch owned {
         case .value(let started?):

@@ -7,10 +7,18 @@ package enum HarnessLiveness {
     /// True when `pid` is a live `soak` process. A recycled pid running something else counts as
     /// dead: its command line is checked, not just its existence.
     package static func isRunning(pid: Int32) -> Bool {
-        guard pid > 0, PosixProcess.exists(pid) else { return false }
-        guard let state = processState(pid), state != "Z", state != "X" else { return false }
+        guard isAlive(pid: pid) else { return false }
         guard let arguments = commandLine(pid), let first = arguments.first else { return false }
         return first.split(separator: "/").last.map { $0.hasPrefix("soak") } ?? false
+    }
+
+    /// True when `pid` exists and has not ended (not a zombie), whatever it runs. For a process
+    /// this harness has just started: until the kernel has laid out the new program's arguments,
+    /// a moment after exec, its command line reads empty, and `isRunning` would call it dead.
+    package static func isAlive(pid: Int32) -> Bool {
+        guard pid > 0, PosixProcess.exists(pid) else { return false }
+        guard let state = processState(pid), state != "Z", state != "X" else { return false }
+        return true
     }
 
     /// The single-letter state from `/proc/PID/stat`, read after the last `)`.
