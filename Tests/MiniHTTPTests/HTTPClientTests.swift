@@ -69,6 +69,12 @@ struct HTTPClientTests {
                 #expect(try second.get().bodyText == "POST /second/\(round) b\(round)")
             }
             #expect(order.withLock { $0 } == ["/first/0", "/second/0", "/first/1", "/second/1", "/first/2", "/second/2"])
+            // A HEAD's answer has a Content-Length but no body: the next answer starts right after
+            // its head (a profile's last request may be a HEAD, with the advance behind it).
+            let (head, after) = try client.send(
+                HTTPRequest(method: "HEAD", target: "/head"), followedBy: HTTPRequest(method: "GET", target: "/after"))
+            #expect(head.status == 200 && head.body.isEmpty)
+            #expect(try after.get().bodyText == "GET /after ")
             #expect(client.connectionsOpened == 1)
             #expect(server.statistics.acceptedConnections == 1)
         }

@@ -90,23 +90,22 @@ package final class HTTPClient: Sendable {
     /// (HTTP/1.1 pipelining); the server answers them in order. One round trip instead of two,
     /// for a caller that sends `second` once `first` is answered whatever the answer. Throws as
     /// ``send(_:)`` when `first` gets no answer; `second`'s failure (a server that closed after
-    /// `first`, say) is in its result. Neither may be HEAD.
+    /// `first`, say) is in its result.
     package func send(
         _ first: HTTPRequest, followedBy second: HTTPRequest
     ) throws -> (first: HTTPResponse, second: Result<HTTPResponse, HTTPClientError>) {
-        precondition(first.method != "HEAD" && second.method != "HEAD", "a pipelined HEAD is not supported")
         let deadline = MonotonicClock.deadline(after: configuration.timeout)
         return try state.withLock { state throws(HTTPClientError) in
             let answer = try onConnection(deadline: deadline, state: &state) { connection throws(ExchangeFailure) in
                 try write([first, second], on: &connection, deadline: deadline)
-                return try receive(forHEAD: false, on: &connection, deadline: deadline)
+                return try receive(forHEAD: first.method == "HEAD", on: &connection, deadline: deadline)
             }
             guard state.connection!.parser.canReuseConnection else {
                 drop(&state)
                 return (answer, .failure(.connectionClosed))
             }
             do throws(ExchangeFailure) {
-                let following = try receive(forHEAD: false, on: &state.connection!, deadline: deadline)
+                let following = try receive(forHEAD: second.method == "HEAD", on: &state.connection!, deadline: deadline)
                 if !state.connection!.parser.canReuseConnection { drop(&state) }
                 return (answer, .success(following))
             } catch {
