@@ -73,6 +73,26 @@ struct EventLoopTests {
         }
         #expect(server.statistics.requestsHandled == paths.count + 1)
     }
+
+    @Test func pipelinedInlineAnswersGoOutTogetherAndNeverWaitForAnUnfinishedRequest() throws {
+        let server = HTTPServer(inlineHandler: { HTTPResponse(text: "inline \($0.path)") }) { _ in
+            HTTPResponse(text: "pool")
+        }
+        let address = try server.start()
+        defer { server.shutdown(graceWall: .seconds(2)) }
+        let raw = try RawConnection(address)
+        // Two whole requests and the start of a third: the two answers go in one send, and at
+        // once, not held for the third.
+        let third = requestHead("/c")
+        try raw.send(requestHead("/a") + requestHead("/b") + third.prefix(10))
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let count = try chunk.withUnsafeMutableBytes { try raw.socket.receive(into: $0, deadline: .now + .seconds(5)) }
+        let first = String(decoding: chunk[..<count], as: UTF8.self)
+        #expect(first.contains("inline /a") && first.hasSuffix("inline /b"), "one read holds both: \(first)")
+        try raw.send(String(third.dropFirst(10)))
+        #expect(try raw.socket.readResponse().hasSuffix("inline /c"))
+        #expect(server.statistics.requestsHandled == 3)
+    }
 }
 
 extension ConnectedSocket {

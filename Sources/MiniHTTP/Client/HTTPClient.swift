@@ -17,19 +17,19 @@ import Synchronization
 /// For parallel load use one client per thread.
 package final class HTTPClient: Sendable {
     /// The open connection and the buffers reused across its requests.
-    private struct Connection: Sendable {
+    struct Connection: Sendable {
         var socket: ConnectedSocket
         var parser: HTTPResponseParser
         var output: [UInt8] = []
     }
 
     /// Whether a failed exchange may be retried on a fresh connection.
-    private struct ExchangeFailure: Error {
+    struct ExchangeFailure: Error {
         var error: HTTPClientError
         var connectionWasStale: Bool
     }
 
-    private struct State: Sendable {
+    struct State: Sendable {
         var connection: Connection?
         var connectionsOpened = 0
     }
@@ -39,7 +39,7 @@ package final class HTTPClient: Sendable {
     /// The timeout and caps in force.
     package let configuration: Configuration
     private let hostHeader: String
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     /// A client for the server at `address`; connects lazily on the first request.
     package convenience init(address: SocketAddress, configuration: Configuration = Configuration()) {
@@ -86,35 +86,6 @@ package final class HTTPClient: Sendable {
         }
     }
 
-    /// Sends `first` and, without waiting for its answer, `second` on the same connection
-    /// (HTTP/1.1 pipelining); the server answers them in order. One round trip instead of two,
-    /// for a caller that sends `second` once `first` is answered whatever the answer. Throws as
-    /// ``send(_:)`` when `first` gets no answer; `second`'s failure (a server that closed after
-    /// `first`, say) is in its result.
-    package func send(
-        _ first: HTTPRequest, followedBy second: HTTPRequest
-    ) throws -> (first: HTTPResponse, second: Result<HTTPResponse, HTTPClientError>) {
-        let deadline = MonotonicClock.deadline(after: configuration.timeout)
-        return try state.withLock { state throws(HTTPClientError) in
-            let answer = try onConnection(deadline: deadline, state: &state) { connection throws(ExchangeFailure) in
-                try write([first, second], on: &connection, deadline: deadline)
-                return try receive(forHEAD: first.method == "HEAD", on: &connection, deadline: deadline)
-            }
-            guard state.connection!.parser.canReuseConnection else {
-                drop(&state)
-                return (answer, .failure(.connectionClosed))
-            }
-            do throws(ExchangeFailure) {
-                let following = try receive(forHEAD: second.method == "HEAD", on: &state.connection!, deadline: deadline)
-                if !state.connection!.parser.canReuseConnection { drop(&state) }
-                return (answer, .success(following))
-            } catch {
-                drop(&state)
-                return (answer, .failure(error.error))
-            }
-        }
-    }
-
     /// Closes the connection; the next request opens a new one.
     package func close() {
         state.withLock { state in
@@ -140,7 +111,7 @@ package final class HTTPClient: Sendable {
     /// Runs `exchange` on the kept connection, opening one first when there is none. Any failure
     /// drops the connection; one that shows a reused connection was stale (the server closed it
     /// before taking anything) is retried once on a fresh one, since nothing was taken.
-    private func onConnection<Value>(
+    func onConnection<Value>(
         deadline: ContinuousClock.Instant, state: inout State,
         _ exchange: (inout Connection) throws(ExchangeFailure) -> Value
     ) throws(HTTPClientError) -> Value {
@@ -183,7 +154,7 @@ package final class HTTPClient: Sendable {
         throw .system(firstError!)
     }
 
-    private func drop(_ state: inout State) {
+    func drop(_ state: inout State) {
         if let connection = state.connection { try? connection.socket.close() }
         state.connection = nil
     }
@@ -198,7 +169,7 @@ package final class HTTPClient: Sendable {
     }
 
     /// Writes `requests` in one send.
-    private func write(
+    func write(
         _ requests: [HTTPRequest], on connection: inout Connection, deadline: ContinuousClock.Instant
     ) throws(ExchangeFailure) {
         do {
@@ -222,7 +193,7 @@ package final class HTTPClient: Sendable {
     }
 
     /// Reads the next response on `connection`.
-    private func receive(
+    func receive(
         forHEAD isHEAD: Bool, on connection: inout Connection, deadline: ContinuousClock.Instant
     ) throws(ExchangeFailure) -> HTTPResponse {
         var endOfStream = false

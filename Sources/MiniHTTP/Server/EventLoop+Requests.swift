@@ -35,11 +35,21 @@ extension EventLoop {
                 return answerAndLinger(connection, error.response, now)
             }
             if let request {
-                guard slots.move(connection.id, to: .handling) else { return close(connection) }
+                guard slots.move(connection.id, to: .handling) else {
+                    // Answers held for this one still go, as far as the socket takes them.
+                    _ = try? connection.sendPending()
+                    return close(connection)
+                }
                 if let response = server.inlineHandler?(request) {
-                    respond(connection, to: request, with: response, now)
+                    // With a pipelined request already buffered behind it, the answer waits to go
+                    // out with that one's: one send and one wake-up of the client for all.
+                    respond(connection, to: request, with: response, now,
+                            holding: connection.parser.bufferedByteCount > 0)
                     continue
                 }
+                // What was held goes now; the socket takes what it can, and the handler's answer
+                // goes out behind the rest.
+                _ = try? connection.sendPending()
                 connection.phase = .handling
                 watch(connection, for: [])
                 if !pool.submit(HandlerPool.Job(connection: connection.id, request: request)) {
@@ -47,6 +57,12 @@ extension EventLoop {
                     respond(connection, to: request, with: refusal, now, forceClose: true)
                 }
                 return
+            }
+            if connection.hasUnsentOutput {
+                // Held answers go before the loop waits for the rest of a request.
+                connection.phase = .writing(deadline: now + configuration.idleTimeout, next: .keepReading)
+                flush(connection, now)
+                continue
             }
             let change = connection.clock.needsMoreBytes(
                 isBetweenRequests: connection.parser.isBetweenRequests,
@@ -88,9 +104,10 @@ extension EventLoop {
     }
 
     /// Writes a response; keeps the connection when both sides want it and the server runs on.
+    /// `holding` keeps a kept connection's response in the output, unsent, for the next one.
     private func respond(
         _ connection: LoopConnection, to request: HTTPRequest, with response: HTTPResponse,
-        _ now: ContinuousClock.Instant, forceClose: Bool = false
+        _ now: ContinuousClock.Instant, forceClose: Bool = false, holding: Bool = false
     ) {
         server.count { $0.requestsHandled += 1 }
         let keepAlive = !forceClose && request.wantsKeepAlive
@@ -98,7 +115,9 @@ extension EventLoop {
         let sendBody = request.method != "HEAD" && HTTPResponse.statusAllowsBody(response.status)
         connection.prepare(response, keepAlive: keepAlive, version: request.version, body: sendBody)
         connection.phase = .writing(deadline: now + configuration.idleTimeout, next: keepAlive ? .keepReading : .close)
-        flush(connection, now)
+        guard holding, keepAlive else { return flush(connection, now) }
+        connection.phase = .reading
+        connection.clock.requestAnswered(nextAlreadyStarted: true, now: now)
     }
 
     /// Sends an error response, then shuts our side and lingers briefly (see `Phase.lingering`).

@@ -36,7 +36,7 @@ final class LoopConnection {
     var parser: HTTPRequestParser
     var clock: RequestClock
     var phase = Phase.reading
-    /// The response being sent, and how much of it the kernel has taken.
+    /// The responses being sent, and how much of them the kernel has taken.
     var output: [UInt8] = []
     var outputSent = 0
     /// What the loop's poll watches this socket for.
@@ -72,11 +72,19 @@ final class LoopConnection {
         }
     }
 
-    /// Replaces the output with `response`'s head and body.
+    /// Whether output is waiting to be sent: answers held while pipelined requests behind them
+    /// were answered too, or what the socket did not take.
+    var hasUnsentOutput: Bool { outputSent < output.count }
+
+    /// Adds `response`'s head and body to the output, behind anything not yet sent.
     func prepare(_ response: HTTPResponse, keepAlive: Bool, version: HTTPVersion, body sendBody: Bool) {
-        // A large response should not pin a large buffer for the rest of the connection.
-        if output.capacity > 64 * 1024 { output = [] }
-        output.removeAll(keepingCapacity: true)
+        if !hasUnsentOutput {
+            // A large response should not pin a large buffer for the rest of the connection.
+            if output.capacity > 64 * 1024 { output = [] }
+            output.removeAll(keepingCapacity: true)
+        } else if outputSent > 0 {
+            output.removeSubrange(0..<outputSent)
+        }
         outputSent = 0
         MessageWriter.writeHead(of: response, keepAlive: keepAlive, requestVersion: version, into: &output)
         if sendBody { output.append(contentsOf: response.body) }
