@@ -95,12 +95,13 @@ final class SteppedTarget: VirtualTimeline, RequestSending {
         piped.pipelines = true
         let (result, sink, _) = drive(piped, minimumWallPeriod: .milliseconds(20))
         #expect(result.integrity.isComplete && result.integrity.cycles == 20)
-        // At 0 the next step is to 0 itself (the first periodic sample): nothing to send behind
-        // the request. At 180 the step to 288 rides behind it; the driver's own advance to 288
-        // then finds the target there (tenantd's timeline sends nothing for it).
-        #expect(Array(piped.log.prefix(8)) == [
-            "advance 0", "request 0", "advance 0", "advance 144", "advance 180", "request 180",
-            "advance 288 behind it", "advance 288",
+        // At 0 the next step is to 0 itself (the first periodic sample, after the request): the
+        // advance that settles what the request left rides behind it. At 180 the step to 288
+        // does; the driver's own advances to those times then find the target there (tenantd's
+        // timeline sends nothing for them).
+        #expect(Array(piped.log.prefix(9)) == [
+            "advance 0", "request 0", "advance 0 behind it", "advance 0", "advance 144", "advance 180",
+            "request 180", "advance 288 behind it", "advance 288",
         ])
         #expect(sink.samples.map { [$0.kind.rawValue, "\($0[.simSeconds] ?? -1)"] }
             == plainSink.samples.map { [$0.kind.rawValue, "\($0[.simSeconds] ?? -1)"] })

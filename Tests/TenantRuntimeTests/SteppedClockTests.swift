@@ -167,6 +167,31 @@ import Testing
         #expect(String(decoding: refused.body, as: UTF8.self).contains("--clock stepped"))
     }
 
+    @Test func theSettledAnswerSaysWhenTheNextDeadlineIsDue() throws {
+        let fixture = try TemporaryRegistry()
+        let front = RuntimeFront(host: fixture.host(clock: SteppedClock()))
+        func advance(to nanoseconds: Int64) throws -> [String: Any] {
+            let answer = front.respond(method: "POST", path: "/_runtime/clock", query: "advance_to_ns=\(nanoseconds)")
+            #expect(answer.status == 200)
+            return try #require(try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any])
+        }
+        #expect(try advance(to: 0)["next_deadline_ns"] is NSNull, "nothing loaded: nothing is ever due")
+        _ = front.respond(method: "GET", path: "/t/t1/a1.service")
+        // After the request the artifact's and the tenant's idle deadlines are ahead; the answer
+        // names the earlier, and up to just before it nothing fires.
+        let next = try #require(try advance(to: 1)["next_deadline_ns"] as? Int)
+        #expect(next > 1)
+        let before = try advance(to: Int64(next) - 1)
+        #expect(before["deadlines_fired"] as? Int == 0)
+        #expect(before["next_deadline_ns"] as? Int == next)
+        let at = try advance(to: Int64(next))
+        #expect(at["deadlines_fired"] as? Int == 1, "due at its own time")
+        // Once everything has idled out, nothing is due until a request comes.
+        let settled = try advance(to: 180_000_000_000)
+        #expect(settled["tenants_loaded"] as? Int == 0)
+        #expect(settled["next_deadline_ns"] is NSNull)
+    }
+
     @Test func steppedAdvancesAreAnsweredOnTheEventLoop() throws {
         let fixture = try TemporaryRegistry()
         let stepped = RuntimeFront(host: fixture.host(clock: SteppedClock()))

@@ -7,27 +7,36 @@ import SoakUnits
 package protocol VirtualTimeline: AnyObject {
     /// Advances the target's clock to `time` (simulated time since the run began) and returns once
     /// the target says it has processed every deadline up to it; the failure says why it did not.
+    ///
+    /// When the target's last settled answer said nothing is due before a later time, an advance
+    /// short of it changes nothing at the target and is not sent: the target is settled at `time`
+    /// as it stands. The clock itself moves before the next request (``catchUp()``).
     func advance(to time: Duration) -> Result<Void, TimelineError>
+    /// Moves the target's clock to the time the harness holds it settled at, when advances were
+    /// skipped since; a request must find the clock at its own time.
+    func catchUp() -> Result<Void, TimelineError>
     /// Sends `message` and, on the same connection without waiting for its answer, the advance
-    /// to `time`, when the clock is served at `authority` (the message's host and port); nil
-    /// when it is served elsewhere, and nothing was sent. The target answers the message before
-    /// it moves the clock, so this is the two sent one after the other, less one round trip.
+    /// to `time` (and, in front of the message, any advance ``catchUp()`` would send), when the
+    /// clock is served at `authority` (the message's host and port); nil when it is served
+    /// elsewhere, and nothing was sent. The target answers the message before it moves the
+    /// clock, so this is the messages sent one after the other, less the round trips.
     func advance(
         to time: Duration, after message: HTTPRequest, at authority: String
     ) -> (answer: Result<HTTPResponse, HTTPClientError>, advanced: Result<Void, TimelineError>)?
-    /// The body of the answer to the last advance, once, when that advance went to the target;
-    /// nil when none did since the target was last sent anything else, or once taken.
-    func takeSettledAnswer() -> [UInt8]?
+    /// The answer to the last advance, parsed, once per advance (a skipped one included), while
+    /// the target was sent nothing else since; nil otherwise, or once taken.
+    func takeSettledAnswer() -> ProfileJSON?
     /// Says the target was sent something (a request) since the last advance, whose answer no
     /// longer describes it.
     func targetWasSent()
 }
 
 extension VirtualTimeline {
+    package func catchUp() -> Result<Void, TimelineError> { .success(()) }
     package func advance(
         to time: Duration, after message: HTTPRequest, at authority: String
     ) -> (answer: Result<HTTPResponse, HTTPClientError>, advanced: Result<Void, TimelineError>)? { nil }
-    package func takeSettledAnswer() -> [UInt8]? { nil }
+    package func takeSettledAnswer() -> ProfileJSON? { nil }
     package func targetWasSent() {}
 }
 
@@ -47,9 +56,19 @@ package struct TimelineError: Error, Sendable, Equatable, CustomStringConvertibl
 package final class HTTPVirtualTimeline: VirtualTimeline {
     private let endpoint: TargetEndpoint
     private let pipelining: Bool
-    /// Where the target was last told to be, so an advance to the same time costs nothing.
-    private var current: Duration?
-    private var settledAnswer: [UInt8]?
+    /// Where the target's clock is: the time of the last advance it answered.
+    private var reached: Duration?
+    /// Where the harness holds the target settled: `reached`, or later when the advances since
+    /// were skipped because nothing was due before them.
+    private var settledAt: Duration?
+    /// The last settled answer, while the target was sent nothing else since.
+    private var lastAnswer: ProfileJSON?
+    private var answerTaken = true
+    /// Before this time nothing is due at the target without a request first, as its last
+    /// settled answer said (`next_deadline_ns`); nil when it did not say, and every advance goes.
+    private var quietUntil: Duration?
+    /// A catch-up sent in front of a request that the target refused; the next advance reports it.
+    private var failedCatchUp: TimelineError?
 
     /// Checks that the target answers the protocol at `url` (`GET` says `"clock":"stepped"`);
     /// the failure says what it found instead.
@@ -86,18 +105,40 @@ package final class HTTPVirtualTimeline: VirtualTimeline {
     /// The clock's path; a URL without one serves the protocol at `/`.
     private var path: String { endpoint.url.path.isEmpty ? "/" : endpoint.url.path }
 
-    package func takeSettledAnswer() -> [UInt8]? {
-        defer { settledAnswer = nil }
-        return settledAnswer
+    package func takeSettledAnswer() -> ProfileJSON? {
+        guard !answerTaken else { return nil }
+        answerTaken = true
+        return lastAnswer
     }
 
-    package func targetWasSent() { settledAnswer = nil }
+    package func targetWasSent() {
+        lastAnswer = nil
+        quietUntil = nil
+    }
 
     package func advance(to time: Duration) -> Result<Void, TimelineError> {
+        if let failedCatchUp { return .failure(failedCatchUp) }
         // An advance to the time reached costs nothing, and leaves the last answer as it was.
-        if time == current { return .success(()) }
-        settledAnswer = nil
-        let request = advanceRequest(to: time)
+        if time == settledAt { return .success(()) }
+        if let settledAt, let quietUntil, lastAnswer != nil, time > settledAt, time < quietUntil {
+            // Nothing is due before `quietUntil`: the settled state at `time` is the one the
+            // last answer describes, and the target is not sent anything.
+            self.settledAt = time
+            answerTaken = false
+            return .success(())
+        }
+        return send(advanceRequest(to: time), settlingAt: time)
+    }
+
+    package func catchUp() -> Result<Void, TimelineError> {
+        if let failedCatchUp { return .failure(failedCatchUp) }
+        guard let settledAt, settledAt != reached else { return .success(()) }
+        return send(advanceRequest(to: settledAt), settlingAt: settledAt)
+    }
+
+    private func send(_ request: HTTPRequest, settlingAt time: Duration) -> Result<Void, TimelineError> {
+        lastAnswer = nil
+        quietUntil = nil
         do {
             return settle(at: time, answer: try endpoint.client.send(request))
         } catch {
@@ -108,10 +149,36 @@ package final class HTTPVirtualTimeline: VirtualTimeline {
     package func advance(
         to time: Duration, after message: HTTPRequest, at authority: String
     ) -> (answer: Result<HTTPResponse, HTTPClientError>, advanced: Result<Void, TimelineError>)? {
-        guard pipelining, authority == endpoint.url.authority, time != current else { return nil }
-        settledAnswer = nil
+        // An advance to the request's own time is sent too: it settles the state the request
+        // left, and its answer is the sample's stats there.
+        guard pipelining, failedCatchUp == nil, authority == endpoint.url.authority else { return nil }
+        // Advances skipped since the last answer go in front of the message: it must find the
+        // clock at its own time.
+        let catchingUp = settledAt.flatMap { $0 != reached ? $0 : nil }
+        lastAnswer = nil
+        quietUntil = nil
         do {
-            let (answer, following) = try endpoint.client.send(message, followedBy: advanceRequest(to: time))
+            let answer: HTTPResponse
+            let following: Result<HTTPResponse, HTTPClientError>
+            if let catchingUp {
+                let (caughtUp, rest) = try endpoint.client.send(
+                    advanceRequest(to: catchingUp), followedBy: [message, advanceRequest(to: time)])
+                if case .failure(let error) = settle(at: catchingUp, answer: caughtUp, reading: false) {
+                    failedCatchUp = error
+                }
+                switch rest[0] {
+                case .success(let response): answer = response
+                case .failure(let error):
+                    return (.failure(error), .failure(TimelineError(
+                        "advancing to \(Self.nanoseconds(time)) ns: not sent")))
+                }
+                following = rest[1]
+            } else {
+                let (response, rest) = try endpoint.client.send(message, followedBy: [advanceRequest(to: time)])
+                answer = response
+                following = rest[0]
+            }
+            if let failedCatchUp { return (.success(answer), .failure(failedCatchUp)) }
             switch following {
             case .success(let response): return (.success(answer), settle(at: time, answer: response))
             case .failure(let error):
@@ -119,7 +186,7 @@ package final class HTTPVirtualTimeline: VirtualTimeline {
                     "advancing to \(Self.nanoseconds(time)) ns: no answer: \(error)")))
             }
         } catch let error as HTTPClientError {
-            // Without an answer to the message the advance behind it may or may not have been
+            // Without an answer to the first message the ones behind it may or may not have been
             // read: the clock is where it was as far as the harness knows, and the next advance
             // says where the target is.
             return (.failure(error), .failure(TimelineError("advancing to \(Self.nanoseconds(time)) ns: not sent")))
@@ -133,15 +200,37 @@ package final class HTTPVirtualTimeline: VirtualTimeline {
     }
 
     /// Takes the target's answer to an advance to `time`.
-    private func settle(at time: Duration, answer response: HTTPResponse) -> Result<Void, TimelineError> {
+    /// Without `reading`, the answer is only checked: a message behind it made it stale.
+    private func settle(
+        at time: Duration, answer response: HTTPResponse, reading: Bool = true
+    ) -> Result<Void, TimelineError> {
         guard (200..<300).contains(response.status) else {
             let text = String(decoding: response.body.prefix(300), as: UTF8.self)
             return .failure(TimelineError("advancing to \(Self.nanoseconds(time)) ns: status \(response.status): "
                 + text.trimmingWhitespace()))
         }
-        settledAnswer = response.body
-        current = time
+        reached = time
+        settledAt = time
+        guard reading else { return .success(()) }
+        var parser = ProfileJSONParser(bytes: response.body)
+        lastAnswer = try? parser.parseDocument()
+        answerTaken = false
+        quietUntil = lastAnswer.flatMap(Self.nextDeadline)
         return .success(())
+    }
+
+    /// The answer's `next_deadline_ns`: a time, or (null) one past every time the run reaches;
+    /// nil when the answer does not say, or says something else.
+    private static func nextDeadline(in answer: ProfileJSON) -> Duration? {
+        guard case .object(let members) = answer.kind,
+              let member = members.last(where: { $0.key == "next_deadline_ns" }) else { return nil }
+        switch member.value.kind {
+        case .null: return .seconds(Int64.max)
+        case .number(let text):
+            guard let nanoseconds = Int64(text), nanoseconds >= 0 else { return nil }
+            return .nanoseconds(nanoseconds)
+        default: return nil
+        }
     }
 
     static func nanoseconds(_ time: Duration) -> Int64 {

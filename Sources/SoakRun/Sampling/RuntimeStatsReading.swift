@@ -48,7 +48,14 @@ package struct RuntimeStatsReading: Sendable, Equatable {
     /// a third of the harness's CPU time there.
     package static func decode(_ body: [UInt8]) -> RuntimeStatsReading? {
         var parser = ProfileJSONParser(bytes: body)
-        guard let document = try? parser.parseDocument(), case .object(let members) = document.kind else { return nil }
+        guard let document = try? parser.parseDocument() else { return nil }
+        return decode(document)
+    }
+
+    /// Decodes a stats body already parsed (a stepped clock's settled answer, which the timeline
+    /// reads for its next deadline); nil as for a body.
+    package static func decode(_ document: ProfileJSON) -> RuntimeStatsReading? {
+        guard case .object(let members) = document.kind else { return nil }
         var reading = RuntimeStatsReading()
         for member in members {
             if let field = counter(named: member.key) {

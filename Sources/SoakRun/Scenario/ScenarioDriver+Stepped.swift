@@ -69,7 +69,8 @@ extension ScenarioDriver {
             // it rides behind the last request, a round trip saved per cycle.
             let following = min(nextPeriodic, cycle + 1 < cycles ? interval * (cycle + 1) : duration)
             runRequests(cycle: cycle, start: start, simulated: requestTime,
-                        thenAdvancing: following > requestTime ? following : nil, into: &result)
+                        thenAdvancing: max(following, requestTime), into: &result)
+            if result.stoppedBy != nil { break }
             result.cyclesCompleted = cycle + 1
             let wall = (clock.now - start).secondsValue
             sink.progress(DriverProgress(

@@ -15,6 +15,11 @@ package struct LaunchSpec: Sendable {
     /// Where the target's stdout and stderr go (they are also scanned for readiness).
     package var stdoutPath: String
     package var stderrPath: String
+    /// Whether the target gets a session of its own (a process group either way). A target is
+    /// a service, and runs as a service manager would start one: no terminal can stop or signal
+    /// it, and the scheduler's autogroups treat it as a job apart from the harness's session.
+    /// Off for a harness's own helpers that belong to its session.
+    package var ownSession = true
 
     package init(executable: String, arguments: [String], stdoutPath: String, stderrPath: String) {
         self.executable = executable
@@ -30,8 +35,9 @@ package struct SupervisorError: Error, CustomStringConvertible, Sendable {
     package init(_ description: String) { self.description = description }
 }
 
-/// The process under test, in a process group of its own, with a parent-death signal so it can
-/// never outlive the harness. Its stdout is copied to a log and scanned for readiness lines.
+/// The process under test, in a session and process group of its own, with a parent-death signal
+/// so it can never outlive the harness. Its stdout is copied to a log and scanned for readiness
+/// lines.
 ///
 /// The parent-death signal fires when the *thread* that spawned the target ends, so spawn from
 /// a thread that lives as long as the run (the main thread).
@@ -74,7 +80,7 @@ package final class TargetProcess: SupervisedProcess, @unchecked Sendable {
         let envp = environment.map { "\($0.key)=\($0.value)" }
         var options = lazysoak_spawn_options(
             stdin_fd: -1, stdout_fd: pipe.writer.rawValue, stderr_fd: stderrLog.rawValue,
-            new_process_group: 1, parent_death_signal: SIGKILL, working_directory: nil)
+            new_process_group: 1, new_session: spec.ownSession ? 1 : 0, parent_death_signal: SIGKILL, working_directory: nil)
         // The C strings are freed on the way out, so errno is read inside, right after the call.
         let spawned = withCStrings(argv) { cArgv in
             withCStrings(envp) { cEnvp in

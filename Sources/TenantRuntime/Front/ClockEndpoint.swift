@@ -3,7 +3,8 @@
 ///
 ///     GET  /_runtime/clock                    {"clock":"stepped","now_ns":N}
 ///     POST /_runtime/clock?advance_to_ns=N    advances, fires every deadline up to N, then
-///                                             {"now_ns":N,"deadlines_fired":K,..., and the
+///                                             {"now_ns":N,"deadlines_fired":K,
+///                                             "next_deadline_ns":D or null,..., and the
 ///                                             /_runtime/stats fields but open_descriptors and
 ///                                             threads, "clock":"stepped" among them}
 ///
@@ -42,7 +43,11 @@ struct ClockEndpoint {
             // descriptor and thread counts: the harness reads those from /proc itself, and
             // listing /proc/self twice per step was a tenth of tenantd's CPU on a stepped run.
             let stats = host.stats(process: false).jsonBytes().dropFirst()
+            // The next time anything is due without a request first: until then the settled
+            // state stands, and the harness samples it without an advance (null: never).
+            let next = host.nextIdleDeadline().map { String(nanoseconds($0)) } ?? "null"
             return json(200, "{\"now_ns\":\(nanoseconds(report.now)),\"deadlines_fired\":\(report.deadlinesFired),"
+                + "\"next_deadline_ns\":\(next),"
                 + "\"artifacts_ghosted\":\(report.swept.artifactsGhosted),"
                 + "\"tenants_unloaded\":\(report.swept.tenantsUnloaded),"
                 + String(decoding: stats, as: UTF8.self))
