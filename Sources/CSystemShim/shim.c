@@ -130,7 +130,11 @@ pid_t lazysoak_spawn(const char *path, char *const argv[], char *const envp[],
         return -1;
     }
     if (pid == 0) {
-        if (options->new_process_group && setpgid(0, 0) != 0) child_fail(report[1]);
+        if (options->new_session) {
+            if (setsid() < 0) child_fail(report[1]);
+        } else if (options->new_process_group && setpgid(0, 0) != 0) {
+            child_fail(report[1]);
+        }
         if (options->parent_death_signal != 0) {
             if (prctl(PR_SET_PDEATHSIG, (unsigned long)options->parent_death_signal, 0, 0, 0) != 0)
                 child_fail(report[1]);

@@ -21,10 +21,14 @@ enum BenchProcess {
         }
     }
 
-    /// Starts `executable` with its output in `logs`.stdout/.stderr.
+    /// Starts `executable` with its output in `logs`.stdout/.stderr, in the bench's own session:
+    /// a benched `soak run` competes with the bench's busy loops as a harness started beside
+    /// them from one script would (the target it starts gets a session of its own, as always).
     static func start(_ executable: String, _ arguments: [String], logs: String) throws -> TargetProcess {
-        try TargetProcess.launch(LaunchSpec(
-            executable: executable, arguments: arguments, stdoutPath: "\(logs).stdout", stderrPath: "\(logs).stderr"))
+        var spec = LaunchSpec(
+            executable: executable, arguments: arguments, stdoutPath: "\(logs).stdout", stderrPath: "\(logs).stderr")
+        spec.ownSession = false
+        return try TargetProcess.launch(spec)
     }
 
     /// Runs `executable` to its end, or kills it at `timeout`.

@@ -51,12 +51,25 @@ import Testing
         #expect(target.terminate(grace: .seconds(1)).step == .alreadyExited)
     }
 
-    @Test func theTargetGetsItsOwnProcessGroup() throws {
+    @Test func theTargetGetsItsOwnSessionAndProcessGroup() throws {
         let folder = try folder()
         let target = try shell("echo ready; sleep 30", in: folder)
         #expect(target.waitForLine(containing: "ready", timeout: .seconds(10)) != nil)
         #expect(getpgid(target.pid) == target.pid)
         #expect(getpgid(target.pid) != getpgrp())
+        #expect(getsid(target.pid) == target.pid, "a session of its own: no terminal reaches it")
+        _ = target.terminate(grace: .seconds(2))
+    }
+
+    @Test func aHelperCanStayInTheHarnessSession() throws {
+        let folder = try folder()
+        var spec = LaunchSpec(executable: "/bin/sh", arguments: ["-c", "echo ready; sleep 30"],
+                              stdoutPath: folder + "/o", stderrPath: folder + "/e")
+        spec.ownSession = false
+        let target = try TargetProcess.launch(spec)
+        #expect(target.waitForLine(containing: "ready", timeout: .seconds(10)) != nil)
+        #expect(getsid(target.pid) == getsid(0))
+        #expect(getpgid(target.pid) == target.pid)
         _ = target.terminate(grace: .seconds(2))
     }
 

@@ -54,6 +54,7 @@ typedef struct {
     int stdout_fd;       /* -1: /dev/null */
     int stderr_fd;       /* -1: /dev/null */
     int new_process_group;
+    int new_session;     /* a session of its own (setsid), which is also a process group */
     int parent_death_signal; /* 0: none */
     const char *working_directory; /* NULL: inherit */
 } lazysoak_spawn_options;

@@ -28,7 +28,7 @@ package struct TenantdNodeLauncher: NodeLauncher {
         // spawning *thread* ends, so only the controller's long-lived thread calls this.
         var options = lazysoak_spawn_options(
             stdin_fd: -1, stdout_fd: pipe.writer.rawValue, stderr_fd: STDERR_FILENO,
-            new_process_group: 1, parent_death_signal: SIGKILL, working_directory: nil)
+            new_process_group: 1, new_session: 0, parent_death_signal: SIGKILL, working_directory: nil)
         let spawned = Self.withCStrings(argv) { cArgv in
             Result { () throws(SystemError) in
                 try SystemCall.once("exec \(executable)") { lazysoak_spawn(executable, cArgv, environ, &options) }
