@@ -115,6 +115,19 @@ static void child_mark_descriptors_cloexec(void) {
     }
 }
 
+int lazysoak_peek_exit(pid_t pid, int *status) {
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return -1;
+    if (info.si_pid == 0) return 0; /* still running */
+    switch (info.si_code) {
+    case CLD_EXITED: *status = (info.si_status & 0xff) << 8; return 1;
+    case CLD_KILLED: *status = info.si_status & 0x7f; return 1;
+    case CLD_DUMPED: *status = (info.si_status & 0x7f) | 0x80; return 1;
+    default: return 0; /* stopped or continued: not an end */
+    }
+}
+
 pid_t lazysoak_spawn(const char *path, char *const argv[], char *const envp[],
                      const lazysoak_spawn_options *options) {
     int report[2];

@@ -1,3 +1,4 @@
+import CSystemShim
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +20,15 @@ package enum PosixProcess {
         } catch {
             return error.errno == EPERM
         }
+    }
+
+    /// The wait status of child `pid` once it has ended, nil while it runs, leaving it unreaped:
+    /// until ``reap(_:blocking:)`` it keeps its pid, so neither that pid nor the process group it
+    /// led can be handed to a new process while its group may still be signalled.
+    package static func peekExit(_ pid: pid_t) throws(SystemError) -> Int32? {
+        var status: Int32 = 0
+        let ended = try SystemCall.retrying("waitid \(pid)") { lazysoak_peek_exit(pid, &status) }
+        return ended == 1 ? status : nil
     }
 
     /// Reaps the child `pid`: its wait status once it has ended. Without `blocking` it returns nil

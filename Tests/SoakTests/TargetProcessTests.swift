@@ -61,6 +61,21 @@ import Testing
         _ = target.terminate(grace: .seconds(2))
     }
 
+    @Test func anEndedTargetKeepsItsPidUntilItsGroupIsSwept() throws {
+        let folder = try folder()
+        let target = try shell("exit 3", in: folder)
+        #expect(target.waitForExit(timeout: .seconds(10)) == .exited(status: 3))
+        // Seen to have ended, yet not reaped: its pid, and so its process group id, cannot pass to
+        // a new process whose group the teardown's SIGKILL would then hit.
+        let stat = try String(contentsOfFile: "/proc/\(target.pid)/stat", encoding: .utf8)
+        #expect(stat.split(separator: ")").last?.split(separator: " ").first == "Z")
+        let teardown = target.terminate(grace: .seconds(1))
+        #expect(teardown.step == .alreadyExited)
+        #expect(teardown.exit == .exited(status: 3))
+        var status: Int32 = 0
+        #expect(waitpid(target.pid, &status, WNOHANG) == -1 && errno == ECHILD, "reaped once the group was swept")
+    }
+
     @Test func aHelperCanStayInTheHarnessSession() throws {
         let folder = try folder()
         var spec = LaunchSpec(executable: "/bin/sh", arguments: ["-c", "echo ready; sleep 30"],

@@ -48,6 +48,11 @@ int lazysoak_eventfd(void);
 /// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC: one call instead of accept and two fcntl pairs.
 int lazysoak_accept_nonblocking(int listen_fd);
 
+/// Whether child `pid` has ended, without reaping it (waitid with WNOWAIT): 1 with a waitpid-style
+/// status in *status, 0 while it runs, -1 with errno set. The unreaped child keeps its pid, so its
+/// process group id cannot pass to a new process while the caller still signals the group.
+int lazysoak_peek_exit(pid_t pid, int *status);
+
 /// How `lazysoak_spawn` sets up the child.
 typedef struct {
     int stdin_fd;        /* -1: /dev/null */

@@ -20,10 +20,20 @@ package final class TargetProcess: SupervisedProcess, @unchecked Sendable {
     /// The target's pid, also its process group id.
     package let pid: pid_t
     private let stdoutLines = Mutex<[String]>([])
-    private let exitState = Mutex<TargetExit?>(nil)
+    /// How it ended, once seen, and whether it has been reaped: it stays a zombie until its group
+    /// has had its last signal, so the group id cannot pass to a new process meanwhile.
+    private let exitState = Mutex<(exit: TargetExit?, reaped: Bool)>((nil, false))
     private var reader = pthread_t()
 
     private init(pid: pid_t) { self.pid = pid }
+
+    deinit {
+        // A process that ended without a teardown (a bench's child that ran to its end) is
+        // reaped here; one still running is left to its parent-death signal.
+        exitState.withLock { state in
+            if !state.reaped { _ = try? PosixProcess.reap(pid, blocking: false) }
+        }
+    }
 
     /// Starts the target. `whenOutputEnds` runs (on another thread) once its stdout has closed and
     /// it has exited, or a second after the close: a run rings its clock with it, so a target
@@ -109,16 +119,18 @@ package final class TargetProcess: SupervisedProcess, @unchecked Sendable {
         return nil
     }
 
-    /// How the target ended, or nil while it runs. Reaps it without blocking.
+    /// How the target ended, or nil while it runs. Does not reap it: until the teardown has
+    /// swept its process group, the pid (and so the group id) must not pass to another process,
+    /// or the sweep's SIGKILL could land on a stranger's group.
     package var exit: TargetExit? {
         exitState.withLock { state in
-            if state == nil {
+            if state.exit == nil {
                 // ECHILD (reaped elsewhere) leaves the state unknown, as a child still running does.
-                if let status = try? PosixProcess.reap(pid, blocking: false) {
-                    state = TargetExit(waitStatus: status)
+                if let status = try? PosixProcess.peekExit(pid) {
+                    state.exit = TargetExit(waitStatus: status)
                 }
             }
-            return state
+            return state.exit
         }
     }
 
@@ -136,10 +148,13 @@ package final class TargetProcess: SupervisedProcess, @unchecked Sendable {
 
     package func reapAfterKill() -> TargetExit? {
         exitState.withLock { state -> TargetExit? in
-            if state == nil, let status = try? PosixProcess.reap(pid, blocking: true) {
-                state = TargetExit(waitStatus: status)
+            if !state.reaped {
+                if let status = try? PosixProcess.reap(pid, blocking: true), state.exit == nil {
+                    state.exit = TargetExit(waitStatus: status)
+                }
+                state.reaped = true
             }
-            return state
+            return state.exit
         }
     }
 

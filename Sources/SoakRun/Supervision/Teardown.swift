@@ -13,14 +13,16 @@ package enum Teardown {
         _ process: some SupervisedProcess, grace: Duration, clock: any RunClock,
         hurry: () -> Bool = { false }
     ) -> (step: TeardownStep, exit: TargetExit?) {
+        // The process is reaped only after the group's last signal: until then it keeps its pid,
+        // so its group id cannot have passed to a stranger's group that the SIGKILL would hit.
         if let exit = process.exit {
             process.signalGroup(SIGKILL)  // anything it left behind in its group
-            return (.alreadyExited, exit)
+            return (.alreadyExited, process.reapAfterKill() ?? exit)
         }
         process.signalGroup(SIGTERM)
         if case .value(let exit) = clock.poll(every: exitPollStep, for: grace, unless: hurry, { process.exit }) {
             process.signalGroup(SIGKILL)
-            return (.sigterm, exit)
+            return (.sigterm, process.reapAfterKill() ?? exit)
         }
         process.signalGroup(SIGKILL)
         return (.sigkill, process.reapAfterKill())
