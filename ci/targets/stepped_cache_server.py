@@ -6,7 +6,8 @@ example for other programs (README, "The stepped clock protocol").
                                  X-Artifact-Was: ghost when it had to load, actual when cached
     GET  /_clock                 {"clock": "stepped" or "scaled", "now_ns": N}
     POST /_clock?advance_to_ns=N moves the virtual clock to N, evicts every entry idle past its
-                                 TTL by then, and only then answers (stepped clock only)
+                                 TTL by then, and only then answers (stepped clock only), saying
+                                 when the next entry falls idle: "next_deadline_ns" (optional)
     GET  /health                 200 "ok"
 
 Entries idle --ttl seconds of simulated time are evicted. With SOAK_CLOCK=stepped in the
@@ -82,8 +83,11 @@ def make_handler(clock, ttl_ns, lock):
                     return self.answer(409, "time runs forward only")
                 clock.virtual_ns = target
                 evict_idle(target)
+                # Optional: when the next entry falls idle (null: none will without a request).
+                # soak takes its samples before then without advancing the clock.
+                next_ns = min((used + ttl_ns for _, used in cache.values()), default=None)
             # Answered only now: every deadline up to the new time has been processed.
-            self.answer(200, {"clock": "stepped", "now_ns": target})
+            self.answer(200, {"clock": "stepped", "now_ns": target, "next_deadline_ns": next_ns})
 
         def answer(self, status, payload, headers=None):
             data = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
