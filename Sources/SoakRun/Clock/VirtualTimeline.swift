@@ -157,32 +157,23 @@ package final class HTTPVirtualTimeline: VirtualTimeline {
         let catchingUp = settledAt.flatMap { $0 != reached ? $0 : nil }
         lastAnswer = nil
         quietUntil = nil
+        var batch = [message, advanceRequest(to: time)]
+        if let catchingUp { batch.insert(advanceRequest(to: catchingUp), at: 0) }
         do {
-            let answer: HTTPResponse
-            let following: Result<HTTPResponse, HTTPClientError>
-            if let catchingUp {
-                let (caughtUp, rest) = try endpoint.client.send(
-                    advanceRequest(to: catchingUp), followedBy: [message, advanceRequest(to: time)])
-                if case .failure(let error) = settle(at: catchingUp, answer: caughtUp, reading: false) {
-                    failedCatchUp = error
-                }
-                switch rest[0] {
-                case .success(let response): answer = response
-                case .failure(let error):
-                    return (.failure(error), .failure(TimelineError(
-                        "advancing to \(Self.nanoseconds(time)) ns: not sent")))
-                }
-                following = rest[1]
-            } else {
-                let (response, rest) = try endpoint.client.send(message, followedBy: [advanceRequest(to: time)])
-                answer = response
-                following = rest[0]
+            let (first, rest) = try endpoint.client.send(batch[0], followedBy: Array(batch.dropFirst()))
+            var answers = [.success(first)] + rest
+            if let catchingUp, case .success(let caughtUp) = answers.removeFirst(),
+               case .failure(let error) = settle(at: catchingUp, answer: caughtUp, reading: false) {
+                failedCatchUp = error
             }
-            if let failedCatchUp { return (.success(answer), .failure(failedCatchUp)) }
-            switch following {
-            case .success(let response): return (.success(answer), settle(at: time, answer: response))
+            guard case .success = answers[0] else {
+                return (answers[0], .failure(TimelineError("advancing to \(Self.nanoseconds(time)) ns: not sent")))
+            }
+            if let failedCatchUp { return (answers[0], .failure(failedCatchUp)) }
+            switch answers[1] {
+            case .success(let response): return (answers[0], settle(at: time, answer: response))
             case .failure(let error):
-                return (.success(answer), .failure(TimelineError(
+                return (answers[0], .failure(TimelineError(
                     "advancing to \(Self.nanoseconds(time)) ns: no answer: \(error)")))
             }
         } catch let error as HTTPClientError {
