@@ -114,11 +114,16 @@ import Testing
 
     @Test func aTargetThatDoesNotSayGetsEveryAdvance() throws {
         try withClock(pipelining: false) { timeline, clock, _, _ in
+            let notices = Mutex<[String]>([])
+            timeline.onNotice = { notice in notices.withLock { $0.append(notice) } }
             for (seconds, deadline) in [(10, nil), (20, #""soon""#), (30, "-5"), (40, nil)] as [(Int64, String?)] {
                 clock.nextDeadline.withLock { $0 = deadline }
                 #expect(throws: Never.self) { try timeline.advance(to: .seconds(seconds)).get() }
             }
             #expect(clock.log.withLock { $0 }.count == 4, "absent, not a time, or negative: every advance is sent")
+            // A malformed field is named once; an absent one is the protocol's own choice.
+            #expect(notices.withLock { $0 }.count == 1)
+            #expect(notices.withLock { $0 }.first?.contains(#"next_deadline_ns as "soon""#) == true)
         }
     }
 

@@ -69,6 +69,10 @@ package final class HTTPVirtualTimeline: VirtualTimeline {
     private var quietUntil: Duration?
     /// A catch-up sent in front of a request that the target refused; the next advance reports it.
     private var failedCatchUp: TimelineError?
+    /// Told once when the target's answers hold something the harness ignores (a malformed
+    /// `next_deadline_ns`), so a server adopting the protocol learns why nothing is skipped.
+    package var onNotice: ((String) -> Void)?
+    private var noticed = false
 
     /// Checks that the target answers the protocol at `url` (`GET` says `"clock":"stepped"`);
     /// the failure says what it found instead.
@@ -206,22 +210,28 @@ package final class HTTPVirtualTimeline: VirtualTimeline {
         var parser = ProfileJSONParser(bytes: response.body)
         lastAnswer = try? parser.parseDocument()
         answerTaken = false
-        quietUntil = lastAnswer.flatMap(Self.nextDeadline)
+        quietUntil = lastAnswer.flatMap(nextDeadline)
         return .success(())
     }
 
     /// The answer's `next_deadline_ns`: a time, or (null) one past every time the run reaches;
-    /// nil when the answer does not say, or says something else.
-    private static func nextDeadline(in answer: ProfileJSON) -> Duration? {
+    /// nil when the answer does not say, or says something else (noticed once).
+    private func nextDeadline(in answer: ProfileJSON) -> Duration? {
         guard case .object(let members) = answer.kind,
               let member = members.last(where: { $0.key == "next_deadline_ns" }) else { return nil }
         switch member.value.kind {
         case .null: return .seconds(Int64.max)
         case .number(let text):
-            guard let nanoseconds = Int64(text), nanoseconds >= 0 else { return nil }
-            return .nanoseconds(nanoseconds)
-        default: return nil
+            if let nanoseconds = Int64(text), nanoseconds >= 0 { return .nanoseconds(nanoseconds) }
+        default: break
         }
+        if !noticed {
+            noticed = true
+            onNotice?("the clock's answer gives next_deadline_ns as \(member.value.foundText), not a whole number "
+                + "of nanoseconds from 0 or null; it is ignored, and every advance is sent (README, \"The stepped "
+                + "clock protocol\")")
+        }
+        return nil
     }
 
     static func nanoseconds(_ time: Duration) -> Int64 {
