@@ -26,7 +26,6 @@ extension SoakRunner {
         }
         var artifactKind = "service"
         if case .tenantd(let tenantd) = options.profile.target { artifactKind = tenantd.kind }
-        let log = self.log
         let sampler = TargetSampler(
             rootPID: target.pid,
             fetchStats: stats.map { endpoint in
@@ -40,10 +39,7 @@ extension SoakRunner {
             },
             sources: sources, reads: options.profile.sampling.reads,
             culprits: CulpritSchedule(troughs: options.profile.sampling.troughs),
-            onNotice: { notice in
-                recorder.record(event: "source", message: notice)
-                log("note: " + notice)
-            })
+            onNotice: noting(as: "source", in: recorder))
         let driver = ScenarioDriver(
             plan: ScenarioPlan(scenario: scenario, artifactKind: artifactKind), sampling: options.profile.sampling,
             scale: accelerate,
@@ -55,6 +51,15 @@ extension SoakRunner {
                 return nil
             })
         return driver.run()
+    }
+
+    /// Where a notice goes: an `event` line in events.jsonl and a note in the log.
+    func noting(as event: String, in recorder: RunRecorder) -> (String) -> Void {
+        let log = self.log
+        return { notice in
+            recorder.record(event: event, message: notice)
+            log("note: " + notice)
+        }
     }
 
     /// Writes the registry fixture with `tenantd seed`; false when a stop request ended it first.

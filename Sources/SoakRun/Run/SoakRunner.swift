@@ -120,14 +120,9 @@ package final class SoakRunner {
         }
         recorder.record(event: "ready", message: "target pid \(target.pid) ready\(baseURL.map { " at \($0)" } ?? "")")
         let timeline: HTTPVirtualTimeline?
-        switch SteppedRunSetup.timeline(for: clockMode, plan: plan, baseURL: baseURL) {
-        case .success(let connected):
-            timeline = connected
-            let log = self.log
-            timeline?.onNotice = { notice in
-                recorder.record(event: "clock", message: notice)
-                log("note: " + notice)
-            }
+        switch SteppedRunSetup.timeline(
+            for: clockMode, plan: plan, baseURL: baseURL, onNotice: noting(as: "clock", in: recorder)) {
+        case .success(let connected): timeline = connected
         case .failure(let error):
             tearDown(target, into: &manifest)
             recorder.record(event: "not-ready", message: error.description)

@@ -5,8 +5,9 @@ import SoakUnits
 /// that say how the clock went.
 enum SteppedRunSetup {
     /// The target's clock for a stepped run, checked to answer the protocol; nil for a scaled run.
+    /// `onNotice` hears what the harness ignores in the clock's answers.
     static func timeline(
-        for clock: ClockMode, plan: TargetLaunchPlan, baseURL: String?
+        for clock: ClockMode, plan: TargetLaunchPlan, baseURL: String?, onNotice: @escaping (String) -> Void
     ) -> Result<HTTPVirtualTimeline?, TimelineError> {
         guard clock == .stepped else { return .success(nil) }
         guard let url = plan.clockURL ?? plan.clockPath.flatMap({ path in baseURL.map { $0 + path } }) else {
@@ -17,7 +18,10 @@ enum SteppedRunSetup {
         // advance in one exchange: a program that closes after each answer would reset the
         // connection under the pipelined advance, and the kernel may drop the request's answer
         // with it, so a command target gets the protocol one message at a time.
-        return HTTPVirtualTimeline.connect(to: url, timeout: .seconds(60), pipelining: plan.clockURL == nil).map { $0 }
+        return HTTPVirtualTimeline.connect(to: url, timeout: .seconds(60), pipelining: plan.clockURL == nil).map {
+            $0.onNotice = onNotice
+            return $0
+        }
     }
 
     /// The one line saying how the replay will run.
