@@ -16,13 +16,14 @@ import Testing
         #expect(host.nextIdleDeadline() == seconds(30))
 
         let settled = try host.advance(to: seconds(29))
-        #expect(settled == AdvanceReport(now: seconds(29)))
+        #expect(settled == AdvanceReport(now: seconds(29), nextDeadline: seconds(30)))
         #expect(host.stats().artifactsActual == 1)
 
         let report = try host.advance(to: seconds(200))
         #expect(report.now == seconds(200))
         #expect(report.deadlinesFired == 2, "the artifact at 30s, then the tenant at 60s")
         #expect(report.swept == SweepReport(artifactsGhosted: 1, tenantsUnloaded: 1))
+        #expect(report.nextDeadline == nil, "nothing loaded: nothing left to expire")
         #expect(clock.now == seconds(200))
         #expect(host.trackedTenantCount == 0)
         #expect(host.liveInstances.total == 0, "\(host.liveInstances.snapshot)")

@@ -45,7 +45,7 @@ struct ClockEndpoint {
             let stats = host.stats(process: false).jsonBytes().dropFirst()
             // The next time anything is due without a request first: until then the settled
             // state stands, and the harness samples it without an advance (null: never).
-            let next = host.nextIdleDeadline().map { String(nanoseconds($0)) } ?? "null"
+            let next = report.nextDeadline.map { String(nanoseconds($0)) } ?? "null"
             return json(200, "{\"now_ns\":\(nanoseconds(report.now)),\"deadlines_fired\":\(report.deadlinesFired),"
                 + "\"next_deadline_ns\":\(next),"
                 + "\"artifacts_ghosted\":\(report.swept.artifactsGhosted),"

@@ -6,6 +6,9 @@ public struct AdvanceReport: Sendable, Equatable {
     public var deadlinesFired = 0
     /// Artifacts turned back into ghosts and tenants unloaded on the way.
     public var swept = SweepReport()
+    /// The earliest deadline still ahead once settled (as ``TenantHost/nextIdleDeadline()``
+    /// says); nil when nothing will expire without a request first.
+    public var nextDeadline: SimulatedTime?
 }
 
 /// Why a clock advance was refused.
@@ -68,7 +71,8 @@ extension TenantHost {
             guard target >= start else { throw .backwards(now: start, requested: target) }
             var report = AdvanceReport(now: target)
             var previous: SimulatedTime?
-            while let due = nextIdleDeadline(), due <= target {
+            var next = nextIdleDeadline()
+            while let due = next, due <= target {
                 // A deadline that a sweep at its own time did not clear belongs to something a
                 // request holds right now; its end sets a new deadline, so stop rather than spin.
                 if let previous, due <= previous { break }
@@ -78,8 +82,11 @@ extension TenantHost {
                 report.swept.artifactsGhosted += swept.artifactsGhosted
                 report.swept.tenantsUnloaded += swept.tenantsUnloaded
                 previous = due
+                next = nextIdleDeadline()
             }
             stepped.set(to: target)
+            // The scan that ended the loop already names the next deadline: no second one.
+            report.nextDeadline = next
             return report
         }
     }
