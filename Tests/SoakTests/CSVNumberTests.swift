@@ -127,7 +127,7 @@ struct CSVNumberTests {
 
     @Test("a hundred thousand generated numbers read as Double(String) reads them")
     func generatedMatchDoubleString() {
-        var random = SplitMix(seed: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         for _ in 0..<100_000 {
             let text = random.numberText()
             #expect(Self.parse(text) == Reading(expecting: text), "\(text.debugDescription)")
@@ -138,30 +138,19 @@ struct CSVNumberTests {
     }
 }
 
-/// A small seeded generator, so a failure names a text that comes back on every run.
-private struct SplitMix {
-    var state: UInt64
+/// Texts from the analysis's own seeded generator, so a failure names a text that comes back on
+/// every run.
+extension SplitMix64 {
+    fileprivate mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
-    mutating func digits(_ count: Int) -> String {
+    fileprivate mutating func digits(_ count: Int) -> String {
         String((0..<count).map { _ in Character(String(below(10))) })
     }
 
     /// Decimal text of every shape a CSV field could take: signs, leading zeros, 0 to 30 digits
     /// either side of the point (past 2^53 and past 19 digits), exponents near the exact range's
     /// edge (±22) and far outside it.
-    mutating func numberText() -> String {
+    fileprivate mutating func numberText() -> String {
         var text = ["", "-", "+", ""][below(4)]
         if below(8) == 0 { text += String(repeating: "0", count: below(4)) }
         let whole = [0, 1, 3, 7, 15, 16, 17, 19, 20, 30][below(10)]
